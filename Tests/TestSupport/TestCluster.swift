@@ -1,0 +1,110 @@
+import Foundation
+import Logging
+import Migrations
+import Postgres
+
+/// The PostgreSQL cluster the tests run against.
+///
+/// `scripts/test` starts a throwaway cluster and names it in `PLATFORM_TEST_CLUSTER`
+/// (its folder) and `PLATFORM_TEST_PORT`. Without them, the tests start (once) a cluster of
+/// their own under `.data/test-cluster`, so plain `swift test` works too.
+public enum TestCluster {
+    public static let shared: LocalCluster = {
+        let environment = ProcessInfo.processInfo.environment
+        if let root = environment["PLATFORM_TEST_CLUSTER"] {
+            return LocalCluster(root: URL(fileURLWithPath: root), port: Int(environment["PLATFORM_TEST_PORT"] ?? "") ?? 54330)
+        }
+        return LocalCluster(root: packageRoot.appendingPathComponent(".data/test-cluster"), port: 54330)
+    }()
+
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    private static let started: Task<Void, any Error> = Task {
+        let cluster = shared
+        if !cluster.isRunning {
+            try cluster.initialize()
+            try cluster.start()
+        }
+    }
+
+    /// Waits until the shared cluster runs.
+    public static func ready() async throws {
+        try await started.value
+    }
+
+    public static var superuser: PostgresConfiguration {
+        PostgresConfiguration(shared.superuserURL, applicationName: "tests")
+    }
+}
+
+/// A fresh database in the test cluster, owned by `platform_owner`, optionally migrated.
+public struct TestDatabase: Sendable {
+    public let name: String
+    public let cluster: LocalCluster
+
+    public var owner: PostgresConfiguration { PostgresConfiguration(cluster.url(database: name, user: "platform_owner"), applicationName: "tests") }
+    public var app: PostgresConfiguration { PostgresConfiguration(cluster.url(database: name, user: "platform_app"), applicationName: "tests") }
+    public var superuser: PostgresConfiguration { PostgresConfiguration(cluster.url(database: name, user: "postgres"), applicationName: "tests") }
+
+    /// Creates `test_<random>`; with `migrated`, applies the bundled migrations as the owner.
+    public static func make(migrated: Bool = true, cluster: LocalCluster? = nil) async throws -> TestDatabase {
+        let cluster = cluster ?? TestCluster.shared
+        if cluster.root == TestCluster.shared.root { try await TestCluster.ready() }
+        let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        try await DatabaseBootstrap.prepare(superuser: PostgresConfiguration(cluster.superuserURL), database: name)
+        let database = TestDatabase(name: name, cluster: cluster)
+        if migrated {
+            try await Migrator(configuration: database.owner, migrations: MigrationSource.bundled(), logger: quietLogger).up()
+        }
+        return database
+    }
+
+    /// Runs `body` on a one-off connection.
+    public func withConnection<T: Sendable>(_ configuration: PostgresConfiguration, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let connection = try await PostgresConnection.connect(configuration, logger: quietLogger)
+        do {
+            let value = try await body(connection)
+            await connection.close()
+            return value
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    /// Drops the database (forcing out leftover sessions).
+    public func drop() async throws {
+        let connection = try await PostgresConnection.connect(PostgresConfiguration(cluster.superuserURL), logger: quietLogger)
+        try await connection.script("DROP DATABASE IF EXISTS \(PostgresLiteral.identifier(name)) WITH (FORCE)")
+        await connection.close()
+    }
+}
+
+public let quietLogger: Logger = {
+    var logger = Logger(label: "tests")
+    logger.logLevel = .error
+    return logger
+}()
+
+/// A log handler that keeps messages in memory, for asserting what was logged.
+public final class CapturingLogHandler: LogHandler, @unchecked Sendable {
+    // @unchecked Sendable: `messages` is guarded by `lock`; the other stored properties are
+    // only set before the handler is shared.
+    private let lock = NSLock()
+    private var stored: [String] = []
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .trace
+
+    public init() {}
+
+    public var messages: [String] { lock.withLock { stored } }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        lock.withLock { stored.append("\(event.level): \(event.message)") }
+    }
+}
