@@ -34,7 +34,7 @@ GRANT USAGE ON SCHEMA app TO platform_app, platform_report;
 CREATE FUNCTION app.site_predicate(site_column text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
     SELECT format(
-        '((SELECT current_setting(''app.scope'', true)) = ''all'' OR %I = ANY ((SELECT NULLIF(current_setting(''app.site_ids'', true), '''')::uuid[])))',
+        '((SELECT current_setting(''app.scope'', true)) = ''all'' OR %I = ANY ((SELECT NULLIF(current_setting(''app.site_ids'', true), ''''))::uuid[]))',
         site_column)
 $$;
 
