@@ -86,7 +86,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "Migrations", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Postgres", "Migrations", "Platform", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

@@ -53,6 +53,19 @@ extension Decimal: PostgresEncodable {
     public var postgresText: String { description }
 }
 
+extension Data: PostgresEncodable {
+    /// `bytea` in hex form (`\\x0a1b…`).
+    public var postgresText: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8](repeating: 0, count: count * 2)
+        for (index, byte) in enumerated() {
+            text[index * 2] = digits[Int(byte >> 4)]
+            text[index * 2 + 1] = digits[Int(byte & 0x0f)]
+        }
+        return "\\x" + String(decoding: text, as: UTF8.self)
+    }
+}
+
 extension Date: PostgresEncodable {
     /// RFC 3339 in UTC with microseconds, which `timestamptz` accepts losslessly.
     public var postgresText: String { PostgresTimestamp.format(self) }

@@ -1,13 +1,16 @@
 import Foundation
 
-/// Runs a command to completion with `posix_spawn` and `waitpid`.
+/// Runs a command to completion with `posix_spawn` and `waitpid` (the local cluster's
+/// `pg_ctl`, and tests driving the CLI binaries).
 ///
 /// Used instead of `Foundation.Process`, whose `waitUntilExit` was seen to hang here with the
 /// child already exited (a zombie) when commands ran from concurrent tasks. Output goes to a
 /// temporary file rather than a pipe, so a daemon that inherits the descriptor (the postmaster
 /// started by `pg_ctl`) cannot keep the caller waiting for end-of-file.
-enum Subprocess {
-    static func run(_ command: [String]) throws -> (status: Int32, output: String) {
+public enum Subprocess {
+    /// Runs `command` (an absolute executable path and its arguments) and returns its exit
+    /// status with stdout and stderr interleaved. `environment` replaces the inherited one.
+    public static func run(_ command: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
         precondition(!command.isEmpty, "a command needs an executable")
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("subprocess-\(UUID().uuidString).log").path
         defer { unlink(outputPath) }
@@ -22,7 +25,10 @@ enum Subprocess {
         let arguments: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         defer { for argument in arguments { free(argument) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, command[0], &actions, nil, arguments, environ)
+        let environmentStrings: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { for entry in environmentStrings ?? [] { free(entry) } }
+        let spawned = environmentStrings.map { posix_spawn(&pid, command[0], &actions, nil, arguments, $0) }
+            ?? posix_spawn(&pid, command[0], &actions, nil, arguments, environ)
         guard spawned == 0 else {
             throw LocalClusterError(message: "cannot start \(command[0]): \(String(cString: strerror(spawned)))")
         }

@@ -42,6 +42,11 @@ public struct TestDatabase: Sendable {
     public let name: String
     public let cluster: LocalCluster
 
+    public init(name: String, cluster: LocalCluster) {
+        self.name = name
+        self.cluster = cluster
+    }
+
     public var owner: PostgresConfiguration { PostgresConfiguration(cluster.url(database: name, user: "platform_owner"), applicationName: "tests") }
     public var app: PostgresConfiguration { PostgresConfiguration(cluster.url(database: name, user: "platform_app"), applicationName: "tests") }
     public var superuser: PostgresConfiguration { PostgresConfiguration(cluster.url(database: name, user: "postgres"), applicationName: "tests") }

@@ -199,3 +199,50 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON working_calendars, calendar_hours, calen
 GRANT SELECT, INSERT, UPDATE ON users, api_tokens TO platform_app;
 GRANT SELECT ON sites, working_calendars, calendar_hours, calendar_exceptions, departments, posts, staff,
     user_site_roles, site_policies TO platform_report;
+
+-- Signing in: the one lookup that must see across sites before the actor's scope is known.
+-- SECURITY DEFINER, widening app.scope to 'all' only while it runs and restoring the caller's
+-- value before it returns, so platform_app gets the answer for one token without ever reading
+-- api_tokens or other sites' grants itself. (A `SET app.scope` clause on the function would
+-- be tidier, but PostgreSQL 15 allows that for placeholder settings to superusers only.)
+-- Suspended sites and disabled users grant nothing; last_used_at is written at most once a
+-- minute so that signing in is not a write per request.
+CREATE FUNCTION app.authenticate(token_hash bytea)
+RETURNS TABLE (user_id uuid, username text, display_name text, global_role text, grants jsonb)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp
+AS $$
+DECLARE
+    token record;
+    caller_scope text := current_setting('app.scope', true);
+BEGIN
+    PERFORM set_config('app.scope', 'all', true);
+    SELECT t.id, t.user_id, t.last_used_at INTO token
+    FROM api_tokens t
+    WHERE t.token_sha256 = token_hash AND t.revoked_at IS NULL AND t.expires_at > now();
+    IF NOT FOUND THEN
+        PERFORM set_config('app.scope', coalesce(caller_scope, ''), true);
+        RETURN;
+    END IF;
+    IF token.last_used_at IS NULL OR token.last_used_at < now() - interval '1 minute' THEN
+        UPDATE api_tokens SET last_used_at = now() WHERE id = token.id;
+    END IF;
+    RETURN QUERY
+    SELECT u.id, u.username, u.display_name, u.global_role,
+           coalesce((SELECT jsonb_agg(jsonb_build_object('siteId', s.id, 'siteCode', s.code, 'role', r.role, 'staffId', r.staff_id) ORDER BY s.code)
+                     FROM user_site_roles r JOIN sites s ON s.id = r.site_id
+                     WHERE r.user_id = u.id AND s.status = 'active'), '[]'::jsonb)
+    FROM users u
+    WHERE u.id = token.user_id AND u.status = 'active';
+    PERFORM set_config('app.scope', coalesce(caller_scope, ''), true);
+END
+$$;
+REVOKE ALL ON FUNCTION app.authenticate(bytea) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION app.authenticate(bytea) TO platform_app;
+
+-- Readiness: which migrations are applied, without granting the app the history table.
+CREATE FUNCTION app.applied_migrations() RETURNS int[]
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$ SELECT coalesce(array_agg(version ORDER BY version), '{}') FROM schema_migrations WHERE success $$;
+REVOKE ALL ON FUNCTION app.applied_migrations() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION app.applied_migrations() TO platform_app, platform_report;

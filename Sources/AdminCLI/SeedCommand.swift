@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Platform
+
+struct SeedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seed", abstract: "Load demonstration data.", subcommands: [Demo.self])
+
+    struct Demo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A demo group: one site of each kind and a user per role; prints a fresh token for each user.",
+            discussion: "Safe to run again: existing sites and users are kept, and new tokens are issued.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Token lifetime, e.g. 30d.") var expires: String = "30d"
+
+        static let sites = [
+            NewSite(code: "H01", name: "市第一人民医院", kind: .hospital, region: "华东"),
+            NewSite(code: "R01", name: "锦绣花园小区", kind: .residence, region: "华东"),
+            NewSite(code: "G01", name: "高新区政务服务中心", kind: .governmentServiceCenter, region: "华北"),
+        ]
+
+        static let users: [(username: String, name: String, global: Role?, grants: [UserStore.Grant])] = [
+            ("hq.admin", "集团管理员", .hqAdmin, []),
+            ("hq.analyst", "集团分析员", .hqAnalyst, []),
+            ("east.manager", "华东区域经理", nil, [.init(siteCode: "H01", role: .regionalManager), .init(siteCode: "R01", role: .regionalManager)]),
+            ("h01.manager", "医院项目经理", nil, [.init(siteCode: "H01", role: .siteManager)]),
+            ("h01.agent", "医院客服接待员", nil, [.init(siteCode: "H01", role: .siteAgent)]),
+            ("h01.staff", "医院工程部员工", nil, [.init(siteCode: "H01", role: .siteStaff)]),
+            ("r01.manager", "小区管理处主任", nil, [.init(siteCode: "R01", role: .siteManager)]),
+            ("g01.manager", "政务中心主任", nil, [.init(siteCode: "G01", role: .siteManager)]),
+            ("g01.agent", "政务中心导服员", nil, [.init(siteCode: "G01", role: .siteAgent)]),
+        ]
+
+        func validate() throws {
+            guard TokenLifetime.seconds(expires) != nil else { throw ValidationError("--expires takes e.g. 30d; got '\(expires)'") }
+        }
+
+        func run() async throws {
+            try await runReporting {
+                let lifetime = TokenLifetime.seconds(expires) ?? 0
+                let rows = try await connection.withDatabase { database -> [[String]] in
+                    for site in Self.sites { _ = try await SiteStore(database: database).create(site, scope: .operations) }
+                    let users = UserStore(database: database)
+                    var rows: [[String]] = []
+                    for user in Self.users {
+                        if try await users.find(username: user.username, scope: .operations) == nil {
+                            _ = try await users.create(username: user.username, displayName: user.name, globalRole: user.global, grants: user.grants, scope: .operations)
+                        }
+                        let issued = try await TokenStore(database: database).issue(username: user.username, lifetime: lifetime, label: "demo", scope: .operations)
+                        let reach = user.global?.rawValue ?? user.grants.map { "\($0.siteCode):\($0.role.rawValue)" }.joined(separator: ",")
+                        rows.append([user.username, reach, issued.token.secret])
+                    }
+                    return rows
+                }
+                print("demo group ready: sites \(Self.sites.map(\.code).joined(separator: ", "))")
+                print(table(["USER", "ROLE", "TOKEN"], rows))
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// A rule of the domain that a request broke, with a stable code a client can act on.
+///
+/// Rules and stores throw these; the HTTP layer renders them as problem+json and the CLI
+/// prints the message and exits non-zero. Codes read `area.reason` (`site.code_taken`).
+public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// How the failure maps onto HTTP, and onto CLI exit codes.
+    public enum Kind: String, Sendable {
+        case invalid, notFound, conflict, forbidden, unauthorized, unavailable
+    }
+
+    /// One problem with one input field.
+    public struct FieldError: Sendable, Equatable, Codable {
+        public var field: String
+        public var code: String
+        public var message: String
+        public init(field: String, code: String, message: String) {
+            self.field = field
+            self.code = code
+            self.message = message
+        }
+    }
+
+    public var kind: Kind
+    public var code: String
+    public var message: String
+    public var fieldErrors: [FieldError]
+
+    public init(_ kind: Kind, code: String, message: String, fieldErrors: [FieldError] = []) {
+        self.kind = kind
+        self.code = code
+        self.message = message
+        self.fieldErrors = fieldErrors
+    }
+
+    /// A single invalid field.
+    public static func invalid(field: String, code: String, message: String) -> DomainError {
+        DomainError(.invalid, code: "request.invalid", message: message, fieldErrors: [FieldError(field: field, code: code, message: message)])
+    }
+
+    public var description: String {
+        ([message] + fieldErrors.filter { $0.message != message }.map { "\($0.field): \($0.message)" }).joined(separator: "; ")
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+
+@Suite("platform-admin doctor checks the deployment")
+struct DoctorCommandTests {
+    @Test func doctorPassesOnAMigratedDatabaseAndFailsWhenATableLosesRowSecurity() async throws {
+        let database = try await TestDatabase.make()
+        let cli = AdminCLI(database: database)
+        let healthy = try cli.run("doctor")
+        #expect(healthy.status == 0, "\(healthy.output)")
+        #expect(!healthy.output.contains("FAIL"))
+        try await database.withConnection(database.superuser) { try await $0.script("ALTER TABLE staff DISABLE ROW LEVEL SECURITY") }
+        let broken = try cli.run("doctor")
+        #expect(broken.status == 7)
+        #expect(broken.output.contains("FAIL row-level security: unprotected: staff (RLS disabled)"))
+        try await database.drop()
+    }
+
+    @Test func doctorReportsPendingMigrations() async throws {
+        let database = try await TestDatabase.make(migrated: false)
+        let cli = AdminCLI(database: database)
+        let outcome = try cli.run("doctor")
+        #expect(outcome.status == 7)
+        #expect(outcome.output.contains("FAIL migrations: pending: 1, 2"))
+        try await database.drop()
+    }
+
+    @Test func everyCommandHasHelp() throws {
+        let database = TestDatabase(name: "unused", cluster: TestCluster.shared)
+        let cli = AdminCLI(database: database)
+        let root = try cli.run("--help")
+        for command in ["migrate", "tenant", "user", "token", "seed", "dev", "doctor"] {
+            #expect(root.output.contains(command))
+        }
+        for path in [["migrate", "up"], ["migrate", "lint"], ["tenant", "create"], ["tenant", "suspend"], ["user", "create"], ["token", "issue"], ["token", "revoke"], ["dev", "up"], ["seed", "demo"]] {
+            let help = try cli.run(path[0], path[1], "--help")
+            #expect(help.status == 0 && help.output.contains("USAGE:"), "\(path)")
+        }
+    }
+}
