@@ -23,7 +23,7 @@ struct DoctorCommandTests {
         let cli = AdminCLI(database: database)
         let outcome = try cli.run("doctor")
         #expect(outcome.status == 7)
-        #expect(outcome.output.contains("FAIL migrations: pending: 1, 2"))
+        #expect(outcome.output.contains("FAIL migrations: pending: 1, 2, 3"))
         try await database.drop()
     }
 

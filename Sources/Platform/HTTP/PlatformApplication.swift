@@ -13,14 +13,30 @@ public enum PlatformApplication {
             PostgresConfiguration(configuration.databaseURL, applicationName: "platform-server"),
             options: .init(maxConnections: configuration.poolSize, acquireTimeout: configuration.poolTimeout),
             logger: logger)
-        let database = PlatformDatabase(pool: pool)
-        let router = Router()
-        router.add(middleware: ProblemMiddleware())
-        HealthRoutes(database: database, expectedVersions: try MigrationSource.bundled().map(\.version)).register(on: router)
+        let (router, _) = try router(pool: pool)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sites-platform"),
             services: [pool],
             logger: logger)
+    }
+
+    /// The router with every route, and the endpoints it documents.
+    static func router(pool: PostgresPool) throws -> (Router<PlatformRequestContext>, [Endpoint]) {
+        let database = PlatformDatabase(pool: pool)
+        let metrics = PlatformMetrics(pool: pool)
+        let services = APIServices(database: database, directory: SiteDirectory(store: SiteStore(database: database)))
+        let router = Router(context: PlatformRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.add(middleware: ProblemMiddleware(metrics: metrics))
+        var routes = APIRoutes(router: router, authentication: AuthenticationMiddleware(authenticator: Authenticator(database: database), cache: PrincipalCache()))
+        OperationalRoutes(database: database, expectedVersions: try MigrationSource.bundled().map(\.version), metrics: metrics).register(&routes)
+        SiteRoutes(services: services).register(&routes)
+        DepartmentRoutes(services: services).register(&routes)
+        StaffRoutes(services: services).register(&routes)
+        AuditRoutes(services: services).register(&routes)
+        OperationalRoutes.registerDocument(&routes)
+        return (router, routes.endpoints)
     }
 }

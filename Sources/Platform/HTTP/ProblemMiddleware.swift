@@ -1,12 +1,17 @@
 import Hummingbird
 import Logging
+import Postgres
 
-/// Renders every error that escapes a route as problem+json, and logs the unexpected ones.
-struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+/// Renders every error that escapes a route as problem+json, counts database errors by
+/// SQLSTATE, and logs the unexpected ones.
+struct ProblemMiddleware: RouterMiddleware {
+    let metrics: PlatformMetrics?
+
+    func handle(_ request: Request, context: PlatformRequestContext, next: (Request, PlatformRequestContext) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
+            if let database = error as? PostgresError { metrics?.recordDatabaseError(database) }
             let problem = Problem.from(error)
             if problem.statusCode == 503 {
                 context.logger.warning("request refused: \(problem.detail)", metadata: ["code": "\(problem.code)"])

@@ -48,47 +48,55 @@ public struct SiteStore: Sendable {
     }
 
     private func provision(_ site: NewSite, scope: AccessScope) async throws -> Site {
+        try await database.transaction(scope) { try Self.provision(site, on: $0) }
+    }
+
+    /// Inserts the site and everything its kind's template gives it, inside the caller's
+    /// transaction.
+    static func provision(_ site: NewSite, on connection: isolated PostgresConnection) throws -> Site {
         let template = SiteTemplate.forKind(site.kind)
-        return try await database.transaction(scope) { connection in
-            let inserted = try connection.query(
-                "INSERT INTO sites (code, name, kind, timezone, region) VALUES ($1, $2, $3, $4, $5) RETURNING \(Self.columns)",
-                [site.code, site.name, site.kind.rawValue, site.timezone, site.region])
-            let created = try Self.decode(inserted[0])
-            try connection.query(
-                "INSERT INTO departments (site_id, code, name, kind) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])",
-                [created.id, template.departments.map(\.code), template.departments.map(\.name), template.departments.map(\.kind)])
+        let inserted = try connection.query(
+            "INSERT INTO sites (code, name, kind, timezone, region) VALUES ($1, $2, $3, $4, $5) RETURNING \(Self.columns)",
+            [site.code, site.name, site.kind.rawValue, site.timezone, site.region])
+        let created = try Self.decode(inserted[0])
+        try connection.query(
+            "INSERT INTO departments (site_id, code, name, kind) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])",
+            [created.id, template.departments.map(\.code), template.departments.map(\.name), template.departments.map(\.kind)])
+        try connection.query(
+            """
+            INSERT INTO posts (site_id, code, name, department_id, required_certificates)
+            SELECT $1, p.code, p.name, d.id, string_to_array(p.certificates, ',')
+            FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS p (code, name, department, certificates)
+            JOIN departments d ON d.site_id = $1 AND d.code = p.department
+            """,
+            [created.id, template.posts.map(\.code), template.posts.map(\.name), template.posts.map(\.department),
+             template.posts.map { $0.requiredCertificates.joined(separator: ",") }])
+        for calendar in template.calendars {
             try connection.query(
                 """
-                INSERT INTO posts (site_id, code, name, department_id, required_certificates)
-                SELECT $1, p.code, p.name, d.id, string_to_array(p.certificates, ',')
-                FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS p (code, name, department, certificates)
-                JOIN departments d ON d.site_id = $1 AND d.code = p.department
+                WITH calendar AS (
+                    INSERT INTO working_calendars (site_id, code, name, is_default) VALUES ($1, $2, $3, $4) RETURNING id
+                )
+                INSERT INTO calendar_hours (site_id, calendar_id, weekday, opens, closes)
+                SELECT $1, calendar.id, h.weekday, h.opens, h.closes
+                FROM calendar, unnest($5::smallint[], $6::time[], $7::time[]) AS h (weekday, opens, closes)
                 """,
-                [created.id, template.posts.map(\.code), template.posts.map(\.name), template.posts.map(\.department),
-                 template.posts.map { $0.requiredCertificates.joined(separator: ",") }])
-            for calendar in template.calendars {
-                try connection.query(
-                    """
-                    WITH calendar AS (
-                        INSERT INTO working_calendars (site_id, code, name, is_default) VALUES ($1, $2, $3, $4) RETURNING id
-                    )
-                    INSERT INTO calendar_hours (site_id, calendar_id, weekday, opens, closes)
-                    SELECT $1, calendar.id, h.weekday, h.opens, h.closes
-                    FROM calendar, unnest($5::smallint[], $6::time[], $7::time[]) AS h (weekday, opens, closes)
-                    """,
-                    [created.id, calendar.code, calendar.name, calendar.isDefault, calendar.hours.map(\.weekday),
-                     calendar.hours.map(\.opens), calendar.hours.map(\.closes)])
-            }
-            try connection.query(
-                "INSERT INTO site_policies (site_id, key, value) SELECT $1, p.key, p.value::jsonb FROM unnest($2::text[], $3::text[]) AS p (key, value)",
-                [created.id, template.policies.map(\.key), template.policies.map(\.json)])
-            return created
+                [created.id, calendar.code, calendar.name, calendar.isDefault, calendar.hours.map(\.weekday),
+                 calendar.hours.map(\.opens), calendar.hours.map(\.closes)])
         }
+        try connection.query(
+            "INSERT INTO site_policies (site_id, key, value) SELECT $1, p.key, p.value::jsonb FROM unnest($2::text[], $3::text[]) AS p (key, value)",
+            [created.id, template.policies.map(\.key), template.policies.map(\.json)])
+        return created
     }
 
     public func find(code: String, scope: AccessScope) async throws -> Site? {
-        let rows = try await database.pipeline(scope, [PostgresStatement("SELECT \(Self.columns) FROM sites WHERE code = $1", [code.uppercased()])])
+        let rows = try await database.pipeline(scope, [Self.byCode(code)])
         return try rows[0].first.map(Self.decode)
+    }
+
+    static func byCode(_ code: String) -> PostgresStatement {
+        PostgresStatement("SELECT \(columns) FROM sites WHERE code = $1", [code.uppercased()])
     }
 
     /// Sites in code order, optionally filtered.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Migrations
 import Platform
 import TestSupport
 import Testing
@@ -24,7 +25,7 @@ struct HealthRoutesTests {
                 #expect(response.status == .ok)
                 let body = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
                 #expect(body?["status"] as? String == "ready")
-                #expect(body?["appliedMigrations"] as? Int == 2)
+                #expect(body?["appliedMigrations"] as? Int == (try MigrationSource.bundled().count))
             }
         }
         try await database.drop()

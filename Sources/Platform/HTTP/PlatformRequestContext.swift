@@ -1,0 +1,31 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Per-request state every route sees: the request id, the signed-in principal, and the
+/// JSON coders with the platform's conventions.
+public struct PlatformRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Accepted from `X-Request-Id` or generated; echoed on the response and in every log line.
+    public var requestID: String = ""
+    /// Set by `AuthenticationMiddleware` on `/api/v1` routes.
+    public var principal: Principal?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+    }
+
+    /// Request bodies are small JSON documents; anything larger is refused with 413.
+    public var maxUploadSize: Int { 256 * 1024 }
+
+    public var requestDecoder: StrictJSONDecoder { StrictJSONDecoder() }
+    public var responseEncoder: PlatformJSONEncoder { PlatformJSONEncoder() }
+
+    /// The principal, or 401 when the route was reached without one.
+    public func requirePrincipal() throws -> Principal {
+        guard let principal else {
+            throw Problem(status: .unauthorized, code: "auth.required", detail: "send Authorization: Bearer <token>")
+        }
+        return principal
+    }
+}

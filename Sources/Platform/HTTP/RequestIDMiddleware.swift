@@ -1,0 +1,34 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Takes `X-Request-Id` from the client (1–128 of `A–Z a–z 0–9 . _ -`) or makes one, puts it
+/// on the logger, and echoes it on the response — errors included.
+struct RequestIDMiddleware: RouterMiddleware {
+    static let header: HTTPField.Name = {
+        guard let name = HTTPField.Name("X-Request-Id") else { preconditionFailure("X-Request-Id is a valid field name") }
+        return name
+    }()
+
+    func handle(_ request: Request, context: PlatformRequestContext, next: (Request, PlatformRequestContext) async throws -> Response) async throws -> Response {
+        var context = context
+        let given = request.headers[Self.header]
+        let id = given.flatMap { Self.isAcceptable($0) ? $0 : nil } ?? Self.generate()
+        context.requestID = id
+        context.logger[metadataKey: "request_id"] = .string(id)
+        var response = try await next(request, context)
+        response.headers[Self.header] = id
+        return response
+    }
+
+    static func isAcceptable(_ id: String) -> Bool {
+        (1...128).contains(id.utf8.count) && id.utf8.allSatisfy { byte in
+            (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == 45 || byte == 46 || byte == 95
+        }
+    }
+
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+}

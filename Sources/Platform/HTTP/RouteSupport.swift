@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import Postgres
+
+/// What every route handler needs: the database and the site directory.
+struct APIServices: Sendable {
+    let database: PlatformDatabase
+    let directory: SiteDirectory
+
+    /// The site behind `{siteCode}` for the signed-in user, or 404.
+    func siteAccess(_ context: PlatformRequestContext) async throws -> SiteAccess {
+        try await directory.access(code: try context.parameter("siteCode"), for: try context.requirePrincipal())
+    }
+
+    /// The JSON body, decoded strictly, and its raw bytes (for idempotency fingerprints).
+    func body<T: RequestBody>(_ type: T.Type, _ request: Request, _ context: PlatformRequestContext) async throws -> (T, Data) {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch {
+            throw Problem(status: .contentTooLarge, code: "request.too_large", detail: "the request body is larger than \(context.maxUploadSize / 1024) KiB")
+        }
+        let data = Data(buffer: buffer)
+        return (try StrictJSONDecoder.decode(type, from: data), data)
+    }
+
+    /// Runs statements in one pipelined transaction in the site's scope.
+    func read(_ access: SiteAccess, _ statements: [PostgresStatement]) async throws -> [PostgresRows] {
+        try await database.pipeline(access.scope, statements)
+    }
+}
+
+extension Request {
+    /// A query parameter validated against a set of values; absent is nil.
+    func query(_ name: String, oneOf values: [String]) throws -> String? {
+        guard let value = uri.queryParameters.get(name), !value.isEmpty else { return nil }
+        guard values.contains(value) else {
+            throw Problem(status: .unprocessableContent, code: "request.invalid", detail: "\(name) must be one of \(values.joined(separator: ", "))",
+                          errors: [.init(field: name, code: "request.invalid_value", message: "one of \(values.joined(separator: ", "))")])
+        }
+        return value
+    }
+
+    /// A query parameter that must be a UUID; absent is nil.
+    func query(uuid name: String) throws -> UUID? {
+        guard let value = uri.queryParameters.get(name), !value.isEmpty else { return nil }
+        guard let id = UUID(uuidString: value) else {
+            throw Problem(status: .unprocessableContent, code: "request.invalid", detail: "\(name) must be a UUID",
+                          errors: [.init(field: name, code: "request.invalid_uuid", message: "not a UUID")])
+        }
+        return id
+    }
+
+    func query(bool name: String) throws -> Bool? {
+        try query(name, oneOf: ["true", "false"]).map { $0 == "true" }
+    }
+
+    /// A free-text query parameter of bounded length.
+    func query(text name: String, maxLength: Int = 100) throws -> String? {
+        guard let value = uri.queryParameters.get(name)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard value.count <= maxLength else {
+            throw Problem(status: .unprocessableContent, code: "request.invalid", detail: "\(name) is at most \(maxLength) characters",
+                          errors: [.init(field: name, code: "request.too_long", message: "at most \(maxLength) characters")])
+        }
+        return value
+    }
+}

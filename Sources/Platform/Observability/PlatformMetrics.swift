@@ -1,0 +1,50 @@
+import Foundation
+import Postgres
+import Prometheus
+
+/// The server's Prometheus metrics: requests by route template and status, their latency,
+/// the pool's connections, and database errors by SQLSTATE.
+///
+/// Kept in a registry of its own (not the process-wide MetricsSystem), so that several
+/// applications in one test process do not share counters.
+public final class PlatformMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    let pool: PostgresPool
+    let inUse: Gauge
+    let idle: Gauge
+    let waiting: Gauge
+
+    static let latencyBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5),
+    ]
+
+    public init(pool: PostgresPool) {
+        self.pool = pool
+        inUse = registry.makeGauge(name: "db_pool_connections_in_use", help: "Pooled connections lent out")
+        idle = registry.makeGauge(name: "db_pool_connections_idle", help: "Pooled connections open and free")
+        waiting = registry.makeGauge(name: "db_pool_waiters", help: "Requests waiting for a connection")
+    }
+
+    func recordRequest(method: String, route: String, status: Int, duration: Duration) {
+        let labels = [("method", method), ("route", route), ("status", String(status))]
+        registry.makeCounter(name: "http_requests_total", labels: labels).increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(metricName: "http_request_duration_seconds", helpText: "Time to answer a request"),
+            labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets
+        ).record(duration)
+    }
+
+    func recordDatabaseError(_ error: PostgresError) {
+        registry.makeCounter(name: "db_errors_total", labels: [("sqlstate", error.code?.rawValue ?? error.kind.name)]).increment()
+    }
+
+    /// The exposition text, with the pool gauges read now.
+    public func scrape() async -> String {
+        let statistics = await pool.statistics
+        inUse.set(Double(statistics.inUse))
+        idle.set(Double(statistics.idle))
+        waiting.set(Double(statistics.waiting))
+        return registry.emitToString()
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// The OpenAPI 3.1 document served at `/openapi.json`, built from the registered endpoints
+/// and the schemas below.
+enum OpenAPIDocument {
+    static func build(_ endpoints: [Endpoint]) -> [String: Any] {
+        var paths: [String: [String: Any]] = [:]
+        for endpoint in endpoints {
+            var operation: [String: Any] = [
+                "summary": endpoint.summary,
+                "tags": [endpoint.tag],
+                "operationId": operationID(endpoint),
+            ]
+            var parameters: [[String: Any]] = endpoint.pathParameters.map {
+                ["name": $0, "in": "path", "required": true, "schema": ["type": "string"]]
+            }
+            parameters += endpoint.query.map { query in
+                var schema: [String: Any] = ["type": query.type]
+                if let values = query.values { schema["enum"] = values }
+                return ["name": query.name, "in": "query", "required": false, "description": query.description, "schema": schema]
+            }
+            if endpoint.idempotent {
+                parameters.append(["name": "Idempotency-Key", "in": "header", "required": false, "schema": ["type": "string", "maxLength": 200],
+                                   "description": "Retrying with the same key and body within 24 h returns the first response without a second write."])
+            }
+            if endpoint.conditional {
+                parameters.append(["name": "If-Match", "in": "header", "required": false, "schema": ["type": "string"],
+                                   "description": "The ETag last read; a stale one is answered 412."])
+            }
+            parameters.append(["name": "X-Request-Id", "in": "header", "required": false, "schema": ["type": "string", "maxLength": 128]])
+            operation["parameters"] = parameters
+            if let request = endpoint.request {
+                operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(request)]]]
+            }
+            var responses: [String: Any] = [:]
+            var success: [String: Any] = ["description": endpoint.success == 201 ? "Created" : "OK"]
+            if let response = endpoint.response { success["content"] = ["application/json": ["schema": ref(response)]] }
+            responses[String(endpoint.success)] = success
+            if endpoint.idempotent && endpoint.success == 201 {
+                var existing = success
+                existing["description"] = "Already exists with the same content"
+                responses["200"] = existing
+            }
+            var errors = ["400", "422", "503"]
+            if endpoint.authenticated { errors += ["401", "403", "404"] }
+            if endpoint.method == .post || endpoint.method == .patch { errors.append("409") }
+            if endpoint.conditional { errors.append("412") }
+            if endpoint.request != nil { errors.append("413") }
+            for status in errors { responses[status] = ["$ref": "#/components/responses/Problem"] }
+            operation["responses"] = responses
+            if endpoint.authenticated { operation["security"] = [["bearer": [String]()]] } else { operation["security"] = [[String: Any]]() }
+            paths[endpoint.path, default: [:]][endpoint.method.rawValue.lowercased()] = operation
+        }
+        return [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "Sites platform API",
+                "version": "1",
+                "description": "Service management across hospitals, residences and government service centers. Errors are RFC 9457 problem+json with a stable `code`.",
+            ],
+            "servers": [["url": "/"]],
+            "paths": paths,
+            "components": [
+                "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "description": "A token from `platform-admin token issue`."]],
+                "responses": ["Problem": ["description": "An error", "content": ["application/problem+json": ["schema": ref("Problem")]]]],
+                "schemas": OpenAPISchemas.all,
+            ],
+        ]
+    }
+
+    static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+
+    static func operationID(_ endpoint: Endpoint) -> String {
+        let words = endpoint.path.split(separator: "/").filter { $0 != "api" && $0 != "v1" }.map { part -> String in
+            let word = part.hasPrefix("{") ? "By" + part.dropFirst().dropLast().prefix(1).uppercased() + part.dropFirst(2).dropLast() : String(part)
+            return word.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        }
+        return endpoint.method.rawValue.lowercased() + words.joined()
+    }
+
+    static func json(_ endpoints: [Endpoint]) throws -> Data {
+        try JSONSerialization.data(withJSONObject: build(endpoints), options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+}

@@ -1,0 +1,69 @@
+/// JSON schemas of the wire types, referenced by name from `Endpoint.request`/`response`.
+enum OpenAPISchemas {
+    static func object(_ properties: [String: [String: Any]], required: [String]) -> [String: Any] {
+        ["type": "object", "properties": properties, "required": required, "additionalProperties": false]
+    }
+    static func string(_ format: String? = nil, maxLength: Int? = nil, values: [String]? = nil, nullable: Bool = false) -> [String: Any] {
+        var schema: [String: Any] = ["type": nullable ? ["string", "null"] : "string"]
+        if let format { schema["format"] = format }
+        if let maxLength { schema["maxLength"] = maxLength }
+        if let values { schema["enum"] = nullable ? values + [Optional<String>.none as Any] : values }
+        return schema
+    }
+    static var integer: [String: Any] { ["type": "integer"] }
+    static var boolean: [String: Any] { ["type": "boolean"] }
+    static func page(_ item: String) -> [String: Any] {
+        object(["items": ["type": "array", "items": OpenAPIDocument.ref(item)], "nextCursor": string(nullable: true)], required: ["items", "nextCursor"])
+    }
+
+    static let siteKinds = Site.Kind.allCases.map(\.rawValue)
+    static let departmentKinds = DepartmentKind.allCases.map(\.rawValue)
+    static let educations = Education.allCases.map(\.rawValue)
+
+    static var all: [String: Any] { [
+        "Problem": object([
+            "type": string("uri"), "title": string(), "status": integer, "detail": string(), "code": string(),
+            "errors": ["type": "array", "items": object(["field": string(), "code": string(), "message": string()], required: ["field", "code", "message"])],
+        ], required: ["type", "title", "status", "detail", "code", "errors"]),
+        "Health": object(["status": string()], required: ["status"]),
+        "Readiness": object(["status": string(), "database": string(), "appliedMigrations": integer, "pendingMigrations": ["type": "array", "items": integer]],
+                            required: ["status", "database", "appliedMigrations", "pendingMigrations"]),
+        "Site": object([
+            "id": string("uuid"), "code": string(), "name": string(), "kind": string(values: siteKinds), "timezone": string(),
+            "region": string(nullable: true), "status": string(values: Site.Status.allCases.map(\.rawValue)), "createdAt": string("date-time"), "version": integer,
+        ], required: ["id", "code", "name", "kind", "timezone", "status", "createdAt", "version"]),
+        "SitePage": page("Site"),
+        "NewSite": object([
+            "code": string(maxLength: 16), "name": string(maxLength: 200), "kind": string(values: siteKinds), "timezone": string(), "region": string(maxLength: 100, nullable: true),
+        ], required: ["code", "name", "kind"]),
+        "Department": object([
+            "id": string("uuid"), "code": string(), "name": string(), "kind": string(values: departmentKinds), "active": boolean,
+            "version": integer, "createdAt": string("date-time"), "updatedAt": string("date-time"),
+        ], required: ["id", "code", "name", "kind", "active", "version", "createdAt", "updatedAt"]),
+        "DepartmentPage": page("Department"),
+        "NewDepartment": object(["code": string(maxLength: 32), "name": string(maxLength: 100), "kind": string(values: departmentKinds)], required: ["code", "name", "kind"]),
+        "DepartmentChanges": object(["name": string(maxLength: 100), "kind": string(values: departmentKinds)], required: []),
+        "StaffMember": object([
+            "id": string("uuid"), "employeeNo": string(), "name": string(), "phone": string(nullable: true), "departmentId": string("uuid"),
+            "postId": string("uuid", nullable: true), "education": string(values: educations, nullable: true), "hireDate": string("date"),
+            "probationUntil": string("date", nullable: true), "mentorId": string("uuid", nullable: true), "isVeteran": boolean,
+            "status": string(values: ["active", "inactive"]), "version": integer, "createdAt": string("date-time"), "updatedAt": string("date-time"),
+        ], required: ["id", "employeeNo", "name", "departmentId", "hireDate", "isVeteran", "status", "version", "createdAt", "updatedAt"]),
+        "StaffPage": page("StaffMember"),
+        "NewStaffMember": object([
+            "employeeNo": string(maxLength: 32), "name": string(maxLength: 100), "phone": string(maxLength: 20, nullable: true), "departmentId": string("uuid"),
+            "postId": string("uuid", nullable: true), "education": string(values: educations, nullable: true), "hireDate": string("date"),
+            "probationUntil": string("date", nullable: true), "mentorId": string("uuid", nullable: true), "isVeteran": boolean,
+        ], required: ["employeeNo", "name", "departmentId", "hireDate"]),
+        "StaffChanges": object([
+            "name": string(maxLength: 100), "phone": string(maxLength: 20, nullable: true), "departmentId": string("uuid"),
+            "postId": string("uuid", nullable: true), "education": string(values: educations, nullable: true),
+            "probationUntil": string("date", nullable: true), "mentorId": string("uuid", nullable: true), "isVeteran": boolean,
+        ], required: []),
+        "AuditEntry": object([
+            "id": string("uuid"), "at": string("date-time"), "actorId": string("uuid", nullable: true), "actorRole": string(), "action": string(),
+            "targetType": string(), "targetId": string(), "detail": ["type": "object", "additionalProperties": string()], "requestId": string(nullable: true),
+        ], required: ["id", "at", "actorRole", "action", "targetType", "targetId", "detail"]),
+        "AuditPage": page("AuditEntry"),
+    ] }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import Postgres
+
+/// `/api/v1/hq/sites` (headquarters: list and create sites) and `/api/v1/sites/{siteCode}`.
+struct SiteRoutes {
+    let services: APIServices
+
+    func register(_ routes: inout APIRoutes) {
+        routes.add(Endpoint(
+            .get, "/api/v1/hq/sites", summary: "List sites (headquarters; a regional manager sees their sites)", tag: "Sites", response: "SitePage",
+            query: [.init("kind", "string", "Site kind", values: OpenAPISchemas.siteKinds), .init("region", "string", "Region"),
+                    .init("status", "string", "Status", values: Site.Status.allCases.map(\.rawValue)),
+                    .init("limit", "integer", "Page size, 1–200"), .init("cursor", "string", "nextCursor of the previous page")])) { request, context in
+            try await list(request, context)
+        }
+        routes.add(Endpoint(
+            .post, "/api/v1/hq/sites", summary: "Create a site with its kind's departments, posts, calendars and policies (hq_admin)", tag: "Sites",
+            request: "NewSite", response: "Site", success: 201, idempotent: true)) { request, context in
+            try await create(request, context)
+        }
+        routes.add(Endpoint(.get, "/api/v1/sites/{siteCode}", summary: "One site", tag: "Sites", response: "Site")) { _, context in
+            let access = try await services.siteAccess(context)
+            return try Response.json(access.site, version: access.site.version)
+        }
+    }
+
+    func list(_ request: Request, _ context: PlatformRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        guard principal.globalRole != nil || principal.grants.contains(where: { $0.role == .regionalManager }) else {
+            throw Problem(status: .forbidden, code: "auth.forbidden", detail: "the site list is for headquarters and regional managers")
+        }
+        var scope = principal.scope
+        if principal.globalRole == nil {
+            scope.sites = .only(principal.grants.filter { $0.role == .regionalManager }.map(\.siteId))
+        }
+        let kind = try request.query("kind", oneOf: OpenAPISchemas.siteKinds)
+        let status = try request.query("status", oneOf: Site.Status.allCases.map(\.rawValue))
+        let region = try request.query(text: "region")
+        let page = try PageRequest(request, listing: "sites")
+        let rows = try await services.database.pipeline(scope, [
+            PostgresStatement(
+                """
+                SELECT \(SiteStore.columns) FROM sites
+                WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR region = $2) AND ($3::text IS NULL OR status = $3)
+                  AND ($4::text IS NULL OR code > $4)
+                ORDER BY code LIMIT $5
+                """, [kind, region, status, page.after?.first, page.limit + 1])
+        ])
+        let sites = try rows[0].map(SiteStore.decode)
+        return try Response.json(page.page(sites, listing: "sites") { [$0.code] })
+    }
+
+    func create(_ request: Request, _ context: PlatformRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        guard principal.globalRole?.may(.administerGroup) == true else {
+            throw Problem(status: .forbidden, code: "auth.forbidden", detail: "only hq_admin may create sites")
+        }
+        let (body, data) = try await services.body(NewSite.self, request, context)
+        let site = try body.validated()
+        let scope = principal.scope
+        let requestID = context.requestID
+        return try await IdempotentCreate(database: services.database, scope: scope, siteID: IdempotentCreate.groupWide, userID: principal.userID)
+            .run(request, body: data) { connection in
+                if let row = try connection.execute(SiteStore.byCode(site.code)).first {
+                    let existing = try SiteStore.sameOrConflict(try SiteStore.decode(row), site)
+                    return .init(status: .ok, body: try PlatformJSONEncoder.encode(existing), version: existing.version, location: "/api/v1/sites/\(existing.code)")
+                }
+                let created = try SiteStore.provision(site, on: connection)
+                try connection.execute(AuditLog.record(site: created.id, scope: scope, action: "site.create", targetType: "site", targetID: created.code,
+                                                       detail: ["kind": created.kind.rawValue, "name": created.name], requestID: requestID))
+                return .init(status: .created, body: try PlatformJSONEncoder.encode(created), version: created.version, location: "/api/v1/sites/\(created.code)")
+            }
+    }
+}
+
+extension NewSite: RequestBody {
+    public enum CodingKeys: String, CodingKey, CaseIterable { case code, name, kind, timezone, region }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            code: try container.decode(String.self, forKey: .code), name: try container.decode(String.self, forKey: .name),
+            kind: try container.decode(Site.Kind.self, forKey: .kind),
+            timezone: try container.decodeIfPresent(String.self, forKey: .timezone) ?? "Asia/Shanghai",
+            region: try container.decodeIfPresent(String.self, forKey: .region))
+    }
+}

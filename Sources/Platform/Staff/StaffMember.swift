@@ -1,0 +1,114 @@
+import Foundation
+import Postgres
+
+/// Highest completed education, as staff records in China list it.
+public enum Education: String, Sendable, Codable, CaseIterable {
+    case primary
+    case juniorHigh = "junior_high"
+    case seniorHigh = "senior_high"
+    case vocational, associate, bachelor, master, doctorate
+}
+
+/// A member of a site's staff.
+public struct StaffMember: Sendable, Codable, Equatable {
+    public var id: UUID
+    public var employeeNo: String
+    public var name: String
+    public var phone: String?
+    public var departmentId: UUID
+    public var postId: UUID?
+    public var education: Education?
+    public var hireDate: CalendarDate
+    /// Probation (试用期) ends on this day; new staff work under `mentorId` until then.
+    public var probationUntil: CalendarDate?
+    public var mentorId: UUID?
+    /// Veterans are preferred for security posts.
+    public var isVeteran: Bool
+    public var status: String
+    public var version: Int
+    public var createdAt: Date
+    public var updatedAt: Date
+}
+
+public struct NewStaffMember: RequestBody, Equatable {
+    public var employeeNo: String
+    public var name: String
+    public var phone: String?
+    public var departmentId: UUID
+    public var postId: UUID?
+    public var education: Education?
+    public var hireDate: CalendarDate
+    public var probationUntil: CalendarDate?
+    public var mentorId: UUID?
+    public var isVeteran: Bool?
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case employeeNo, name, phone, departmentId, postId, education, hireDate, probationUntil, mentorId, isVeteran
+    }
+}
+
+/// A change to some fields of a staff member. A field that is absent stays as it is; an
+/// explicit `null` clears the optional ones (phone, post, education, probation, mentor).
+public struct StaffChanges: RequestBody, Equatable {
+    public var name: String?
+    public var phone: Clearable<String>
+    public var departmentId: UUID?
+    public var postId: Clearable<UUID>
+    public var education: Clearable<Education>
+    public var probationUntil: Clearable<CalendarDate>
+    public var mentorId: Clearable<UUID>
+    public var isVeteran: Bool?
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, phone, departmentId, postId, education, probationUntil, mentorId, isVeteran
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        phone = try Clearable(container, .phone)
+        departmentId = try container.decodeIfPresent(UUID.self, forKey: .departmentId)
+        postId = try Clearable(container, .postId)
+        education = try Clearable(container, .education)
+        probationUntil = try Clearable(container, .probationUntil)
+        mentorId = try Clearable(container, .mentorId)
+        isVeteran = try container.decodeIfPresent(Bool.self, forKey: .isVeteran)
+    }
+
+    public init(name: String? = nil, phone: Clearable<String> = .unchanged, departmentId: UUID? = nil, postId: Clearable<UUID> = .unchanged,
+                education: Clearable<Education> = .unchanged, probationUntil: Clearable<CalendarDate> = .unchanged,
+                mentorId: Clearable<UUID> = .unchanged, isVeteran: Bool? = nil) {
+        self.name = name
+        self.phone = phone
+        self.departmentId = departmentId
+        self.postId = postId
+        self.education = education
+        self.probationUntil = probationUntil
+        self.mentorId = mentorId
+        self.isVeteran = isVeteran
+    }
+}
+
+/// A PATCH field that can be left alone, set, or cleared with `null`.
+public enum Clearable<Value: Sendable & Equatable & Decodable>: Sendable, Equatable {
+    case unchanged
+    case cleared
+    case set(Value)
+
+    init<Key: CodingKey>(_ container: KeyedDecodingContainer<Key>, _ key: Key) throws {
+        if !container.contains(key) {
+            self = .unchanged
+        } else if try container.decodeNil(forKey: key) {
+            self = .cleared
+        } else {
+            self = .set(try container.decode(Value.self, forKey: key))
+        }
+    }
+
+    /// The value after applying this change to `current`.
+    public func applied(to current: Value?) -> Value? {
+        switch self {
+        case .unchanged: current
+        case .cleared: nil
+        case .set(let value): value
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Hummingbird
+import Postgres
+
+/// `/api/v1/sites/{siteCode}/staff`: list, create, read, change, deactivate.
+struct StaffRoutes {
+    let services: APIServices
+    static let base = "/api/v1/sites/{siteCode}/staff"
+
+    func register(_ routes: inout APIRoutes) {
+        routes.add(Endpoint(
+            .get, Self.base, summary: "List a site's staff", tag: "Staff", response: "StaffPage",
+            query: [.init("department", "string", "Department id"), .init("post", "string", "Post id"),
+                    .init("status", "string", "active or inactive", values: ["active", "inactive"]),
+                    .init("q", "string", "Part of a name or employee number"),
+                    .init("limit", "integer", "Page size, 1–200"), .init("cursor", "string", "nextCursor of the previous page")])) { request, context in
+            let access = try await services.siteAccess(context)
+            let listing = "staff:\(access.site.id)"
+            let page = try PageRequest(request, listing: listing)
+            let filter = StaffStore.Filter(department: try request.query(uuid: "department"), post: try request.query(uuid: "post"),
+                                           status: try request.query("status", oneOf: ["active", "inactive"]), text: try request.query(text: "q"))
+            let rows = try await services.read(access, [StaffStore.list(site: access.site.id, filter: filter, after: page.after, limit: page.limit)])
+            return try Response.json(page.page(try rows[0].map(StaffStore.decode), listing: listing) { [$0.employeeNo, $0.id.postgresText] })
+        }
+        routes.add(Endpoint(
+            .post, Self.base, summary: "Add a staff member (managers)", tag: "Staff", request: "NewStaffMember", response: "StaffMember",
+            success: 201, idempotent: true)) { request, context in
+            try await create(request, context)
+        }
+        routes.add(Endpoint(.get, Self.base + "/{staffId}", summary: "One staff member", tag: "Staff", response: "StaffMember")) { _, context in
+            let access = try await services.siteAccess(context)
+            let id = try context.uuidParameter("staffId", resource: "staff")
+            guard let row = try await services.read(access, [StaffStore.get(site: access.site.id, id: id)])[0].first else {
+                throw StaffStore.notFound(id.uuidString)
+            }
+            let member = try StaffStore.decode(row)
+            return try Response.json(member, version: member.version)
+        }
+        routes.add(Endpoint(
+            .patch, Self.base + "/{staffId}", summary: "Change a staff member (managers); null clears an optional field", tag: "Staff",
+            request: "StaffChanges", response: "StaffMember", conditional: true)) { request, context in
+            let (changes, _) = try await services.body(StaffChanges.self, request, context)
+            return try await change(request, context, action: "staff.update") { $0.applying(changes) }
+        }
+        routes.add(Endpoint(
+            .post, Self.base + "/{staffId}/deactivate", summary: "Record that a staff member left; the record is kept (managers)", tag: "Staff",
+            response: "StaffMember", conditional: true)) { request, context in
+            try await change(request, context, action: "staff.deactivate") { member in
+                var member = member
+                member.status = "inactive"
+                return member
+            }
+        }
+    }
+
+    func create(_ request: Request, _ context: PlatformRequestContext) async throws -> Response {
+        let access = try await services.siteAccess(context)
+        try access.require(.manageSite)
+        let (body, data) = try await services.body(NewStaffMember.self, request, context)
+        let today = CalendarDate.day(of: Date(), in: access.site.timezone)
+        let draft = try StaffRules.validate(.init(employeeNo: body.employeeNo, name: body.name, phone: body.phone, hireDate: body.hireDate,
+                                                 probationUntil: body.probationUntil, mentorId: body.mentorId, id: nil), today: today)
+        var member = body
+        (member.employeeNo, member.name, member.phone) = (draft.employeeNo, draft.name, draft.phone)
+        let (site, scope, requestID) = (access.site, access.scope, context.requestID)
+        let record = member
+        do {
+            return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: access.principal.userID)
+                .run(request, body: data) { connection in
+                    try StaffStore.checkReferences(connection, site: site.id, department: record.departmentId, post: record.postId, mentor: record.mentorId, today: today)
+                    let created = try StaffStore.decode(try connection.execute(StaffStore.insert(site: site.id, record))[0])
+                    try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "staff.create", targetType: "staff", targetID: created.id.uuidString,
+                                                           detail: ["employeeNo": created.employeeNo, "name": created.name], requestID: requestID))
+                    return .init(status: .created, body: try PlatformJSONEncoder.encode(created), version: created.version,
+                                 location: "/api/v1/sites/\(site.code)/staff/\(created.id.uuidString)")
+                }
+        } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "staff_site_id_employee_no_key" {
+            throw StaffStore.employeeNumberTaken(record.employeeNo)
+        }
+    }
+
+    func change(_ request: Request, _ context: PlatformRequestContext, action: String, _ apply: @escaping @Sendable (StaffMember) -> StaffMember) async throws -> Response {
+        let access = try await services.siteAccess(context)
+        try access.require(.manageSite)
+        let id = try context.uuidParameter("staffId", resource: "staff")
+        let expected = try Versioning.expectedVersion(request)
+        let today = CalendarDate.day(of: Date(), in: access.site.timezone)
+        let (site, scope, requestID) = (access.site, access.scope, context.requestID)
+        let member = try await services.database.transaction(scope) { connection -> StaffMember in
+            guard let row = try connection.execute(StaffStore.get(site: site.id, id: id)).first else { throw StaffStore.notFound(id.uuidString) }
+            let current = try StaffStore.decode(row)
+            if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
+            var changed = apply(current)
+            let draft = try StaffRules.validate(.init(employeeNo: changed.employeeNo, name: changed.name, phone: changed.phone, hireDate: changed.hireDate,
+                                                     probationUntil: changed.probationUntil, mentorId: changed.mentorId, id: changed.id), today: today)
+            (changed.name, changed.phone) = (draft.name, draft.phone)
+            if changed.departmentId != current.departmentId || changed.postId != current.postId || changed.mentorId != current.mentorId {
+                try StaffStore.checkReferences(connection, site: site.id, department: changed.departmentId, post: changed.postId,
+                                               mentor: changed.mentorId == current.mentorId ? nil : changed.mentorId, today: today)
+            }
+            guard let updated = try connection.execute(StaffStore.update(site: site.id, changed, expectedVersion: current.version)).first else {
+                throw Versioning.stale(current: current.version + 1)
+            }
+            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: action, targetType: "staff", targetID: id.uuidString,
+                                                   detail: StaffRoutes.differences(current, changed), requestID: requestID))
+            return try StaffStore.decode(updated)
+        }
+        return try Response.json(member, version: member.version)
+    }
+
+    /// Field → new value, for the audit line.
+    static func differences(_ before: StaffMember, _ after: StaffMember) -> [String: String] {
+        var detail: [String: String] = [:]
+        func note<T: Equatable>(_ name: String, _ old: T?, _ new: T?) { if old != new { detail[name] = new.map { "\($0)" } ?? "null" } }
+        note("name", Optional(before.name), Optional(after.name))
+        note("phone", before.phone, after.phone)
+        note("departmentId", Optional(before.departmentId), Optional(after.departmentId))
+        note("postId", before.postId, after.postId)
+        note("education", before.education?.rawValue, after.education?.rawValue)
+        note("probationUntil", before.probationUntil, after.probationUntil)
+        note("mentorId", before.mentorId, after.mentorId)
+        note("isVeteran", Optional(before.isVeteran), Optional(after.isVeteran))
+        note("status", Optional(before.status), Optional(after.status))
+        return detail
+    }
+}
+
+extension StaffMember {
+    func applying(_ changes: StaffChanges) -> StaffMember {
+        var member = self
+        if let name = changes.name { member.name = name }
+        member.phone = changes.phone.applied(to: phone)
+        if let department = changes.departmentId { member.departmentId = department }
+        member.postId = changes.postId.applied(to: postId)
+        member.education = changes.education.applied(to: education)
+        member.probationUntil = changes.probationUntil.applied(to: probationUntil)
+        member.mentorId = changes.mentorId.applied(to: mentorId)
+        if let veteran = changes.isVeteran { member.isVeteran = veteran }
+        return member
+    }
+}

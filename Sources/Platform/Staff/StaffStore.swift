@@ -1,0 +1,114 @@
+import Foundation
+import Postgres
+
+/// Staff in PostgreSQL. Every statement filters `site_id` explicitly as well as through
+/// row-level security.
+public enum StaffStore {
+    static let columns = "id, employee_no, name, phone, department_id, post_id, education, hire_date, probation_until, mentor_id, is_veteran, status, version, created_at, updated_at"
+
+    static func decode(_ row: PostgresRow) throws -> StaffMember {
+        StaffMember(
+            id: try row.decode("id"), employeeNo: try row.decode("employee_no"), name: try row.decode("name"), phone: try row.decodeIfPresent("phone"),
+            departmentId: try row.decode("department_id"), postId: try row.decodeIfPresent("post_id"),
+            education: try row.decodeIfPresent("education", as: String.self).flatMap(Education.init(rawValue:)),
+            hireDate: try row.decode("hire_date"), probationUntil: try row.decodeIfPresent("probation_until"), mentorId: try row.decodeIfPresent("mentor_id"),
+            isVeteran: try row.decode("is_veteran"), status: try row.decode("status"), version: try row.decode("version"),
+            createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
+    }
+
+    /// Filters of the staff listing.
+    public struct Filter: Sendable {
+        public var department: UUID?
+        public var post: UUID?
+        public var status: String?
+        /// Matches a part of the name or employee number.
+        public var text: String?
+    }
+
+    static func list(site: UUID, filter: Filter, after: [String]?, limit: Int) -> PostgresStatement {
+        PostgresStatement(
+            """
+            SELECT \(columns) FROM staff
+            WHERE site_id = $1 AND ($2::uuid IS NULL OR department_id = $2) AND ($3::uuid IS NULL OR post_id = $3)
+              AND ($4::text IS NULL OR status = $4)
+              AND ($5::text IS NULL OR strpos(name, $5) > 0 OR strpos(lower(employee_no), lower($5)) > 0)
+              AND ($6::text IS NULL OR (employee_no, id) > ($6, $7::uuid))
+            ORDER BY employee_no, id LIMIT $8
+            """, [site, filter.department, filter.post, filter.status, filter.text, after?.first, after?.last, limit + 1])
+    }
+
+    static func get(site: UUID, id: UUID) -> PostgresStatement {
+        PostgresStatement("SELECT \(columns) FROM staff WHERE site_id = $1 AND id = $2", [site, id])
+    }
+
+    /// Checks that the department, post and mentor a record points at exist at this site and
+    /// can take it: an active department, an active post, an active mentor not on probation.
+    static func checkReferences(
+        _ connection: isolated PostgresConnection, site: UUID, department: UUID, post: UUID?, mentor: UUID?, today: CalendarDate
+    ) throws {
+        let row = try connection.query(
+            """
+            SELECT (SELECT active FROM departments WHERE site_id = $1 AND id = $2) AS department_active,
+                   (SELECT active FROM posts WHERE site_id = $1 AND id = $3) AS post_active,
+                   (SELECT status = 'active' FROM staff WHERE site_id = $1 AND id = $4) AS mentor_active,
+                   (SELECT probation_until >= $5::date FROM staff WHERE site_id = $1 AND id = $4) AS mentor_on_probation
+            """, [site, department, post, mentor, today])[0]
+        var errors: [DomainError.FieldError] = []
+        switch try row.decodeIfPresent("department_active", as: Bool.self) {
+        case nil: errors.append(.init(field: "departmentId", code: "staff.unknown_department", message: "no such department at this site"))
+        case false?: errors.append(.init(field: "departmentId", code: "staff.inactive_department", message: "the department is deactivated"))
+        default: break
+        }
+        if post != nil {
+            switch try row.decodeIfPresent("post_active", as: Bool.self) {
+            case nil: errors.append(.init(field: "postId", code: "staff.unknown_post", message: "no such post at this site"))
+            case false?: errors.append(.init(field: "postId", code: "staff.inactive_post", message: "the post is retired"))
+            default: break
+            }
+        }
+        if mentor != nil {
+            switch try row.decodeIfPresent("mentor_active", as: Bool.self) {
+            case nil: errors.append(.init(field: "mentorId", code: "staff.unknown_mentor", message: "no such staff member at this site"))
+            case false?: errors.append(.init(field: "mentorId", code: "staff.inactive_mentor", message: "the mentor has left"))
+            default:
+                if try row.decodeIfPresent("mentor_on_probation", as: Bool.self) == true {
+                    errors.append(.init(field: "mentorId", code: "staff.mentor_on_probation", message: "a mentor must be experienced staff, not on probation"))
+                }
+            }
+        }
+        guard errors.isEmpty else {
+            throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors)
+        }
+    }
+
+    static func insert(site: UUID, _ member: NewStaffMember) -> PostgresStatement {
+        PostgresStatement(
+            """
+            INSERT INTO staff (site_id, employee_no, name, phone, department_id, post_id, education, hire_date, probation_until, mentor_id, is_veteran)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING \(columns)
+            """,
+            [site, member.employeeNo, member.name, member.phone, member.departmentId, member.postId, member.education?.rawValue,
+             member.hireDate, member.probationUntil, member.mentorId, member.isVeteran ?? false])
+    }
+
+    static func update(site: UUID, _ member: StaffMember, expectedVersion: Int?) -> PostgresStatement {
+        PostgresStatement(
+            """
+            UPDATE staff SET name = $3, phone = $4, department_id = $5, post_id = $6, education = $7, probation_until = $8,
+                mentor_id = $9, is_veteran = $10, status = $11, version = version + 1, updated_at = now()
+            WHERE site_id = $1 AND id = $2 AND ($12::int IS NULL OR version = $12)
+            RETURNING \(columns)
+            """,
+            [site, member.id, member.name, member.phone, member.departmentId, member.postId, member.education?.rawValue,
+             member.probationUntil, member.mentorId, member.isVeteran, member.status, expectedVersion])
+    }
+
+    static func notFound(_ id: String) -> Problem {
+        Problem(status: .notFound, code: "staff.not_found", detail: "no staff member with id \(id) at this site")
+    }
+
+    static func employeeNumberTaken(_ number: String) -> DomainError {
+        DomainError(.conflict, code: "staff.employee_no_taken", message: "employee number \(number) is already used at this site",
+                    fieldErrors: [.init(field: "employeeNo", code: "staff.employee_no_taken", message: "already used at this site")])
+    }
+}

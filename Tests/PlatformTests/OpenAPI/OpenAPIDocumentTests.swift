@@ -1,0 +1,58 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+@testable import Platform
+import Postgres
+import TestSupport
+import Testing
+
+@Suite("/openapi.json describes exactly the routes the server has")
+struct OpenAPIDocumentTests {
+    @Test func everyDocumentedOperationIsServedAndEveryRouteIsDocumented() async throws {
+        let fixture = try await APIFixture.make()
+        let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
+        try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
+            let response = try await client.call(.get, "/openapi.json", token: nil)
+            #expect(response.status == .ok)
+            #expect(response.json["openapi"] as? String == "3.1.0")
+            let paths = try #require(response.json["paths"] as? [String: [String: Any]])
+            var documented: Set<String> = []
+            for (path, operations) in paths {
+                for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
+            }
+            let registered = Set(endpoints.map { "\($0.method.rawValue) \($0.path)" })
+            #expect(documented == registered)
+
+            // Each documented operation reaches a handler: never the router's own 404 or 405.
+            for operation in documented.sorted() {
+                let parts = operation.split(separator: " ", maxSplits: 1).map(String.init)
+                let uri = parts[1].replacingOccurrences(of: "{siteCode}", with: "H01")
+                    .replacingOccurrences(of: #"\{[A-Za-z]+\}"#, with: UUID().uuidString, options: .regularExpression)
+                let answer = try await client.call(HTTPRequest.Method(parts[0])!, uri, token: fixture.bearer("hq.admin"), json: parts[0] == "GET" ? nil : "{}")
+                #expect(answer.code != "http.404" && answer.status != .methodNotAllowed, "\(operation) → \(answer.status) \(answer.body.prefix(120))")
+            }
+
+            // Every schema a route refers to exists.
+            let schemas = try #require((response.json["components"] as? [String: Any])?["schemas"] as? [String: Any])
+            for endpoint in endpoints {
+                for name in [endpoint.request, endpoint.response].compactMap({ $0 }) {
+                    #expect(schemas[name] != nil, "\(endpoint.path) refers to missing schema \(name)")
+                }
+            }
+        }
+        try await fixture.close()
+    }
+
+    @Test func requestSchemasListExactlyTheFieldsTheDecoderAccepts() throws {
+        let schemas = OpenAPISchemas.all
+        func properties(_ name: String) -> Set<String> {
+            Set(((schemas[name] as? [String: Any])?["properties"] as? [String: Any])?.keys.map { $0 } ?? [])
+        }
+        #expect(properties("NewSite") == NewSite.knownFields)
+        #expect(properties("NewDepartment") == NewDepartment.knownFields)
+        #expect(properties("DepartmentChanges") == DepartmentChanges.knownFields)
+        #expect(properties("NewStaffMember") == NewStaffMember.knownFields)
+        #expect(properties("StaffChanges") == StaffChanges.knownFields)
+    }
+}
