@@ -33,6 +33,10 @@ public actor PostgresConnection {
     /// The number of prepared statements cached on this connection.
     public var preparedStatementCount: Int { preparedNames.count }
 
+    /// Past this many, further statements run unprepared instead of growing the cache (and
+    /// the server's memory) without bound.
+    public static let preparedStatementLimit = 1000
+
     private init(configuration: PostgresConfiguration, eventLoop: any EventLoop, ownedGroup: MultiThreadedEventLoopGroup?, logger: Logger) {
         self.configuration = configuration
         self.eventLoop = eventLoop
@@ -164,7 +168,7 @@ public actor PostgresConnection {
     public func execute(_ statement: PostgresStatement) throws -> PostgresRows {
         let connection = try usableConnection()
         let result: OpaquePointer?
-        if statement.prepared {
+        if statement.prepared, preparedNames[statement.sql] != nil || preparedNames.count < Self.preparedStatementLimit {
             let name = try preparedName(for: statement, on: connection)
             result = withCStrings(statement.parameters) { parameters in
                 PQexecPrepared(connection, name, Int32(statement.parameters.count), parameters, nil, nil, 0)
@@ -215,13 +219,13 @@ public actor PostgresConnection {
         _ settings: [PostgresStatement] = [],
         _ body: @Sendable (isolated PostgresConnection) async throws -> T
     ) async throws -> T {
-        try execute(.simple("BEGIN"))
         transactionDepth += 1
         defer { transactionDepth -= 1 }
         do {
-            for setting in settings { try execute(setting) }
+            // BEGIN and the settings go in one round trip.
+            _ = try pipeline([.begin] + settings)
             let value = try await body(self)
-            try execute(.simple("COMMIT"))
+            try execute(.commit)
             return value
         } catch {
             rollbackQuietly()
@@ -260,9 +264,10 @@ public actor PostgresConnection {
         var sendFailure: PostgresError?
         for (index, statement) in statements.enumerated() {
             let sent: Int32
-            if statement.prepared {
+            let known = preparedNames[statement.sql] ?? pendingNames[statement.sql]
+            if statement.prepared, known != nil || preparedNames.count + pendingNames.count < Self.preparedStatementLimit {
                 let name: String
-                if let known = preparedNames[statement.sql] ?? pendingNames[statement.sql] {
+                if let known {
                     name = known
                 } else {
                     name = "s\(preparedNames.count + pendingNames.count + 1)"

@@ -7,6 +7,12 @@ import Foundation
 public protocol PostgresEncodable: Sendable {
     /// The text PostgreSQL parses for this value.
     var postgresText: String { get }
+    /// True only for a `nil` optional: written as an unquoted NULL inside arrays.
+    var isPostgresNull: Bool { get }
+}
+
+extension PostgresEncodable {
+    public var isPostgresNull: Bool { false }
 }
 
 extension String: PostgresEncodable {
@@ -78,15 +84,17 @@ extension Array: PostgresEncodable where Element: PostgresEncodable {
         var text = "{"
         for (index, element) in enumerated() {
             if index > 0 { text += "," }
-            text += PostgresArrayLiteral.quote(element.postgresText)
+            text += element.isPostgresNull ? "NULL" : PostgresArrayLiteral.quote(element.postgresText)
         }
         return text + "}"
     }
 }
 
 extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
-    /// Only used inside arrays; a `nil` statement parameter is sent as SQL NULL instead.
+    /// Used inside arrays, where `nil` becomes an element that is NULL; a `nil` statement
+    /// parameter is sent as SQL NULL without going through here.
     public var postgresText: String { self?.postgresText ?? "NULL" }
+    public var isPostgresNull: Bool { self == nil }
 }
 
 /// A value sent as `json`/`jsonb`, encoded with `JSONEncoder`.

@@ -16,16 +16,22 @@ public struct PostgresStatement: Sendable {
         self.prepared = prepared
     }
 
-    /// A statement with no parameters that is not worth preparing (`BEGIN`, `SET LOCAL …`).
+    /// A statement with no parameters, run without preparing it (scripts, one-off DDL).
     public static func simple(_ sql: String) -> PostgresStatement {
         PostgresStatement(sql, [], prepared: false)
     }
 
+    /// `BEGIN` and `COMMIT`, prepared like hot statements since every request sends them.
+    public static let begin = PostgresStatement("BEGIN", [], prepared: true)
+    public static let commit = PostgresStatement("COMMIT", [], prepared: true)
+
     /// `SET LOCAL name = 'value'` with the value quoted as a literal. `SET` takes no
     /// parameters, and DESIGN.md wants `SET LOCAL` (not `set_config`) so it runs on Citus.
+    /// Prepared: the same actor sends the same settings request after request, and the
+    /// connection's statement cache is bounded, so one-off values cost nothing lasting.
     public static func setLocal(_ name: String, _ value: String) -> PostgresStatement {
         precondition(name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }, "bad setting name")
-        return .simple("SET LOCAL \(name) = \(PostgresLiteral.quote(value))")
+        return PostgresStatement("SET LOCAL \(name) = \(PostgresLiteral.quote(value))", [], prepared: true)
     }
 }
 

@@ -3,8 +3,10 @@ import Foundation
 /// Reads and writes `timestamptz` text without `DateFormatter`, which is slow and
 /// locale-sensitive. Connections run with `DateStyle=ISO` so the server always answers
 /// `YYYY-MM-DD HH:MM:SS[.ffffff]±HH[:MM[:SS]]`.
-enum PostgresTimestamp {
-    static func format(_ date: Date) -> String {
+public enum PostgresTimestamp {
+    /// RFC 3339 in UTC with microseconds (`2026-11-26T01:30:00.123456Z`), without Foundation's
+    /// (slow) format styles.
+    public static func format(_ date: Date) -> String {
         let totalMicros = (date.timeIntervalSince1970 * 1_000_000).rounded()
         var micros = Int64(totalMicros)
         var seconds = micros / 1_000_000

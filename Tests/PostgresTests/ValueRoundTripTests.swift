@@ -48,6 +48,20 @@ struct ValueRoundTripTests {
         try await database.drop()
     }
 
+    @Test func nilArrayElementsAreNullNotTheWordNull() async throws {
+        let database = try await TestDatabase.make(migrated: false)
+        try await database.withConnection(database.superuser) { connection in
+            let values: [String?] = ["NULL", nil, "a"]
+            let row = try #require(try await connection.query(
+                "SELECT array_position($1::text[], NULL) AS null_at, array_position($1::text[], 'NULL') AS word_at, ($2::time[])[1] IS NULL AS no_time",
+                [values, ["09:00"].map { $0 == "" ? $0 : nil as String? }]).first)
+            #expect(try row.decode("null_at", as: Int.self) == 2)
+            #expect(try row.decode("word_at", as: Int.self) == 1)
+            #expect(try row.decode("no_time", as: Bool.self) == true)
+        }
+        try await database.drop()
+    }
+
     @Test func timestampsWithOffsetsAreParsedToTheSameInstant() async throws {
         let database = try await TestDatabase.make(migrated: false)
         try await database.withConnection(database.superuser) { connection in

@@ -13,8 +13,8 @@ public struct PlatformDatabase: Sendable {
     /// Runs independent statements as one transaction in one round trip:
     /// `BEGIN; SET LOCAL …; statements; COMMIT`. Returns one result per statement.
     public func pipeline(_ scope: AccessScope, _ statements: [PostgresStatement]) async throws -> [PostgresRows] {
-        let opening = [PostgresStatement.simple("BEGIN")] + scope.settings
-        let results = try await pool.pipeline(opening + statements + [.simple("COMMIT")])
+        let opening = [PostgresStatement.begin] + scope.settings
+        let results = try await pool.pipeline(opening + statements + [.commit])
         return Array(results[opening.count..<(opening.count + statements.count)])
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Postgres
 
 /// A request body type. Its `CodingKeys` list every accepted field, so a field the type does
 /// not know is refused instead of silently dropped (a misspelt `phnoe` must not be lost).
@@ -118,10 +119,10 @@ public struct PlatformJSONEncoder: ResponseEncoder {
     }
 }
 
-/// RFC 3339 timestamps: UTC with milliseconds out (`2026-11-26T01:30:00.000Z`); any offset in.
+/// RFC 3339 timestamps: UTC with microseconds out (`2026-11-26T01:30:00.000000Z`); any offset in.
 public enum RFC3339 {
     public static func format(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        PostgresTimestamp.format(date)
     }
 
     public static func parse(_ text: String) -> Date? {

@@ -35,6 +35,7 @@ public enum PlatformApplication {
         SiteRoutes(services: services).register(&routes)
         DepartmentRoutes(services: services).register(&routes)
         StaffRoutes(services: services).register(&routes)
+        CalendarRoutes(services: services).register(&routes)
         AuditRoutes(services: services).register(&routes)
         OperationalRoutes.registerDocument(&routes)
         return (router, routes.endpoints)

@@ -27,8 +27,10 @@ struct RequestIDMiddleware: RouterMiddleware {
         }
     }
 
+    /// 128 random bits as 32 hex digits.
     static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let high = String(generator.next() as UInt64, radix: 16), low = String(generator.next() as UInt64, radix: 16)
+        return String(repeating: "0", count: 16 - high.count) + high + String(repeating: "0", count: 16 - low.count) + low
     }
 }

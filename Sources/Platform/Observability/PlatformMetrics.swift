@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Prometheus
+import Synchronization
 
 /// The server's Prometheus metrics: requests by route template and status, their latency,
 /// the pool's connections, and database errors by SQLSTATE.
@@ -26,13 +27,24 @@ public final class PlatformMetrics: Sendable {
         waiting = registry.makeGauge(name: "db_pool_waiters", help: "Requests waiting for a connection")
     }
 
+    /// Collectors per label set, so the hot path is one dictionary look-up, not a registry
+    /// look-up with label arrays.
+    private let requestCollectors = Mutex<[String: (counter: Counter, histogram: DurationHistogram)]>([:])
+
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
-        let labels = [("method", method), ("route", route), ("status", String(status))]
-        registry.makeCounter(name: "http_requests_total", labels: labels).increment()
-        registry.makeDurationHistogram(
-            descriptor: .init(metricName: "http_request_duration_seconds", helpText: "Time to answer a request"),
-            labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets
-        ).record(duration)
+        let key = "\(method) \(route) \(status)"
+        let collectors = requestCollectors.withLock { cache in
+            if let hit = cache[key] { return hit }
+            let made = (
+                counter: registry.makeCounter(name: "http_requests_total", labels: [("method", method), ("route", route), ("status", String(status))]),
+                histogram: registry.makeDurationHistogram(
+                    descriptor: .init(metricName: "http_request_duration_seconds", helpText: "Time to answer a request"),
+                    labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets))
+            cache[key] = made
+            return made
+        }
+        collectors.counter.increment()
+        collectors.histogram.record(duration)
     }
 
     func recordDatabaseError(_ error: PostgresError) {

@@ -65,5 +65,22 @@ enum OpenAPISchemas {
             "targetType": string(), "targetId": string(), "detail": ["type": "object", "additionalProperties": string()], "requestId": string(nullable: true),
         ], required: ["id", "at", "actorRole", "action", "targetType", "targetId", "detail"]),
         "AuditPage": page("AuditEntry"),
+        "CalendarHours": object(["weekday": ["type": "integer", "minimum": 1, "maximum": 7], "opens": string(), "closes": string()], required: ["weekday", "opens", "closes"]),
+        "CalendarException": object(["date": string("date"), "working": boolean, "opens": string(nullable: true), "closes": string(nullable: true), "note": string(maxLength: 100, nullable: true)],
+                                    required: ["date", "working"]),
+        "Calendar": object([
+            "code": string(), "name": string(), "isDefault": boolean, "version": integer,
+            "weeklyHours": ["type": "array", "items": OpenAPIDocument.ref("CalendarHours")], "exceptions": ["type": "array", "items": OpenAPIDocument.ref("CalendarException")],
+        ], required: ["code", "name", "isDefault", "version", "weeklyHours", "exceptions"]),
+        "CalendarList": object(["items": ["type": "array", "items": OpenAPIDocument.ref("Calendar")]], required: ["items"]),
+        "CalendarReplacement": object([
+            "name": string(maxLength: 100), "weeklyHours": ["type": "array", "items": OpenAPIDocument.ref("CalendarHours")],
+            "exceptions": ["type": "array", "items": OpenAPIDocument.ref("CalendarException")],
+        ], required: ["weeklyHours", "exceptions"]),
+        "WorkingDay": object([
+            "date": string("date"), "weekday": integer, "working": boolean, "reason": string(values: ["weekly", "holiday", "make_up_day", "closed"]),
+            "hours": ["type": "array", "items": OpenAPIDocument.ref("CalendarHours")], "note": string(nullable: true),
+        ], required: ["date", "weekday", "working", "reason", "hours"]),
+        "WorkingDayList": object(["calendar": string(), "timezone": string(), "items": ["type": "array", "items": OpenAPIDocument.ref("WorkingDay")]], required: ["calendar", "timezone", "items"]),
     ] }
 }

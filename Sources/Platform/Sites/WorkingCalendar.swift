@@ -1,0 +1,88 @@
+import Foundation
+import Postgres
+
+/// A site's working calendar: weekly opening hours plus dated exceptions in both directions —
+/// public holidays on weekdays and make-up working days on weekends (调休).
+///
+/// A pure value: the store loads it, rules ask it questions. Times are minutes after midnight
+/// in the site's own timezone; 24:00 is 1440.
+public struct WorkingCalendar: Sendable, Equatable {
+    /// One opening interval, `opens` inclusive, `closes` exclusive.
+    public struct Interval: Sendable, Equatable, Codable, Comparable {
+        public var opens: Int
+        public var closes: Int
+
+        public init(opens: Int, closes: Int) {
+            self.opens = opens
+            self.closes = closes
+        }
+
+        public static func < (lhs: Interval, rhs: Interval) -> Bool { (lhs.opens, lhs.closes) < (rhs.opens, rhs.closes) }
+    }
+
+    /// A dated exception.
+    public struct Exception: Sendable, Equatable {
+        public var date: CalendarDate
+        public var working: Bool
+        /// Hours of a make-up day; nil means the calendar's usual working-day hours.
+        public var hours: Interval?
+        public var note: String?
+
+        public init(date: CalendarDate, working: Bool, hours: Interval? = nil, note: String? = nil) {
+            self.date = date
+            self.working = working
+            self.hours = hours
+            self.note = note
+        }
+    }
+
+    /// Why a day is, or is not, a working day.
+    public enum Reason: String, Sendable, Codable {
+        case weekly, holiday
+        case makeUpDay = "make_up_day"
+        case closed
+    }
+
+    /// ISO weekday (1 = Monday) → intervals, sorted.
+    public var weekly: [Int: [Interval]]
+    public var exceptions: [CalendarDate: Exception]
+
+    public init(weekly: [Int: [Interval]], exceptions: [Exception] = []) {
+        self.weekly = weekly.mapValues { $0.sorted() }
+        self.exceptions = Dictionary(exceptions.map { ($0.date, $0) }, uniquingKeysWith: { $1 })
+    }
+
+    /// The hours a make-up day without its own hours gets: those of the first weekday
+    /// (Monday first) that has any.
+    public var usualHours: [Interval] {
+        (1...7).lazy.compactMap { self.weekly[$0].flatMap { $0.isEmpty ? nil : $0 } }.first ?? []
+    }
+
+    /// Opening hours on `day`, and why.
+    public func hours(on day: CalendarDate) -> (intervals: [Interval], reason: Reason) {
+        if let exception = exceptions[day] {
+            guard exception.working else { return ([], .holiday) }
+            return (exception.hours.map { [$0] } ?? usualHours, .makeUpDay)
+        }
+        let intervals = weekly[day.isoWeekday] ?? []
+        return (intervals, intervals.isEmpty ? .closed : .weekly)
+    }
+
+    public func isWorkingDay(_ day: CalendarDate) -> Bool {
+        !hours(on: day).intervals.isEmpty
+    }
+
+    /// Parses "HH:MM" (00:00–24:00) into minutes.
+    public static func minutes(_ text: String) -> Int? {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]),
+            (0...24).contains(hours), (0...59).contains(minutes), hours < 24 || minutes == 0
+        else { return nil }
+        return hours * 60 + minutes
+    }
+
+    /// Formats minutes as "HH:MM".
+    public static func clock(_ minutes: Int) -> String {
+        String(format: "%02d:%02d", minutes / 60, minutes % 60)
+    }
+}
