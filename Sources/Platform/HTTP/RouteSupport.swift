@@ -24,6 +24,16 @@ struct APIServices: Sendable {
         return (try StrictJSONDecoder.decode(type, from: data), data)
     }
 
+    /// One record by a `SELECT` of at most one row, as JSON with its version as ETag;
+    /// `missing` when there is no such row at this site.
+    func record<Record: Encodable>(
+        _ access: SiteAccess, _ statement: PostgresStatement, decode: (PostgresRow) throws -> Record, version: (Record) -> Int, missing: @autoclosure () -> Problem
+    ) async throws -> Response {
+        guard let row = try await read(access, [statement])[0].first else { throw missing() }
+        let record = try decode(row)
+        return try Response.json(record, version: version(record))
+    }
+
     /// Runs statements in one pipelined transaction in the site's scope.
     func read(_ access: SiteAccess, _ statements: [PostgresStatement]) async throws -> [PostgresRows] {
         try await database.pipeline(access.scope, statements)

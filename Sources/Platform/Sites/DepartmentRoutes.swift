@@ -25,11 +25,8 @@ struct DepartmentRoutes {
         routes.add(Endpoint(.get, Self.base + "/{departmentId}", summary: "One department", tag: "Departments", response: "Department")) { _, context in
             let access = try await services.siteAccess(context)
             let id = try context.uuidParameter("departmentId", resource: "department")
-            guard let row = try await services.read(access, [DepartmentStore.get(site: access.site.id, id: id)])[0].first else {
-                throw DepartmentStore.notFound(id.uuidString)
-            }
-            let department = try DepartmentStore.decode(row)
-            return try Response.json(department, version: department.version)
+            return try await services.record(access, DepartmentStore.get(site: access.site.id, id: id), decode: DepartmentStore.decode, version: \.version,
+                                             missing: DepartmentStore.notFound(id.uuidString))
         }
         routes.add(Endpoint(
             .patch, Self.base + "/{departmentId}", summary: "Change a department's name or kind (managers)", tag: "Departments",

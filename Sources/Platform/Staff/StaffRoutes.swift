@@ -30,11 +30,8 @@ struct StaffRoutes {
         routes.add(Endpoint(.get, Self.base + "/{staffId}", summary: "One staff member", tag: "Staff", response: "StaffMember")) { _, context in
             let access = try await services.siteAccess(context)
             let id = try context.uuidParameter("staffId", resource: "staff")
-            guard let row = try await services.read(access, [StaffStore.get(site: access.site.id, id: id)])[0].first else {
-                throw StaffStore.notFound(id.uuidString)
-            }
-            let member = try StaffStore.decode(row)
-            return try Response.json(member, version: member.version)
+            return try await services.record(access, StaffStore.get(site: access.site.id, id: id), decode: StaffStore.decode, version: \.version,
+                                             missing: StaffStore.notFound(id.uuidString))
         }
         routes.add(Endpoint(
             .patch, Self.base + "/{staffId}", summary: "Change a staff member (managers); null clears an optional field", tag: "Staff",

@@ -44,6 +44,34 @@ struct OpenAPIDocumentTests {
         try await fixture.close()
     }
 
+    /// Every documented site route, called by a manager of R01 with H01's code (or with ids
+    /// of H01's records under R01's code), answers 404 and changes nothing.
+    @Test func noSiteRouteReachesAnotherSite() async throws {
+        let fixture = try await APIFixture.make()
+        let h01Department = try await fixture.departmentID(fixture.h01, "engineering")
+        let before = try await fixture.count("SELECT count(*) FROM audit_log")
+        let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
+        let siteRoutes = endpoints.filter { $0.path.contains("{siteCode}") }
+        #expect(siteRoutes.count >= 15)
+        try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
+            for endpoint in siteRoutes {
+                let ids = endpoint.path.replacingOccurrences(of: #"\{[a-z]+Id\}"#, with: h01Department.uuidString, options: .regularExpression)
+                    .replacingOccurrences(of: "{calendarCode}", with: "office")
+                let body: String? = endpoint.request == nil ? nil : "{}"
+                let otherCode = try await client.call(endpoint.method, ids.replacingOccurrences(of: "{siteCode}", with: "H01"), token: fixture.bearer("r01.manager"), json: body)
+                #expect(otherCode.status == .notFound && otherCode.code == "site.not_found", "\(endpoint.method) \(endpoint.path): \(otherCode.status)")
+                if endpoint.path.contains("Id}") {
+                    let ownCode = try await client.call(endpoint.method, ids.replacingOccurrences(of: "{siteCode}", with: "R01"), token: fixture.bearer("r01.manager"), json: body)
+                    #expect(ownCode.status == .notFound || ownCode.status == .unprocessableContent, "\(endpoint.method) \(endpoint.path): \(ownCode.status) \(ownCode.body.prefix(100))")
+                    #expect(ownCode.json["id"] == nil && ownCode.headers[.contentType] == "application/problem+json", "\(endpoint.path) returned a record")
+                }
+            }
+        }
+        #expect(try await fixture.count("SELECT count(*) FROM audit_log") == before)
+        #expect(try await fixture.count("SELECT max(version) FROM departments WHERE site_id = $1", [fixture.h01.id]) == 1)
+        try await fixture.close()
+    }
+
     @Test func requestSchemasListExactlyTheFieldsTheDecoderAccepts() throws {
         let schemas = OpenAPISchemas.all
         func properties(_ name: String) -> Set<String> {
