@@ -3,7 +3,7 @@ import Platform
 
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Create users and grant them roles.", subcommands: [Create.self])
+        commandName: "user", abstract: "Create users, grant them roles, set passwords.", subcommands: [Create.self, SetPassword.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -35,6 +35,26 @@ struct UserCommand: AsyncParsableCommand {
                     try await UserStore(database: database).create(username: username, displayName: name, globalRole: globalRole, grants: grants, scope: .operations)
                 }
                 print("created user \(user.username) (\(user.id.uuidString.lowercased()))")
+            }
+        }
+    }
+
+    struct SetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-password",
+            abstract: "Set a user's sign-in password, read from the first line of standard input.",
+            discussion: "Example: printf '%s\\n' \"$NEW_PASSWORD\" | platform-admin user set-password --username h01.wang")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "Username.") var username: String
+
+        func run() async throws {
+            try await runReporting {
+                guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                    throw DomainError.invalid(field: "password", code: "user.missing_password", message: "give the password on standard input")
+                }
+                let changed = try await connection.withDatabase { try await UserStore(database: $0).setPassword(username: username, password: line, scope: .operations) }
+                guard changed else { throw DomainError(.notFound, code: "user.not_found", message: "no user named \(username)") }
+                print("password of \(username) set")
             }
         }
     }

@@ -21,6 +21,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         let secret = String(parts[1])
         var context = context
+        context.bearerToken = secret
         context.principal = try await cache.principal(for: secret) { try await authenticator.authenticate(secret) }
         if let principal = context.principal { context.logger[metadataKey: "user"] = .string(principal.username) }
         return try await next(request, context)
@@ -34,6 +35,11 @@ final class PrincipalCache: Sendable {
 
     init(lifetime: Duration = .seconds(10)) {
         self.lifetime = lifetime
+    }
+
+    /// Forgets a token at once (sign-out), instead of waiting for the entry to expire.
+    func forget(_ secret: String) {
+        _ = entries.withLock { $0.removeValue(forKey: APIToken.hash(secret)) }
     }
 
     func principal(for secret: String, load: () async throws -> Principal) async throws -> Principal {

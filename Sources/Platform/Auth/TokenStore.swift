@@ -45,6 +45,12 @@ public struct TokenStore: Sendable {
         return rows[0].affectedRows == 1
     }
 
+    /// Revokes the token with this secret (signing out); false when it was not live.
+    public func revoke(secret: String) async throws -> Bool {
+        let rows = try await database.pool.query("UPDATE api_tokens SET revoked_at = now() WHERE token_sha256 = $1 AND revoked_at IS NULL", [APIToken.hash(secret)])
+        return rows.affectedRows == 1
+    }
+
     /// Revokes every live token of a user; returns how many.
     public func revokeAll(username: String, scope: AccessScope) async throws -> Int {
         let rows = try await database.pipeline(scope, [

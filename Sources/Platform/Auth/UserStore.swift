@@ -77,6 +77,24 @@ public struct UserStore: Sendable {
         }
     }
 
+    /// Sets a user's password (hashed with `PasswordHasher`); false when there is no such user.
+    @discardableResult
+    public func setPassword(username: String, password: String, scope: AccessScope) async throws -> Bool {
+        try PasswordHasher.check(password)
+        let hash = try PasswordHasher.hash(password)
+        let rows = try await database.pipeline(scope, [
+            PostgresStatement("UPDATE users SET password_hash = $2, version = version + 1, updated_at = now() WHERE username = $1", [username.lowercased(), hash])
+        ])
+        return rows[0].affectedRows == 1
+    }
+
+    /// The stored password hash of an active user, for signing in.
+    func passwordHash(username: String) async throws -> (id: UUID, hash: String)? {
+        let rows = try await database.pool.query("SELECT id, password_hash FROM users WHERE username = $1 AND status = 'active'", [username.lowercased()])
+        guard let row = rows.first, let hash = try row.decodeIfPresent("password_hash", as: String.self) else { return nil }
+        return (try row.decode("id"), hash)
+    }
+
     public func find(username: String, scope: AccessScope) async throws -> User? {
         let rows = try await database.pipeline(scope, [
             PostgresStatement("SELECT id, username, display_name, global_role, status FROM users WHERE username = $1", [username.lowercased()])

@@ -1,18 +1,25 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Per-request state every route sees: the request id, the signed-in principal, and the
 /// JSON coders with the platform's conventions.
-public struct PlatformRequestContext: RequestContext {
+public struct PlatformRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Accepted from `X-Request-Id` or generated; echoed on the response and in every log line.
     public var requestID: String = ""
     /// Set by `AuthenticationMiddleware` on `/api/v1` routes.
     public var principal: Principal?
+    /// The bearer token the principal signed in with (for signing out).
+    var bearerToken: String?
+
+    /// The client's address, for per-address sign-in limits.
+    public let remoteAddress: SocketAddress?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
     }
 
     /// Request bodies are small JSON documents; anything larger is refused with 413.

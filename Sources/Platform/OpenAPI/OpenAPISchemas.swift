@@ -26,6 +26,9 @@ enum OpenAPISchemas {
             "errors": ["type": "array", "items": object(["field": string(), "code": string(), "message": string()], required: ["field", "code", "message"])],
         ], required: ["type", "title", "status", "detail", "code", "errors"]),
         "Health": object(["status": string()], required: ["status"]),
+        "SignIn": object(["username": string(maxLength: 64), "password": string(maxLength: 200), "expiresInHours": ["type": "integer", "minimum": 1, "maximum": 720],
+                          "label": string(maxLength: 100, nullable: true)], required: ["username", "password"]),
+        "IssuedToken": object(["token": string(), "tokenId": string("uuid"), "expiresAt": string("date-time")], required: ["token", "tokenId", "expiresAt"]),
         "Readiness": object(["status": string(), "database": string(), "appliedMigrations": integer, "pendingMigrations": ["type": "array", "items": integer]],
                             required: ["status", "database", "appliedMigrations", "pendingMigrations"]),
         "Site": object([
