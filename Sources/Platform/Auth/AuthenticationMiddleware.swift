@@ -5,8 +5,9 @@ import Synchronization
 /// Resolves `Authorization: Bearer <token>` to a `Principal` for every `/api/v1` route.
 ///
 /// Principals are cached for a few seconds by token hash, so a busy client costs one
-/// database look-up per interval instead of one per request. A revoked token or a suspended
-/// site therefore stops working within `cacheLifetime` (10 s), not instantly.
+/// database look-up per interval instead of one per request. A token revoked elsewhere (the
+/// CLI) or a suspended site therefore stops working within `lifetime` (10 s); sign-out and
+/// role changes made through this server clear the cache at once.
 struct AuthenticationMiddleware: RouterMiddleware {
     let authenticator: Authenticator
     let cache: PrincipalCache
@@ -35,6 +36,11 @@ final class PrincipalCache: Sendable {
 
     init(lifetime: Duration = .seconds(10)) {
         self.lifetime = lifetime
+    }
+
+    /// Forgets every cached principal, so a change of roles applies to the next request.
+    func forgetAll() {
+        entries.withLock { $0.removeAll() }
     }
 
     /// Forgets a token at once (sign-out), instead of waiting for the entry to expire.

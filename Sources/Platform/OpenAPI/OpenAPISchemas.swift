@@ -68,6 +68,16 @@ enum OpenAPISchemas {
             "targetType": string(), "targetId": string(), "detail": ["type": "object", "additionalProperties": string()], "requestId": string(nullable: true),
         ], required: ["id", "at", "actorRole", "action", "targetType", "targetId", "detail"]),
         "AuditPage": page("AuditEntry"),
+        "SiteUser": object([
+            "userId": string("uuid"), "username": string(), "displayName": string(), "role": string(values: ["regional_manager", "site_manager", "site_agent", "site_staff"]),
+            "staffId": string("uuid", nullable: true), "status": string(values: ["active", "disabled"]), "grantedAt": string("date-time"),
+        ], required: ["userId", "username", "displayName", "role", "status", "grantedAt"]),
+        "SiteUserPage": page("SiteUser"),
+        "NewSiteUser": object([
+            "username": string(maxLength: 64), "displayName": string(maxLength: 100), "role": string(values: ["regional_manager", "site_manager", "site_agent", "site_staff"]),
+            "staffId": string("uuid", nullable: true), "password": string(maxLength: 200, nullable: true),
+        ], required: ["username", "displayName", "role"]),
+        "RoleGrant": object(["role": string(values: ["regional_manager", "site_manager", "site_agent", "site_staff"]), "staffId": string("uuid", nullable: true)], required: ["role"]),
         "CalendarHours": object(["weekday": ["type": "integer", "minimum": 1, "maximum": 7], "opens": string(), "closes": string()], required: ["weekday", "opens", "closes"]),
         "CalendarException": object(["date": string("date"), "working": boolean, "opens": string(nullable: true), "closes": string(nullable: true), "note": string(maxLength: 100, nullable: true)],
                                     required: ["date", "working"]),

@@ -1,0 +1,168 @@
+import Foundation
+import Hummingbird
+import Postgres
+
+/// `/api/v1/sites/{siteCode}/users`: the people who work in the site through the API, and
+/// their roles there.
+struct SiteUserRoutes {
+    let services: APIServices
+    let cache: PrincipalCache
+    static let base = "/api/v1/sites/{siteCode}/users"
+
+    /// A user's role at one site.
+    struct SiteUser: Codable, Sendable {
+        var userId: UUID
+        var username: String
+        var displayName: String
+        var role: Role
+        var staffId: UUID?
+        var status: String
+        var grantedAt: Date
+    }
+
+    struct NewSiteUser: RequestBody {
+        var username: String
+        var displayName: String
+        var role: Role
+        var staffId: UUID?
+        var password: String?
+        enum CodingKeys: String, CodingKey, CaseIterable { case username, displayName, role, staffId, password }
+    }
+
+    struct RoleGrant: RequestBody {
+        var role: Role
+        var staffId: UUID?
+        enum CodingKeys: String, CodingKey, CaseIterable { case role, staffId }
+    }
+
+    static let columns = "u.id AS user_id, u.username, u.display_name, r.role, r.staff_id, u.status, r.granted_at"
+    static func decode(_ row: PostgresRow) throws -> SiteUser {
+        SiteUser(userId: try row.decode("user_id"), username: try row.decode("username"), displayName: try row.decode("display_name"),
+                 role: Role(rawValue: try row.decode("role")) ?? .siteStaff, staffId: try row.decodeIfPresent("staff_id"),
+                 status: try row.decode("status"), grantedAt: try row.decode("granted_at"))
+    }
+    static func get(site: UUID, user: UUID) -> PostgresStatement {
+        PostgresStatement("SELECT \(columns) FROM user_site_roles r JOIN users u ON u.id = r.user_id WHERE r.site_id = $1 AND r.user_id = $2", [site, user])
+    }
+
+    func register(_ routes: inout APIRoutes) {
+        routes.add(Endpoint(
+            .get, Self.base, summary: "People with a role at the site", tag: "Users", response: "SiteUserPage",
+            query: [.init("role", "string", "Only this role", values: [Role.regionalManager, .siteManager, .siteAgent, .siteStaff].map(\.rawValue)),
+                    .init("limit", "integer", "Page size, 1–200"), .init("cursor", "string", "nextCursor of the previous page")])) { request, context in
+            let access = try await services.siteAccess(context)
+            let listing = "users:\(access.site.id)"
+            let page = try PageRequest(request, listing: listing)
+            let role = try request.query("role", oneOf: [Role.regionalManager, .siteManager, .siteAgent, .siteStaff].map(\.rawValue))
+            let rows = try await services.read(access, [PostgresStatement(
+                """
+                SELECT \(Self.columns) FROM user_site_roles r JOIN users u ON u.id = r.user_id
+                WHERE r.site_id = $1 AND ($2::text IS NULL OR r.role = $2) AND ($3::text IS NULL OR u.username > $3)
+                ORDER BY u.username LIMIT $4
+                """, [access.site.id, role, page.after?.first, page.limit + 1])])
+            return try Response.json(page.page(try rows[0].map(Self.decode), listing: listing) { [$0.username] })
+        }
+        routes.add(Endpoint(
+            .post, Self.base, summary: "Create a user with a role at this site (managers; see the grant rules)", tag: "Users",
+            request: "NewSiteUser", response: "SiteUser", success: 201, idempotent: true)) { request, context in
+            try await create(request, context)
+        }
+        routes.add(Endpoint(
+            .put, Self.base + "/{userId}/role", summary: "Give an existing user a role at this site, or change it (managers)", tag: "Users",
+            request: "RoleGrant", response: "SiteUser")) { request, context in
+            try await grant(request, context)
+        }
+        routes.add(Endpoint(.delete, Self.base + "/{userId}/role", summary: "Remove a user's role at this site; the user keeps other sites (managers)", tag: "Users", success: 204)) { _, context in
+            try await revoke(context)
+        }
+    }
+
+    func create(_ request: Request, _ context: PlatformRequestContext) async throws -> Response {
+        let access = try await services.siteAccess(context)
+        try access.require(.manageSite)
+        let (body, data) = try await services.body(NewSiteUser.self, request, context)
+        try RoleGrantRules.check(role: body.role, staffLinked: body.staffId != nil, grantor: access.role, grantorIsGrantee: false)
+        let username = body.username.trimmingCharacters(in: .whitespaces).lowercased()
+        let displayName = body.displayName.trimmingCharacters(in: .whitespacesAndNewlines)
+        var errors: [DomainError.FieldError] = []
+        if username.range(of: "^[a-z0-9][a-z0-9._-]{1,63}$", options: .regularExpression) == nil {
+            errors.append(.init(field: "username", code: "user.invalid_username", message: "a username is 2–64 of a–z, 0–9, '.', '_' or '-'"))
+        }
+        if displayName.isEmpty || displayName.count > 100 {
+            errors.append(.init(field: "displayName", code: "user.invalid_name", message: "a display name is 1–100 characters"))
+        }
+        guard errors.isEmpty else { throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors) }
+        let passwordHash = try body.password.map { password in
+            try PasswordHasher.check(password)
+            return try PasswordHasher.hash(password)
+        }
+        let (site, scope, requestID) = (access.site, access.scope, context.requestID)
+        do {
+            return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: access.principal.userID)
+                .run(request, body: data) { connection in
+                    let id: UUID = try connection.query(
+                        "INSERT INTO users (username, display_name, password_hash) VALUES ($1, $2, $3) RETURNING id", [username, displayName, passwordHash])[0].decode("id")
+                    try connection.query("INSERT INTO user_site_roles (site_id, user_id, role, staff_id) VALUES ($1, $2, $3, $4)", [site.id, id, body.role.rawValue, body.staffId])
+                    try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "user.create", targetType: "user", targetID: id.uuidString,
+                                                           detail: ["username": username, "role": body.role.rawValue], requestID: requestID))
+                    let created = try Self.decode(try connection.execute(Self.get(site: site.id, user: id))[0])
+                    return .init(status: .created, body: try PlatformJSONEncoder.encode(created), location: "/api/v1/sites/\(site.code)/users/\(id.uuidString)")
+                }
+        } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "users_username_key" {
+            throw DomainError(.conflict, code: "user.username_taken", message: "username \(username) is taken",
+                              fieldErrors: [.init(field: "username", code: "user.username_taken", message: "username \(username) is taken")])
+        } catch let error as PostgresError where error.code == .foreignKeyViolation {
+            throw DomainError.invalid(field: "staffId", code: "user.unknown_staff", message: "no such staff member at this site")
+        }
+    }
+
+    func grant(_ request: Request, _ context: PlatformRequestContext) async throws -> Response {
+        let access = try await services.siteAccess(context)
+        try access.require(.manageSite)
+        let userID = try context.uuidParameter("userId", resource: "user")
+        let (body, _) = try await services.body(RoleGrant.self, request, context)
+        let (site, scope, requestID) = (access.site, access.scope, context.requestID)
+        let grantor = access.role, isSelf = userID == access.principal.userID
+        do {
+            let granted = try await services.database.transaction(scope) { connection -> SiteUser in
+                // Any active user may be given a role here, so look the user up without site scope.
+                guard try !connection.query("SELECT 1 FROM users WHERE id = $1 AND status = 'active'", [userID]).isEmpty else {
+                    throw Problem(status: .notFound, code: "user.not_found", detail: "no active user with id \(userID.uuidString)")
+                }
+                let current = try connection.execute(Self.get(site: site.id, user: userID)).first.map(Self.decode)
+                try RoleGrantRules.check(role: body.role, staffLinked: body.staffId != nil, grantor: grantor, grantorIsGrantee: isSelf, currentRole: current?.role)
+                try connection.query(
+                    """
+                    INSERT INTO user_site_roles (site_id, user_id, role, staff_id) VALUES ($1, $2, $3, $4)
+                    ON CONFLICT (site_id, user_id) DO UPDATE SET role = EXCLUDED.role, staff_id = EXCLUDED.staff_id, granted_at = now()
+                    """, [site.id, userID, body.role.rawValue, body.staffId])
+                try connection.execute(AuditLog.record(site: site.id, scope: scope, action: current == nil ? "user.grant" : "user.change_role", targetType: "user",
+                                                       targetID: userID.uuidString, detail: ["role": body.role.rawValue, "previousRole": current?.role.rawValue ?? "none"], requestID: requestID))
+                return try Self.decode(try connection.execute(Self.get(site: site.id, user: userID))[0])
+            }
+            cache.forgetAll()
+            return try Response.json(granted)
+        } catch let error as PostgresError where error.code == .foreignKeyViolation {
+            throw DomainError.invalid(field: "staffId", code: "user.unknown_staff", message: "no such staff member at this site")
+        }
+    }
+
+    func revoke(_ context: PlatformRequestContext) async throws -> Response {
+        let access = try await services.siteAccess(context)
+        try access.require(.manageSite)
+        let userID = try context.uuidParameter("userId", resource: "user")
+        let (site, scope, requestID) = (access.site, access.scope, context.requestID)
+        let grantor = access.role, isSelf = userID == access.principal.userID
+        try await services.database.transaction(scope) { connection in
+            guard let current = try connection.execute(Self.get(site: site.id, user: userID)).first.map(Self.decode) else {
+                throw Problem(status: .notFound, code: "user.not_found", detail: "no user with id \(userID.uuidString) at this site")
+            }
+            try RoleGrantRules.check(role: current.role, staffLinked: true, grantor: grantor, grantorIsGrantee: isSelf)
+            try connection.query("DELETE FROM user_site_roles WHERE site_id = $1 AND user_id = $2", [site.id, userID])
+            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "user.revoke", targetType: "user", targetID: userID.uuidString,
+                                                   detail: ["role": current.role.rawValue], requestID: requestID))
+        }
+        cache.forgetAll()
+        return Response(status: .noContent)
+    }
+}
