@@ -72,6 +72,27 @@ struct OpenAPIDocumentTests {
         try await fixture.close()
     }
 
+    /// Every route that takes a body refuses broken and hostile ones with a 4xx and writes nothing.
+    @Test func everyBodyTakingRouteRefusesHostileBodies() async throws {
+        let fixture = try await APIFixture.make()
+        let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
+        let before = try await fixture.count("SELECT (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM users) + (SELECT count(*) FROM departments) + (SELECT count(*) FROM staff)")
+        let hostile = ["", "{", "[]", "null", "42", #"{"unexpected":true}"#, "{\"name\":\"\u{0000}\"}", "{\"x\":\"" + String(repeating: "漏", count: 100_000) + "\"}"]
+        try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
+            for endpoint in endpoints where endpoint.request != nil {
+                let uri = endpoint.path.replacingOccurrences(of: "{siteCode}", with: "H01").replacingOccurrences(of: "{calendarCode}", with: "office")
+                    .replacingOccurrences(of: #"\{[a-zA-Z]+\}"#, with: UUID().uuidString, options: .regularExpression)
+                for body in hostile {
+                    let answer = try await client.call(endpoint.method, uri, token: fixture.bearer("hq.admin"), json: body)
+                    #expect((400..<500).contains(Int(answer.status.code)), "\(endpoint.method) \(endpoint.path) with \(body.prefix(20)): \(answer.status)")
+                    #expect(answer.headers[.contentType] == "application/problem+json")
+                }
+            }
+        }
+        #expect(try await fixture.count("SELECT (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM users) + (SELECT count(*) FROM departments) + (SELECT count(*) FROM staff)") == before)
+        try await fixture.close()
+    }
+
     @Test func requestSchemasListExactlyTheFieldsTheDecoderAccepts() throws {
         let schemas = OpenAPISchemas.all
         func properties(_ name: String) -> Set<String> {

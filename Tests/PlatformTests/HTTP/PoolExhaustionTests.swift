@@ -1,0 +1,42 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Platform
+import Postgres
+import TestSupport
+import Testing
+
+@Suite("A busy database is answered with 503, never a hang")
+struct PoolExhaustionTests {
+    @Test func whenEveryConnectionIsBusyRequestsGet503WithRetryAfter() async throws {
+        let fixture = try await APIFixture.make()
+        var configuration = fixture.configuration
+        configuration.poolSize = 1
+        configuration.poolTimeout = .milliseconds(300)
+        // Hold a lock that the first request will wait on, keeping the only connection busy.
+        let blocker = try await PostgresConnection.connect(fixture.platform.database.owner, logger: quietLogger)
+        try await blocker.script("BEGIN; LOCK TABLE departments IN ACCESS EXCLUSIVE MODE")
+        try await PlatformApplication.build(configuration, logger: quietLogger).test(.live) { client in
+            // Warm the caches (sign-in and site look-up) so the only remaining query is the blocked one.
+            _ = try await client.call(.get, "/api/v1/sites/H01", token: fixture.bearer("h01.manager"))
+            async let stuck = client.call(.get, "/api/v1/sites/H01/departments", token: fixture.bearer("h01.manager"))
+            try await Task.sleep(for: .milliseconds(150))
+            // The test client queues requests on one connection, so probe over another one.
+            let port = try #require(client.port)
+            let started = ContinuousClock.now
+            let probe = try Subprocess.run([
+                "/usr/bin/curl", "-s", "-i", "--max-time", "5", "-H", "Authorization: \(fixture.bearer("h01.manager"))",
+                "http://127.0.0.1:\(port)/api/v1/sites/H01/departments",
+            ])
+            #expect(probe.output.hasPrefix("HTTP/1.1 503"), "\(probe.output.prefix(300))")
+            #expect(probe.output.lowercased().contains("retry-after: 1"))
+            #expect(probe.output.contains("service.database_unavailable"))
+            #expect(ContinuousClock.now - started < .seconds(3))
+            try await blocker.script("COMMIT")
+            #expect(try await stuck.status == .ok)
+        }
+        await blocker.close()
+        try await fixture.close()
+    }
+}
