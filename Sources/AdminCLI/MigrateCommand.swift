@@ -94,7 +94,7 @@ struct MigrateCommand: AsyncParsableCommand {
                 if applied.isEmpty {
                     print("schema is current; nothing applied")
                 } else {
-                    for migration in applied { print("applied \(String(migration.version).leftPadded(4))_\(migration.name) (\(migration.durationMs) ms)") }
+                    for migration in applied { print("applied \(Migration.fileStem(version: migration.version, name: migration.name)) (\(migration.durationMs) ms)") }
                 }
             }
         }
@@ -151,11 +151,5 @@ struct MigrateCommand: AsyncParsableCommand {
                 throw AdminExit.lintFindings
             }
         }
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

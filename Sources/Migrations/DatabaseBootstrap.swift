@@ -11,8 +11,7 @@ public enum DatabaseBootstrap {
     public static func prepare(
         superuser: PostgresConfiguration, database: String, ownerPassword: String? = nil
     ) async throws {
-        let connection = try await PostgresConnection.connect(superuser)
-        do {
+        try await PostgresConnection.with(superuser) { connection in
             // Roles are cluster-wide: serialize their creation across concurrent bootstraps.
             try await connection.script(
                 """
@@ -32,23 +31,14 @@ public enum DatabaseBootstrap {
             if exists.isEmpty {
                 try await connection.script("CREATE DATABASE \(PostgresLiteral.identifier(database)) OWNER platform_owner ENCODING 'UTF8' TEMPLATE template0")
             }
-            await connection.close()
-        } catch {
-            await connection.close()
-            throw error
         }
     }
 
     /// Sets the login passwords of the roles migrations created (run after `migrate up`).
     public static func setPasswords(owner: PostgresConfiguration, app: String?, report: String?) async throws {
-        let connection = try await PostgresConnection.connect(owner)
-        do {
+        try await PostgresConnection.with(owner) { connection in
             if let app { try await connection.script("ALTER ROLE platform_app PASSWORD \(PostgresLiteral.quote(app))") }
             if let report { try await connection.script("ALTER ROLE platform_report PASSWORD \(PostgresLiteral.quote(report))") }
-            await connection.close()
-        } catch {
-            await connection.close()
-            throw error
         }
     }
 }

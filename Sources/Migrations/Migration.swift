@@ -16,7 +16,13 @@ public struct Migration: Sendable, Equatable {
     public var lockTimeout: String?
     public var statementTimeout: String?
 
-    public var fileName: String { "\(String(version).leftPadded(to: 4))_\(name).sql" }
+    public var fileName: String { "\(Self.fileStem(version: version, name: name)).sql" }
+
+    /// `0007_add_tickets`: the version zero-padded to four digits, then the name.
+    public static func fileStem(version: Int, name: String) -> String {
+        let digits = String(version)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "_" + name
+    }
 
     public init(version: Int, name: String, sql: String) {
         self.version = version
@@ -85,11 +91,5 @@ public enum MigrationSource {
             throw MigrationError(code: .invalidFile, message: "two files share version \(next.version): \(previous.fileName), \(next.fileName)")
         }
         return migrations
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

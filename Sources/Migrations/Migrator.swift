@@ -32,7 +32,7 @@ public struct Migrator: Sendable {
         public var version: Int
         public var name: String
         public var problem: String
-        public var description: String { "\(String(version).leftPadded(to: 4))_\(name): \(problem)" }
+        public var description: String { "\(Migration.fileStem(version: version, name: name)): \(problem)" }
     }
 
     /// A file that `up` applied.
@@ -265,14 +265,6 @@ public struct Migrator: Sendable {
     }
 
     private func withSession<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let connection = try await PostgresConnection.connect(configuration, logger: logger)
-        do {
-            let value = try await body(connection)
-            await connection.close()
-            return value
-        } catch {
-            await connection.close()
-            throw error
-        }
+        try await PostgresConnection.with(configuration, logger: logger, body)
     }
 }

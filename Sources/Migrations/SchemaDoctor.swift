@@ -40,10 +40,9 @@ public struct SchemaDoctor: Sendable {
 
     private func appRole() async -> Check {
         do {
-            let connection = try await PostgresConnection.connect(app)
-            let rows = await Result { try await connection.query("SELECT current_user AS name, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user", prepared: false) }
-            await connection.close()
-            let row = try rows.get()[0]
+            let row = try await PostgresConnection.with(app) { connection in
+                try await connection.query("SELECT current_user AS name, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user", prepared: false)[0]
+            }
             let name: String = try row.decode("name")
             if try row.decode("rolsuper", as: Bool.self) || row.decode("rolbypassrls", as: Bool.self) {
                 return Check(name: "app connection", passed: false, detail: "the server's role \(name) bypasses row-level security; it must be platform_app")

@@ -64,6 +64,18 @@ public actor PostgresConnection {
         return connection
     }
 
+    /// Opens a connection for `body` and closes it afterwards, whether `body` returns or throws.
+    /// For one-off work (migrations, CLI commands, tests); servers use a `PostgresPool`.
+    public static func with<T: Sendable>(
+        _ configuration: PostgresConfiguration, logger: Logger = Logger(label: "postgres"), _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let connection = try await connect(configuration, logger: logger)
+        let outcome: Result<T, any Error>
+        do { outcome = .success(try await body(connection)) } catch { outcome = .failure(error) }
+        await connection.close()
+        return try outcome.get()
+    }
+
     /// Closes the connection and, if it owns one, its event loop. Safe to call twice.
     public nonisolated func close() async {
         await finish()

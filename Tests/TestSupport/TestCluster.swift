@@ -66,22 +66,14 @@ public struct TestDatabase: Sendable {
 
     /// Runs `body` on a one-off connection.
     public func withConnection<T: Sendable>(_ configuration: PostgresConfiguration, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let connection = try await PostgresConnection.connect(configuration, logger: quietLogger)
-        do {
-            let value = try await body(connection)
-            await connection.close()
-            return value
-        } catch {
-            await connection.close()
-            throw error
-        }
+        try await PostgresConnection.with(configuration, logger: quietLogger, body)
     }
 
     /// Drops the database (forcing out leftover sessions).
     public func drop() async throws {
-        let connection = try await PostgresConnection.connect(PostgresConfiguration(cluster.superuserURL), logger: quietLogger)
-        try await connection.script("DROP DATABASE IF EXISTS \(PostgresLiteral.identifier(name)) WITH (FORCE)")
-        await connection.close()
+        try await PostgresConnection.with(PostgresConfiguration(cluster.superuserURL), logger: quietLogger) { connection in
+            try await connection.script("DROP DATABASE IF EXISTS \(PostgresLiteral.identifier(name)) WITH (FORCE)")
+        }
     }
 }
 
