@@ -66,6 +66,7 @@ public actor PostgresConnection {
 
     /// Opens a connection for `body` and closes it afterwards, whether `body` returns or throws.
     /// For one-off work (migrations, CLI commands, tests); servers use a `PostgresPool`.
+    @discardableResult
     public static func with<T: Sendable>(
         _ configuration: PostgresConfiguration, logger: Logger = Logger(label: "postgres"), _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {

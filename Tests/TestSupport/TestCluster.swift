@@ -65,6 +65,7 @@ public struct TestDatabase: Sendable {
     }
 
     /// Runs `body` on a one-off connection.
+    @discardableResult
     public func withConnection<T: Sendable>(_ configuration: PostgresConfiguration, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await PostgresConnection.with(configuration, logger: quietLogger, body)
     }

@@ -22,9 +22,9 @@ public final class PlatformMetrics: Sendable {
 
     public init(pool: PostgresPool) {
         self.pool = pool
-        inUse = registry.makeGauge(name: "db_pool_connections_in_use", help: "Pooled connections lent out")
-        idle = registry.makeGauge(name: "db_pool_connections_idle", help: "Pooled connections open and free")
-        waiting = registry.makeGauge(name: "db_pool_waiters", help: "Requests waiting for a connection")
+        inUse = registry.makeGauge(descriptor: .init(metricName: "db_pool_in_use", unitName: "connections", helpText: "Pooled connections lent out"))
+        idle = registry.makeGauge(descriptor: .init(metricName: "db_pool_idle", unitName: "connections", helpText: "Pooled connections open and free"))
+        waiting = registry.makeGauge(descriptor: .init(metricName: "db_pool_waiting", unitName: "requests", helpText: "Requests waiting for a connection"))
     }
 
     /// Collectors per label set, so the hot path is one dictionary look-up, not a registry
@@ -36,9 +36,11 @@ public final class PlatformMetrics: Sendable {
         let collectors = requestCollectors.withLock { cache in
             if let hit = cache[key] { return hit }
             let made = (
-                counter: registry.makeCounter(name: "http_requests_total", labels: [("method", method), ("route", route), ("status", String(status))]),
+                counter: registry.makeCounter(
+                    descriptor: .init(metricName: "http_requests", unitName: "total", helpText: "Requests answered"),
+                    labels: [("method", method), ("route", route), ("status", String(status))]),
                 histogram: registry.makeDurationHistogram(
-                    descriptor: .init(metricName: "http_request_duration_seconds", helpText: "Time to answer a request"),
+                    descriptor: .init(metricName: "http_request_duration", unitName: "seconds", helpText: "Time to answer a request"),
                     labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets))
             cache[key] = made
             return made
@@ -48,7 +50,10 @@ public final class PlatformMetrics: Sendable {
     }
 
     func recordDatabaseError(_ error: PostgresError) {
-        registry.makeCounter(name: "db_errors_total", labels: [("sqlstate", error.code?.rawValue ?? error.kind.name)]).increment()
+        registry.makeCounter(
+            descriptor: .init(metricName: "db_errors", unitName: "total", helpText: "Database errors by SQLSTATE (or client-side kind)"),
+            labels: [("sqlstate", error.code?.rawValue ?? error.kind.name)]
+        ).increment()
     }
 
     /// The exposition text, with the pool gauges read now.

@@ -210,7 +210,7 @@ struct APIConventionsTests {
             #expect(metrics.body.contains(#"http_requests_total{method="GET",route="/api/v1/sites/{siteCode}/departments",status="200"} 1"#), "\(metrics.body.prefix(2000))")
             #expect(metrics.body.contains(#"status="401""#))
             #expect(metrics.body.contains("http_request_duration_seconds_bucket"))
-            #expect(metrics.body.contains("db_pool_connections_idle"))
+            #expect(metrics.body.contains("db_pool_idle_connections"))
         }
         try await fixture.close()
     }
