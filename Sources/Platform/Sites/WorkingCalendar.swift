@@ -72,6 +72,47 @@ public struct WorkingCalendar: Sendable, Equatable {
         !hours(on: day).intervals.isEmpty
     }
 
+    /// Minutes of opening time in a usual working day ("1 working day" of work).
+    public var usualDayMinutes: Int {
+        usualHours.reduce(0) { $0 + $1.closes - $1.opens }
+    }
+
+    /// The instant at which `minutes` of opening time have passed since `instant`, counting
+    /// only the calendar's opening hours in `timeZone` (holidays skipped, make-up days
+    /// counted). Work received outside opening hours starts at the next opening. Nil when the
+    /// calendar has no opening time within two years.
+    ///
+    /// This is how "within 1 working day" is measured: `usualDayMinutes` of opening time.
+    public func adding(workingMinutes minutes: Int, to instant: Date, in timeZone: TimeZone) -> Date? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
+        guard let year = parts.year, let month = parts.month, let dayOfMonth = parts.day else { return nil }
+        let start = CalendarDate(year: year, month: month, day: dayOfMonth)
+        // Whole minutes only: a request at 16:00:30 counts from 16:01.
+        let startMinute = (parts.hour ?? 0) * 60 + (parts.minute ?? 0) + ((parts.second ?? 0) > 0 ? 1 : 0)
+        var remaining = max(0, minutes)
+        for offset in 0..<(2 * 366) {
+            let day = start.adding(days: offset)
+            for interval in hours(on: day).intervals {
+                let from = offset == 0 ? max(interval.opens, startMinute) : interval.opens
+                guard from < interval.closes else { continue }
+                let available = interval.closes - from
+                if remaining <= available {
+                    return Self.instant(day, minute: from + remaining, calendar: calendar)
+                }
+                remaining -= available
+            }
+        }
+        return nil
+    }
+
+    /// The instant of `minute` (0–1440) on `day` in the calendar's timezone.
+    static func instant(_ day: CalendarDate, minute: Int, calendar: Calendar) -> Date? {
+        let midnight = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))
+        return midnight.flatMap { calendar.date(byAdding: .minute, value: minute, to: $0) }
+    }
+
     /// Parses "HH:MM" (00:00–24:00) into minutes.
     public static func minutes(_ text: String) -> Int? {
         let parts = text.split(separator: ":")

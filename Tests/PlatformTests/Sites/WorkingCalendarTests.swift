@@ -33,4 +33,40 @@ struct WorkingCalendarTests {
         #expect(WorkingCalendar.minutes("9:00") == nil)
         #expect(WorkingCalendar.clock(810) == "13:30")
     }
+
+    /// Mon–Fri 09:00–17:00 (8 h); Monday 2026-10-05 is a holiday; Saturday 2026-10-10 a make-up day.
+    let office = WorkingCalendar(
+        weekly: Dictionary(uniqueKeysWithValues: (1...5).map { ($0, [WorkingCalendar.Interval(opens: 540, closes: 1020)]) }),
+        exceptions: [.init(date: CalendarDate(year: 2026, month: 10, day: 5), working: false), .init(date: CalendarDate(year: 2026, month: 10, day: 10), working: true)])
+    let shanghai = TimeZone(identifier: "Asia/Shanghai")!
+
+    func at(_ text: String, _ zone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = text.split(whereSeparator: { $0 == "-" || $0 == " " || $0 == ":" }).compactMap { Int($0) }
+        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4]))!
+    }
+
+    @Test func oneWorkingDayFromFridayAfternoonSkipsTheWeekendAndAHolidayMonday() {
+        let due = office.adding(workingMinutes: office.usualDayMinutes, to: at("2026-10-02 16:00", shanghai), in: shanghai)
+        #expect(due == at("2026-10-06 16:00", shanghai))  // Fri 1 h + Tue 7 h (Mon 5 Oct is a holiday)
+    }
+
+    @Test func aMakeUpSaturdayCountsAsAWorkingDay() {
+        let due = office.adding(workingMinutes: office.usualDayMinutes, to: at("2026-10-09 10:00", shanghai), in: shanghai)
+        #expect(due == at("2026-10-10 10:00", shanghai))  // Fri 7 h + Sat (调休) 1 h
+    }
+
+    @Test func workReceivedOutsideHoursStartsAtTheNextOpening() {
+        let due = office.adding(workingMinutes: 60, to: at("2026-10-03 20:00", shanghai), in: shanghai)  // a Saturday evening
+        #expect(due == at("2026-10-06 10:00", shanghai))
+    }
+
+    @Test func theSiteTimezoneDecidesWhatOpeningHoursMean() {
+        let newYork = TimeZone(identifier: "America/New_York")!
+        // 2026-11-02 13:00Z is 08:00 in New York (EST): the office opens at 09:00 local.
+        let due = office.adding(workingMinutes: 30, to: Date(timeIntervalSince1970: 1_793_624_400), in: newYork)
+        #expect(due == at("2026-11-02 09:30", newYork))
+        #expect(office.adding(workingMinutes: 30, to: Date(timeIntervalSince1970: 1_793_624_400), in: shanghai) == at("2026-11-03 09:30", shanghai))
+    }
 }
