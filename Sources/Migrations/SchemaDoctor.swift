@@ -73,9 +73,9 @@ public struct SchemaDoctor: Sendable {
             name: "no login role bypasses RLS", passed: bypassing.isEmpty,
             detail: bypassing.isEmpty ? "no non-superuser login role has BYPASSRLS" : "login roles with BYPASSRLS: \(bypassing.joined(separator: ", "))"))
 
-        let migrator = Migrator(configuration: owner, migrations: migrations)
-        let status = try await migrator.status()
-        let drift = try await migrator.verify()
+        let history = try await Migrator(configuration: owner, migrations: migrations).history(connection)
+        let status = Migrator.status(files: migrations, history: history)
+        let drift = Migrator.drift(files: migrations, history: history)
         let pending = status.filter { $0.state == .pending || $0.state == .failed }
         checks.append(Check(
             name: "migrations", passed: pending.isEmpty && drift.isEmpty,

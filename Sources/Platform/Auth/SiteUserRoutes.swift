@@ -82,15 +82,7 @@ struct SiteUserRoutes {
         try access.require(.manageSite)
         let (body, data) = try await services.body(NewSiteUser.self, request, context)
         try RoleGrantRules.check(role: body.role, staffLinked: body.staffId != nil, grantor: access.role, grantorIsGrantee: false)
-        let username = body.username.trimmingCharacters(in: .whitespaces).lowercased()
-        let displayName = body.displayName.trimmingCharacters(in: .whitespacesAndNewlines)
-        var errors: [DomainError.FieldError] = []
-        if username.range(of: "^[a-z0-9][a-z0-9._-]{1,63}$", options: .regularExpression) == nil {
-            errors.append(.init(field: "username", code: "user.invalid_username", message: "a username is 2–64 of a–z, 0–9, '.', '_' or '-'"))
-        }
-        if displayName.isEmpty || displayName.count > 100 {
-            errors.append(.init(field: "displayName", code: "user.invalid_name", message: "a display name is 1–100 characters"))
-        }
+        let (username, displayName, errors) = UserStore.identity(username: body.username, displayName: body.displayName)
         guard errors.isEmpty else { throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors) }
         let passwordHash = try body.password.map { password in
             try PasswordHasher.check(password)

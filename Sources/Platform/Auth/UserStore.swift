@@ -27,17 +27,26 @@ public struct UserStore: Sendable {
         }
     }
 
-    /// Creates a user with a headquarters role or roles at sites (not both).
-    public func create(username: String, displayName: String, globalRole: Role?, grants: [Grant], scope: AccessScope) async throws -> User {
+    /// Normalizes a username (trimmed, lower case) and display name (trimmed) and lists what
+    /// is wrong with them.
+    static func identity(username: String, displayName: String) -> (username: String, displayName: String, errors: [DomainError.FieldError]) {
         let username = username.trimmingCharacters(in: .whitespaces).lowercased()
+        let name = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
         var errors: [DomainError.FieldError] = []
         if username.range(of: "^[a-z0-9][a-z0-9._-]{1,63}$", options: .regularExpression) == nil {
             errors.append(.init(field: "username", code: "user.invalid_username", message: "a username is 2–64 of a–z, 0–9, '.', '_' or '-', starting with a letter or digit"))
         }
-        let name = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
         if name.isEmpty || name.count > 100 {
             errors.append(.init(field: "displayName", code: "user.invalid_name", message: "a display name is 1–100 characters"))
         }
+        return (username, name, errors)
+    }
+
+    /// Creates a user with a headquarters role or roles at sites (not both).
+    public func create(username: String, displayName: String, globalRole: Role?, grants: [Grant], scope: AccessScope) async throws -> User {
+        let identity = Self.identity(username: username, displayName: displayName)
+        let (username, name) = (identity.username, identity.displayName)
+        var errors = identity.errors
         if let globalRole, !globalRole.isHeadquarters {
             errors.append(.init(field: "globalRole", code: "user.invalid_role", message: "only hq_admin and hq_analyst are global roles; grant site roles per site"))
         }

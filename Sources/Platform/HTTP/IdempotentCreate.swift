@@ -15,14 +15,8 @@ import Postgres
 struct IdempotentCreate {
     /// Keys of requests that belong to no site (headquarters creating a site).
     static let groupWide = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
-    static let replayedHeader: HTTPField.Name = {
-        guard let name = HTTPField.Name("Idempotent-Replayed") else { preconditionFailure("a valid field name") }
-        return name
-    }()
-    static let keyHeader: HTTPField.Name = {
-        guard let name = HTTPField.Name("Idempotency-Key") else { preconditionFailure("a valid field name") }
-        return name
-    }()
+    static let replayedHeader = HTTPField.Name.known("Idempotent-Replayed")
+    static let keyHeader = HTTPField.Name.known("Idempotency-Key")
 
     /// What the creation produced.
     struct Created: Sendable {

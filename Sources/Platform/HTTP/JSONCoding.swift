@@ -14,13 +14,16 @@ public struct StrictJSONDecoder: RequestDecoder {
     public init() {}
 
     public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
-        let buffer: ByteBuffer
+        try Self.decode(type, from: try await Self.body(of: request, context: context))
+    }
+
+    /// The whole request body; 413 when it is larger than the context allows.
+    static func body(of request: Request, context: some RequestContext) async throws -> Data {
         do {
-            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            return Data(buffer: try await request.body.collect(upTo: context.maxUploadSize))
         } catch {
             throw Problem(status: .contentTooLarge, code: "request.too_large", detail: "the request body is larger than \(context.maxUploadSize / 1024) KiB")
         }
-        return try Self.decode(type, from: Data(buffer: buffer))
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {

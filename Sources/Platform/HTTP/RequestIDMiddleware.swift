@@ -5,10 +5,7 @@ import Hummingbird
 /// Takes `X-Request-Id` from the client (1–128 of `A–Z a–z 0–9 . _ -`) or makes one, puts it
 /// on the logger, and echoes it on the response — errors included.
 struct RequestIDMiddleware: RouterMiddleware {
-    static let header: HTTPField.Name = {
-        guard let name = HTTPField.Name("X-Request-Id") else { preconditionFailure("X-Request-Id is a valid field name") }
-        return name
-    }()
+    static let header = HTTPField.Name.known("X-Request-Id")
 
     func handle(_ request: Request, context: PlatformRequestContext, next: (Request, PlatformRequestContext) async throws -> Response) async throws -> Response {
         var context = context
@@ -32,5 +29,13 @@ struct RequestIDMiddleware: RouterMiddleware {
         var generator = SystemRandomNumberGenerator()
         let high = String(generator.next() as UInt64, radix: 16), low = String(generator.next() as UInt64, radix: 16)
         return String(repeating: "0", count: 16 - high.count) + high + String(repeating: "0", count: 16 - low.count) + low
+    }
+}
+
+extension HTTPField.Name {
+    /// A field name written in the source, which is valid by inspection.
+    static func known(_ name: String) -> HTTPField.Name {
+        guard let field = HTTPField.Name(name) else { preconditionFailure("\(name) is not a valid HTTP field name") }
+        return field
     }
 }

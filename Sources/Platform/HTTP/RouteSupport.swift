@@ -14,13 +14,7 @@ struct APIServices: Sendable {
 
     /// The JSON body, decoded strictly, and its raw bytes (for idempotency fingerprints).
     func body<T: RequestBody>(_ type: T.Type, _ request: Request, _ context: PlatformRequestContext) async throws -> (T, Data) {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        } catch {
-            throw Problem(status: .contentTooLarge, code: "request.too_large", detail: "the request body is larger than \(context.maxUploadSize / 1024) KiB")
-        }
-        let data = Data(buffer: buffer)
+        let data = try await StrictJSONDecoder.body(of: request, context: context)
         return (try StrictJSONDecoder.decode(type, from: data), data)
     }
 

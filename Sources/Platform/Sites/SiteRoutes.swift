@@ -39,13 +39,7 @@ struct SiteRoutes {
         let region = try request.query(text: "region")
         let page = try PageRequest(request, listing: "sites")
         let rows = try await services.database.pipeline(scope, [
-            PostgresStatement(
-                """
-                SELECT \(SiteStore.columns) FROM sites
-                WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR region = $2) AND ($3::text IS NULL OR status = $3)
-                  AND ($4::text IS NULL OR code > $4)
-                ORDER BY code LIMIT $5
-                """, [kind, region, status, page.after?.first, page.limit + 1])
+            SiteStore.list(kind: kind, region: region, status: status, afterCode: page.after?.first, limit: page.limit + 1)
         ])
         let sites = try rows[0].map(SiteStore.decode)
         return try Response.json(page.page(sites, listing: "sites") { [$0.code] })

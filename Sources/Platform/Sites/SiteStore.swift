@@ -101,15 +101,19 @@ public struct SiteStore: Sendable {
 
     /// Sites in code order, optionally filtered.
     public func list(kind: Site.Kind? = nil, region: String? = nil, status: Site.Status? = nil, scope: AccessScope) async throws -> [Site] {
-        let rows = try await database.pipeline(scope, [
-            PostgresStatement(
-                """
-                SELECT \(Self.columns) FROM sites
-                WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR region = $2) AND ($3::text IS NULL OR status = $3)
-                ORDER BY code
-                """, [kind?.rawValue, region, status?.rawValue])
-        ])
+        let rows = try await database.pipeline(scope, [Self.list(kind: kind?.rawValue, region: region, status: status?.rawValue)])
         return try rows[0].map(Self.decode)
+    }
+
+    /// Sites in code order after `afterCode`, at most `limit` (all when nil).
+    static func list(kind: String?, region: String?, status: String?, afterCode: String? = nil, limit: Int? = nil) -> PostgresStatement {
+        PostgresStatement(
+            """
+            SELECT \(columns) FROM sites
+            WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR region = $2) AND ($3::text IS NULL OR status = $3)
+              AND ($4::text IS NULL OR code > $4)
+            ORDER BY code LIMIT $5
+            """, [kind, region, status, afterCode, limit])
     }
 
     /// Sets a site's status; its users lose (or regain) access at once, data is kept.
