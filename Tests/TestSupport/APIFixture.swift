@@ -17,6 +17,7 @@ public struct APIFixture: Sendable {
         ("h01.manager", nil, [.init(siteCode: "H01", role: .siteManager)]),
         ("h01.agent", nil, [.init(siteCode: "H01", role: .siteAgent)]),
         ("h01.staff", nil, [.init(siteCode: "H01", role: .siteStaff)]),
+        ("h01.guard", nil, [.init(siteCode: "H01", role: .siteStaff)]),
         ("r01.manager", nil, [.init(siteCode: "R01", role: .siteManager)]),
     ]
 
@@ -53,6 +54,29 @@ public struct APIFixture: Sendable {
         let rows = try await platform.platform.pipeline(.operations, [PostgresStatement("SELECT id FROM departments WHERE site_id = $1 AND code = $2", [site.id, code])])
         guard let id = try rows[0].first?.decode("id", as: UUID.self) else { throw PostgresError(kind: .decoding, message: "no department \(code)") }
         return id
+    }
+
+    /// Adds a staff member to `site` in the department `department` (by code); returns the id.
+    @discardableResult
+    public func addStaff(_ site: Site, _ employeeNo: String, _ name: String, department: String) async throws -> UUID {
+        let departmentID = try await departmentID(site, department)
+        let rows = try await platform.platform.pipeline(.operations, [PostgresStatement(
+            "INSERT INTO staff (site_id, employee_no, name, department_id, hire_date) VALUES ($1, $2, $3, $4, '2020-01-01') RETURNING id",
+            [site.id, employeeNo, name, departmentID])])
+        return try rows[0][0].decode("id", as: UUID.self)
+    }
+
+    /// Links a user's role at `site` to a staff record (as a site manager would).
+    public func link(_ username: String, _ site: Site, staff: UUID) async throws {
+        _ = try await platform.platform.pipeline(.operations, [PostgresStatement(
+            "UPDATE user_site_roles SET staff_id = $3 WHERE site_id = $1 AND user_id = (SELECT id FROM users WHERE username = $2)", [site.id, username, staff])])
+    }
+
+    /// The configuration with a hand-moved clock.
+    public func configuration(clock: TestClock) -> PlatformConfiguration {
+        var configuration = self.configuration
+        configuration.clock = clock.clock
+        return configuration
     }
 
     public func close() async throws {

@@ -15,6 +15,10 @@ public struct PlatformConfiguration: Sendable {
     public var logLevel: Logger.Level
     public var poolSize: Int
     public var poolTimeout: Duration
+    /// The time source of every rule; the system clock outside tests.
+    public var clock: PlatformClock = .system
+    /// How often the background jobs (SLA breaches, overdue follow-ups) run.
+    public var jobInterval: Duration = .seconds(60)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String, migrationDatabaseURL: String,
@@ -77,4 +81,16 @@ public struct DevelopmentCluster: Sendable {
         let port = environment["PLATFORM_DEV_PORT"].flatMap(Int.init) ?? 54329
         return DevelopmentCluster(cluster: LocalCluster(root: root, port: port))
     }
+}
+
+/// Where the platform reads the time. Rules take `now` from here so that tests can move it
+/// (deadlines across weekends, 30-minute no-shows) without waiting.
+public struct PlatformClock: Sendable {
+    public let now: @Sendable () -> Date
+
+    public init(_ now: @escaping @Sendable () -> Date) {
+        self.now = now
+    }
+
+    public static let system = PlatformClock { Date() }
 }

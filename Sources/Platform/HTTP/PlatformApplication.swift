@@ -13,19 +13,20 @@ public enum PlatformApplication {
             PostgresConfiguration(configuration.databaseURL, applicationName: "platform-server"),
             options: .init(maxConnections: configuration.poolSize, acquireTimeout: configuration.poolTimeout),
             logger: logger)
-        let (router, _) = try router(pool: pool)
+        let (router, _) = try router(pool: pool, clock: configuration.clock)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sites-platform"),
-            services: [pool],
+            services: [pool, TicketSweeper(database: PlatformDatabase(pool: pool), clock: configuration.clock, interval: configuration.jobInterval, logger: logger)],
             logger: logger)
     }
 
     /// The router with every route, and the endpoints it documents.
-    static func router(pool: PostgresPool) throws -> (Router<PlatformRequestContext>, [Endpoint]) {
+    static func router(pool: PostgresPool, clock: PlatformClock = .system) throws -> (Router<PlatformRequestContext>, [Endpoint]) {
         let database = PlatformDatabase(pool: pool)
         let metrics = PlatformMetrics(pool: pool)
-        let services = APIServices(database: database, directory: SiteDirectory(store: SiteStore(database: database)))
+        let services = APIServices(database: database, directory: SiteDirectory(store: SiteStore(database: database)),
+                                   rulebook: SiteRulebook(database: database), clock: clock)
         let router = Router(context: PlatformRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: metrics))
@@ -40,6 +41,7 @@ public enum PlatformApplication {
         CalendarRoutes(services: services).register(&routes)
         SiteUserRoutes(services: services, cache: principals).register(&routes)
         AuditRoutes(services: services).register(&routes)
+        TicketRoutes(services: services).register(&routes)
         OperationalRoutes.registerDocument(&routes)
         return (router, routes.endpoints)
     }

@@ -2,10 +2,13 @@ import Foundation
 import Hummingbird
 import Postgres
 
-/// What every route handler needs: the database and the site directory.
+/// What every route handler needs: the database, the site directory, each site's rules and
+/// the clock.
 struct APIServices: Sendable {
     let database: PlatformDatabase
     let directory: SiteDirectory
+    let rulebook: SiteRulebook
+    let clock: PlatformClock
 
     /// The site behind `{siteCode}` for the signed-in user, or 404.
     func siteAccess(_ context: PlatformRequestContext) async throws -> SiteAccess {

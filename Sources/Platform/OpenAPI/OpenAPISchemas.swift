@@ -11,6 +11,14 @@ enum OpenAPISchemas {
         return schema
     }
     static var integer: [String: Any] { ["type": "integer"] }
+    static var number: [String: Any] { ["type": "number"] }
+    static var counts: [String: Any] { ["type": "object", "additionalProperties": integer] }
+    static var rate: [String: Any] {
+        object(["numerator": integer, "denominator": integer, "rate": ["type": ["number", "null"]]], required: ["numerator", "denominator"])
+    }
+    static func list(_ item: String) -> [String: Any] {
+        object(["items": ["type": "array", "items": OpenAPIDocument.ref(item)]], required: ["items"])
+    }
     static var boolean: [String: Any] { ["type": "boolean"] }
     static func page(_ item: String) -> [String: Any] {
         object(["items": ["type": "array", "items": OpenAPIDocument.ref(item)], "nextCursor": string(nullable: true)], required: ["items", "nextCursor"])
@@ -19,6 +27,8 @@ enum OpenAPISchemas {
     static let siteKinds = Site.Kind.allCases.map(\.rawValue)
     static let departmentKinds = DepartmentKind.allCases.map(\.rawValue)
     static let educations = Education.allCases.map(\.rawValue)
+    static let channels = TicketChannel.allCases.map(\.rawValue)
+    static let followUpClasses = FollowUpClass.allCases.map(\.rawValue)
 
     static var all: [String: Any] { [
         "Problem": object([
@@ -94,6 +104,79 @@ enum OpenAPISchemas {
             "date": string("date"), "weekday": integer, "working": boolean, "reason": string(values: ["weekly", "holiday", "make_up_day", "closed"]),
             "hours": ["type": "array", "items": OpenAPIDocument.ref("CalendarHours")], "note": string(nullable: true),
         ], required: ["date", "weekday", "working", "reason", "hours"]),
+        "TicketReporter": object(["name": string(maxLength: 100, nullable: true), "phone": string(maxLength: 30, nullable: true), "unit": string(maxLength: 100, nullable: true)],
+                                 required: []),
+        "TicketMaterial": object(["item": string(maxLength: 200), "quantity": number, "unit": string(nullable: true), "unitCost": ["type": ["number", "null"]]],
+                                 required: ["item", "quantity"]),
+        "TicketAcceptance": object(["name": string(maxLength: 100), "signedAt": string("date-time")], required: ["name", "signedAt"]),
+        "Ticket": object([
+            "id": string("uuid"), "number": string(), "channel": string(values: channels), "category": string(values: TicketRoutes.categories),
+            "priority": string(values: TicketRoutes.priorities), "status": string(values: TicketRoutes.statuses), "reporter": OpenAPIDocument.ref("TicketReporter"),
+            "location": string(), "description": string(), "ownerId": string("uuid"), "departmentId": string("uuid"), "handlerId": string("uuid"),
+            "causeClass": ["type": "integer", "minimum": 1, "maximum": 3], "receivedAt": string("date-time"),
+            "deadlines": object([
+                "feedbackDueAt": string("date-time"), "firstFeedbackAt": string("date-time"), "promisedReplyAt": string("date-time"),
+                "resolveDueAt": string("date-time"), "followUpDueFrom": string("date-time"), "followUpDueAt": string("date-time"),
+                "overdue": ["type": "array", "items": string(values: ["feedback", "resolution", "follow_up"])],
+            ], required: ["feedbackDueAt", "overdue"]),
+            "dispatchedAt": string("date-time"), "acknowledgedAt": string("date-time"), "startedAt": string("date-time"),
+            "resolution": string(), "materials": ["type": "array", "items": OpenAPIDocument.ref("TicketMaterial")], "timeOnSiteMinutes": integer,
+            "acceptance": OpenAPIDocument.ref("TicketAcceptance"), "resolvedAt": string("date-time"), "verifiedAt": string("date-time"),
+            "verifiedBy": string("uuid"), "followedUpAt": string("date-time"), "closedAt": string("date-time"), "cancelledAt": string("date-time"),
+            "reply": string(), "suggestionAdopted": boolean,
+            "followUp": object(["followUpClass": string(values: followUpClasses), "month": string(), "ordinal": integer, "sampled": boolean, "explanation": string()],
+                               required: ["followUpClass"]),
+            "reopenCount": integer, "nonconformityOpen": boolean, "repeatOf": string("uuid"), "relatedTicketId": string("uuid"), "appointmentId": string("uuid"),
+            "allowedActions": ["type": "array", "items": string(values: TicketAction.allCases.map(\.rawValue))],
+            "version": integer, "createdAt": string("date-time"), "updatedAt": string("date-time"),
+        ], required: ["id", "number", "channel", "category", "priority", "status", "reporter", "description", "ownerId", "receivedAt", "deadlines",
+                      "materials", "reopenCount", "nonconformityOpen", "allowedActions", "version", "createdAt", "updatedAt"]),
+        "TicketPage": page("Ticket"),
+        "NewTicket": object([
+            "channel": string(values: channels), "category": string(values: TicketRoutes.categories), "priority": string(values: TicketRoutes.priorities),
+            "reporter": OpenAPIDocument.ref("TicketReporter"), "location": string(maxLength: 200, nullable: true), "description": string(maxLength: 4000),
+            "ownerId": string("uuid", nullable: true), "departmentId": string("uuid", nullable: true),
+            "causeClass": ["type": ["integer", "null"], "minimum": 1, "maximum": 3], "receivedAt": string("date-time", nullable: true),
+            "followUpClass": string(values: followUpClasses, nullable: true), "relatedTicketId": string("uuid", nullable: true),
+            "appointmentId": string("uuid", nullable: true),
+        ], required: ["channel", "category", "description"]),
+        "TicketActionBody": object([
+            "note": string(maxLength: 2000), "departmentId": string("uuid"), "handlerId": string("uuid"), "result": string(maxLength: 4000),
+            "materials": ["type": "array", "items": OpenAPIDocument.ref("TicketMaterial")], "timeOnSiteMinutes": ["type": "integer", "minimum": 0, "maximum": 10000],
+            "acceptance": OpenAPIDocument.ref("TicketAcceptance"), "passed": boolean, "method": string(values: TicketWorkflow.followUpMethods),
+            "satisfaction": ["type": "integer", "minimum": 1, "maximum": 5], "rating": string(values: SatisfactionRating.allCases.map(\.rawValue)),
+            "reply": string(maxLength: 4000), "adopted": boolean, "promisedReplyAt": string("date-time"), "causeClass": ["type": "integer", "minimum": 1, "maximum": 3],
+            "reason": string(maxLength: 2000),
+        ], required: []),
+        "TicketEvent": object([
+            "seq": integer, "at": string("date-time"), "action": string(), "fromStatus": string(values: TicketRoutes.statuses), "toStatus": string(values: TicketRoutes.statuses),
+            "actorId": string("uuid"), "actorRole": string(), "note": string(), "detail": ["type": "object", "additionalProperties": string()],
+        ], required: ["seq", "at", "action", "toStatus", "actorRole", "detail"]),
+        "TicketTimeline": list("TicketEvent"),
+        "TicketFollowUp": object([
+            "id": string("uuid"), "at": string("date-time"), "method": string(values: TicketWorkflow.followUpMethods), "satisfaction": integer,
+            "rating": string(values: SatisfactionRating.allCases.map(\.rawValue)), "comments": string(), "recordedBy": string("uuid"),
+        ], required: ["id", "at", "method", "rating"]),
+        "TicketFollowUpList": list("TicketFollowUp"),
+        "TicketNonconformity": object([
+            "id": string("uuid"), "ticketId": string("uuid"), "kind": string(values: ["repeat", "reopened"]), "detectedAt": string("date-time"), "reason": string(),
+            "matchedTicketIds": ["type": "array", "items": string("uuid")], "cause": string(), "action": string(), "actionOwnerId": string("uuid"),
+            "dueDate": string("date"), "actionRecordedAt": string("date-time"), "closedAt": string("date-time"), "closedBy": string("uuid"), "version": integer,
+        ], required: ["id", "ticketId", "kind", "detectedAt", "reason", "matchedTicketIds", "version"]),
+        "TicketNonconformityList": list("TicketNonconformity"),
+        "CorrectiveAction": object(["cause": string(maxLength: 2000), "action": string(maxLength: 2000), "ownerId": string("uuid"), "dueDate": string("date")],
+                                   required: ["cause", "action", "ownerId", "dueDate"]),
+        "TicketStatistics": object([
+            "month": string(), "timezone": string(), "received": integer,
+            "byCategory": counts, "byCauseClass": counts, "byDepartment": counts, "byChannel": counts,
+            "onTimeFeedback": rate, "onTimeResolution": rate, "satisfaction": rate,
+            "followUp": ["type": "array", "items": object([
+                "followUpClass": string(values: followUpClasses), "quota": number, "resolved": integer, "required": integer, "sampled": integer,
+                "followedUp": integer, "coverage": number,
+            ], required: ["followUpClass", "quota", "resolved", "required", "sampled", "followedUp"])],
+            "repeats": integer, "reopened": integer,
+        ], required: ["month", "timezone", "received", "byCategory", "byCauseClass", "byDepartment", "byChannel", "onTimeFeedback", "onTimeResolution",
+                      "followUp", "satisfaction", "repeats", "reopened"]),
         "WorkingDayList": object(["calendar": string(), "timezone": string(), "items": ["type": "array", "items": OpenAPIDocument.ref("WorkingDay")]], required: ["calendar", "timezone", "items"]),
     ] }
 }

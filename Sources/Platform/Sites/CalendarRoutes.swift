@@ -97,6 +97,7 @@ struct CalendarRoutes {
             return try CalendarStore.decode(results).first
         }
         guard let replaced else { throw CalendarStore.notFound(code) }
+        services.rulebook.forget(site.id)
         return try Response.json(replaced, version: replaced.version)
     }
 }

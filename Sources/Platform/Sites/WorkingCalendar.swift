@@ -107,6 +107,47 @@ public struct WorkingCalendar: Sendable, Equatable {
         return nil
     }
 
+    /// The instant at which `minutes` of clock time have passed since `instant`, counting
+    /// every minute of a working day (weekly hours or make-up day) and none of a closed day
+    /// (weekend, public holiday). This is how "within 24 hours" is measured: a Friday
+    /// evening complaint is due on Monday evening, and a make-up Saturday counts.
+    public func adding(minutesOnWorkingDays minutes: Int, to instant: Date, in timeZone: TimeZone) -> Date? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
+        guard let year = parts.year, let month = parts.month, let dayOfMonth = parts.day else { return nil }
+        let start = CalendarDate(year: year, month: month, day: dayOfMonth)
+        let startSecond = (parts.hour ?? 0) * 3600 + (parts.minute ?? 0) * 60 + (parts.second ?? 0)
+        var remaining = max(0, minutes) * 60
+        for offset in 0..<(2 * 366) {
+            let day = start.adding(days: offset)
+            guard isWorkingDay(day) else { continue }
+            let from = offset == 0 ? startSecond : 0
+            if remaining <= 86_400 - from {
+                return Self.instant(day, minute: 0, calendar: calendar).map { $0.addingTimeInterval(Double(from + remaining)) }
+            }
+            remaining -= 86_400 - from
+        }
+        return nil
+    }
+
+    /// The end of the working day that `instant` falls on, or of the next working day when
+    /// the day is closed or its hours are over ("same day" work).
+    public func endOfWorkingDay(from instant: Date, in timeZone: TimeZone) -> Date? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
+        guard let year = parts.year, let month = parts.month, let dayOfMonth = parts.day else { return nil }
+        let start = CalendarDate(year: year, month: month, day: dayOfMonth)
+        let minute = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
+        for offset in 0..<(2 * 366) {
+            let day = start.adding(days: offset)
+            guard let close = hours(on: day).intervals.map(\.closes).max() else { continue }
+            if offset > 0 || minute < close { return Self.instant(day, minute: close, calendar: calendar) }
+        }
+        return nil
+    }
+
     /// The instant of `minute` (0–1440) on `day` in the calendar's timezone.
     static func instant(_ day: CalendarDate, minute: Int, calendar: Calendar) -> Date? {
         let midnight = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))

@@ -76,7 +76,7 @@ struct OpenAPIDocumentTests {
     @Test func everyBodyTakingRouteRefusesHostileBodies() async throws {
         let fixture = try await APIFixture.make()
         let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
-        let before = try await fixture.count("SELECT (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM users) + (SELECT count(*) FROM departments) + (SELECT count(*) FROM staff)")
+        let before = try await fixture.count("SELECT (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM users) + (SELECT count(*) FROM departments) + (SELECT count(*) FROM staff) + (SELECT count(*) FROM tickets)")
         let hostile = ["", "{", "[]", "null", "42", #"{"unexpected":true}"#, "{\"name\":\"\u{0000}\"}", "{\"x\":\"" + String(repeating: "漏", count: 100_000) + "\"}"]
         try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
             for endpoint in endpoints where endpoint.request != nil {
@@ -89,7 +89,7 @@ struct OpenAPIDocumentTests {
                 }
             }
         }
-        #expect(try await fixture.count("SELECT (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM users) + (SELECT count(*) FROM departments) + (SELECT count(*) FROM staff)") == before)
+        #expect(try await fixture.count("SELECT (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM users) + (SELECT count(*) FROM departments) + (SELECT count(*) FROM staff) + (SELECT count(*) FROM tickets)") == before)
         try await fixture.close()
     }
 
@@ -103,5 +103,11 @@ struct OpenAPIDocumentTests {
         #expect(properties("DepartmentChanges") == DepartmentChanges.knownFields)
         #expect(properties("NewStaffMember") == NewStaffMember.knownFields)
         #expect(properties("StaffChanges") == StaffChanges.knownFields)
+        #expect(properties("NewTicket") == NewTicket.knownFields)
+        #expect(properties("TicketReporter") == TicketReporter.knownFields)
+        #expect(properties("TicketMaterial") == TicketMaterial.knownFields)
+        #expect(properties("TicketAcceptance") == TicketAcceptance.knownFields)
+        #expect(properties("TicketActionBody") == TicketActionBody.knownFields)
+        #expect(properties("CorrectiveAction") == CorrectiveAction.knownFields)
     }
 }

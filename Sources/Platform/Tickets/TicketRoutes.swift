@@ -1,0 +1,425 @@
+import Foundation
+import Hummingbird
+import Postgres
+
+/// `/api/v1/sites/{siteCode}/tickets`: intake, the lifecycle actions, timeline, follow-ups,
+/// non-conformities and monthly statistics.
+struct TicketRoutes {
+    let services: APIServices
+    static let base = "/api/v1/sites/{siteCode}/tickets"
+    static let statuses = TicketStatus.allCases.map(\.rawValue)
+    static let categories = TicketCategory.allCases.map(\.rawValue)
+    static let priorities = TicketPriority.allCases.map(\.rawValue)
+
+    func register(_ routes: inout APIRoutes) {
+        routes.add(Endpoint(
+            .get, Self.base, summary: "List tickets, newest first", tag: "Tickets", response: "TicketPage",
+            query: [.init("status", "string", "Lifecycle status", values: Self.statuses), .init("category", "string", "Category", values: Self.categories),
+                    .init("priority", "string", "Priority", values: Self.priorities), .init("department", "string", "Department id"),
+                    .init("owner", "string", "Owner (receiving staff member) id"), .init("handler", "string", "Handler id"),
+                    .init("overdue", "boolean", "Only tickets past a feedback, resolution or follow-up deadline (or only those not)", values: ["true", "false"]),
+                    .init("nonconformity", "boolean", "Only tickets with an open non-conformity", values: ["true", "false"]),
+                    .init("from", "string", "Received at or after (RFC 3339)"), .init("to", "string", "Received before (RFC 3339)"),
+                    .init("q", "string", "Two or more characters of the number, reporter, location or description (e.g. 漏水)"),
+                    .init("limit", "integer", "Page size, 1–200"), .init("cursor", "string", "nextCursor of the previous page")])) { request, context in
+            try await list(request, context)
+        }
+        routes.add(Endpoint(
+            .post, Self.base, summary: "Record a contact (intake)", tag: "Tickets", request: "NewTicket", response: "Ticket", success: 201, idempotent: true)) { request, context in
+            try await create(request, context)
+        }
+        routes.add(Endpoint(
+            .get, Self.base + "/stats", summary: "Monthly statistics (月度统计)", tag: "Tickets", response: "TicketStatistics",
+            query: [.init("month", "string", "YYYY-MM in the site's timezone")])) { request, context in
+            let access = try await services.siteAccess(context)
+            guard let month = request.uri.queryParameters.get("month") else {
+                throw DomainError.invalid(field: "month", code: "request.missing_field", message: "month is required, e.g. 2026-11")
+            }
+            let rules = try await services.rulebook.rules(for: access.site)
+            let range = try TicketStatisticsStore.monthRange(month, timeZone: rules.timeZone)
+            let results = try await services.read(access, TicketStatisticsStore.statements(site: access.site.id, first: range.first, start: range.start, end: range.end,
+                                                                                          now: services.clock.now()))
+            return try Response.json(try TicketStatisticsStore.decode(results, month: month, timezone: access.site.timezone, policy: rules.tickets))
+        }
+        routes.add(Endpoint(.get, Self.base + "/{ticketId}", summary: "One ticket, by id or number (H01-2026-000123)", tag: "Tickets", response: "Ticket")) { _, context in
+            let access = try await services.siteAccess(context)
+            let reference = try context.parameter("ticketId")
+            let rules = try await services.rulebook.rules(for: access.site)
+            guard let row = try await services.read(access, [TicketStore.find(site: access.site.id, reference: reference)])[0].first else {
+                throw TicketStore.notFound(reference)
+            }
+            let ticket = try TicketStore.decode(row, now: services.clock.now()).explained(rules.tickets)
+            return try Response.json(ticket, version: ticket.version)
+        }
+        routes.add(Endpoint(.get, Self.base + "/{ticketId}/timeline", summary: "The ticket's append-only timeline", tag: "Tickets", response: "TicketTimeline")) { _, context in
+            let (access, id) = try await ticket(context)
+            let results = try await services.read(access, [TicketStore.get(site: access.site.id, id: id), TicketStore.timeline(site: access.site.id, ticket: id)])
+            guard !results[0].isEmpty else { throw TicketStore.notFound(id.uuidString) }
+            return try Response.json(Listing(items: try results[1].map(TicketStore.decodeEvent)))
+        }
+        routes.add(Endpoint(.get, Self.base + "/{ticketId}/follow-ups", summary: "Follow-up records (回访记录)", tag: "Tickets", response: "TicketFollowUpList")) { _, context in
+            let (access, id) = try await ticket(context)
+            let results = try await services.read(access, [TicketStore.get(site: access.site.id, id: id), TicketStore.followUps(site: access.site.id, ticket: id)])
+            guard !results[0].isEmpty else { throw TicketStore.notFound(id.uuidString) }
+            return try Response.json(Listing(items: try results[1].map(TicketStore.decodeFollowUp)))
+        }
+        for action in TicketAction.allCases {
+            routes.add(Endpoint(
+                .post, Self.base + "/{ticketId}/\(action.rawValue)", summary: Self.summaries[action] ?? action.rawValue, tag: "Tickets",
+                request: "TicketActionBody", response: "Ticket", conditional: true)) { request, context in
+                try await act(action, request, context)
+            }
+        }
+        routes.add(Endpoint(
+            .get, Self.base + "/{ticketId}/nonconformities", summary: "Non-conformities (不合格项) and their corrective actions", tag: "Tickets",
+            response: "TicketNonconformityList")) { _, context in
+            let (access, id) = try await ticket(context)
+            let results = try await services.read(access, [TicketStore.get(site: access.site.id, id: id), TicketStore.nonconformities(site: access.site.id, ticket: id)])
+            guard !results[0].isEmpty else { throw TicketStore.notFound(id.uuidString) }
+            return try Response.json(Listing(items: try results[1].map(TicketStore.decodeNonconformity)))
+        }
+        routes.add(Endpoint(
+            .post, Self.base + "/{ticketId}/nonconformities/{nonconformityId}/corrective-action",
+            summary: "Record the corrective and preventive action (cause, action, owner, due date)", tag: "Tickets",
+            request: "CorrectiveAction", response: "TicketNonconformity", conditional: true)) { request, context in
+            try await correctiveAction(request, context)
+        }
+        routes.add(Endpoint(
+            .post, Self.base + "/{ticketId}/nonconformities/{nonconformityId}/close",
+            summary: "Close a non-conformity whose corrective action is done (managers); the ticket's flag clears with the last one", tag: "Tickets",
+            response: "TicketNonconformity", conditional: true)) { request, context in
+            try await closeNonconformity(request, context)
+        }
+    }
+
+    static let summaries: [TicketAction: String] = [
+        .dispatch: "Dispatch to the responsible department (or pass it on)", .acknowledge: "The department signs for it (签收)",
+        .start: "Work begins", .resolve: "The handler returns it with the result, materials, time on site and acceptance",
+        .verify: "Customer service verifies the result (验证); a failed check reopens it", .followUp: "Record a follow-up (回访); an unsatisfied customer reopens it",
+        .close: "Close the case", .cancel: "Cancel (withdrawn or recorded by mistake), with a reason",
+        .answer: "Answer an inquiry or praise at intake, or reply to a suggestion (adopted or not), and close",
+        .feedback: "Record feedback to the reporter, with a promised reply time where needed", .classify: "Classify a complaint's cause (1, 2, 3)",
+    ]
+
+    struct Listing<Item: Encodable & Sendable>: Encodable, Sendable {
+        var items: [Item]
+    }
+
+    func ticket(_ context: PlatformRequestContext) async throws -> (SiteAccess, UUID) {
+        (try await services.siteAccess(context), try context.uuidParameter("ticketId", resource: "ticket"))
+    }
+
+    func list(_ request: Request, _ context: PlatformRequestContext) async throws -> Response {
+        let access = try await services.siteAccess(context)
+        let listing = "tickets:\(access.site.id)"
+        let page = try PageRequest(request, listing: listing)
+        let text = try request.query(text: "q")
+        if let text, text.count < 2 {
+            throw DomainError.invalid(field: "q", code: "request.too_short", message: "search with two or more characters")
+        }
+        let filter = TicketStore.Filter(
+            status: try request.query("status", oneOf: Self.statuses), category: try request.query("category", oneOf: Self.categories),
+            priority: try request.query("priority", oneOf: Self.priorities), department: try request.query(uuid: "department"),
+            owner: try request.query(uuid: "owner"), handler: try request.query(uuid: "handler"), overdue: try request.query(bool: "overdue"),
+            from: try request.query(instant: "from"), to: try request.query(instant: "to"), text: text, nonconformity: try request.query(bool: "nonconformity"))
+        let now = services.clock.now()
+        let rows = try await services.read(access, [TicketStore.list(site: access.site.id, filter: filter, now: now, after: page.after, limit: page.limit)])
+        let tickets = try rows[0].map { try TicketStore.decode($0, now: now) }
+        return try Response.json(page.page(tickets, listing: listing) { [RFC3339.format($0.receivedAt), $0.id.uuidString] })
+    }
+
+    func create(_ request: Request, _ context: PlatformRequestContext) async throws -> Response {
+        let access = try await services.siteAccess(context)
+        try access.require(.departmentWork)
+        let (body, data) = try await services.body(NewTicket.self, request, context)
+        if access.role == .siteStaff && body.channel != .patrol {
+            throw Problem(status: .forbidden, code: "auth.forbidden", detail: "department staff record what they find on patrol (channel 'patrol'); other contacts go through reception")
+        }
+        let now = services.clock.now()
+        let rules = try await services.rulebook.rules(for: access.site)
+        let staff = access.principal.grants.first { $0.siteId == access.site.id }?.staffId
+        let intake = try TicketIntake.draft(body, ownerFallback: staff, now: now, rules: rules)
+        let policy = rules.tickets
+        let (site, scope, requestID, actor) = (access.site, access.scope, context.requestID, access.principal.userID)
+        let threshold = RepeatRule.threshold(body.category, policy: policy)
+        return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: actor).run(request, body: data) { connection in
+            var draft = intake
+            try TicketStore.checkReferences(connection, site: site.id, owner: draft.owner, department: draft.ticket.departmentId, related: draft.ticket.relatedTicketId)
+            var matches: [UUID] = []
+            if let threshold, draft.ticket.category != .complaint || draft.ticket.causeClass != nil,
+                draft.ticket.reporter?.phone != nil || draft.locationKey != nil {
+                matches = try connection.execute(TicketStore.repeatCandidates(
+                    site: site.id, category: draft.ticket.category, excluding: nil, receivedAt: draft.receivedAt, windowDays: policy.repeats.windowDays,
+                    phone: draft.ticket.reporter?.phone, locationKey: draft.locationKey, causeClass: draft.ticket.causeClass)).map { try $0.decode("id", as: UUID.self) }
+                if matches.count + 1 < threshold { matches = [] }
+            }
+            draft.repeatOf = matches.first
+            guard let row = try connection.execute(TicketStore.insert(site: site, draft, actor: actor, role: scope.role, nonconformity: !matches.isEmpty, now: now)).first else {
+                throw PostgresError(kind: .client, message: "ticket insert returned no row")
+            }
+            let ticket = try TicketStore.decode(row, now: now)
+            if !matches.isEmpty {
+                try connection.execute(TicketStore.insertNonconformity(
+                    site: site.id, ticket: ticket.id, kind: "repeat", at: now, matched: matches,
+                    reason: TicketIntake.repeatReason(ticket.category, count: matches.count + 1, windowDays: policy.repeats.windowDays)))
+            }
+            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "ticket.create", targetType: "ticket", targetID: ticket.id.uuidString,
+                                                   detail: ["number": ticket.number, "category": ticket.category.rawValue], requestID: requestID))
+            return .init(status: .created, body: try PlatformJSONEncoder.encode(ticket), version: ticket.version,
+                         location: "/api/v1/sites/\(site.code)/tickets/\(ticket.id.uuidString)")
+        }
+    }
+
+    func act(_ action: TicketAction, _ request: Request, _ context: PlatformRequestContext) async throws -> Response {
+        let (access, id) = try await ticket(context)
+        try access.require(action.isDepartmentWork ? .departmentWork : .intake)
+        let expected = try Versioning.expectedVersion(request)
+        let data = try await StrictJSONDecoder.body(of: request, context: context)
+        let body = data.isEmpty ? TicketActionBody() : try StrictJSONDecoder.decode(TicketActionBody.self, from: data)
+        let now = services.clock.now()
+        let rules = try await services.rulebook.rules(for: access.site)
+        let policy = rules.tickets
+        let staff = access.principal.grants.first { $0.siteId == access.site.id }?.staffId
+        let (site, scope, requestID, actor, role) = (access.site, access.scope, context.requestID, access.principal.userID, access.role)
+        let month = String(CalendarDate.day(of: now, in: site.timezone).description.prefix(7))
+        let ticket = try await services.database.transaction(scope) { connection -> Ticket in
+            guard let row = try connection.execute(TicketStore.get(site: site.id, id: id, forUpdate: true)).first else { throw TicketStore.notFound(id.uuidString) }
+            let current = try TicketStore.decode(row, now: now)
+            if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
+            if role == .siteStaff {
+                try TicketRoutes.requireOwnDepartment(connection, site: site.id, staff: staff, ticket: current)
+            }
+            var context = TicketWorkflow.Context(now: now, actor: actor, actorStaff: staff, policy: policy)
+            try TicketLifecycle.check(action, current.lifecycleState)
+            if action == .resolve, let plan = current.followUp, plan.sampled == nil, policy.followUp[plan.followUpClass] != nil {
+                context.resolutionOrdinal = try connection.execute(TicketStore.nextResolutionOrdinal(
+                    site: site.id, month: CalendarDate(year: Int(month.prefix(4)) ?? 2000, month: Int(month.suffix(2)) ?? 1, day: 1),
+                    kind: plan.followUpClass))[0].decode("resolved")
+                context.resolutionMonth = month
+            }
+            var outcome = try TicketWorkflow.apply(action, body, to: current, context)
+            if outcome.ticket.departmentId != current.departmentId || outcome.ticket.handlerId != current.handlerId {
+                try TicketStore.checkAssignment(connection, site: site.id, department: outcome.ticket.departmentId,
+                                                handler: outcome.ticket.handlerId == current.handlerId ? nil : outcome.ticket.handlerId)
+            }
+            var matches: [UUID] = []
+            if outcome.effects.contains(.checkRepeats), let threshold = RepeatRule.threshold(current.category, policy: policy),
+                !current.nonconformityOpen || current.repeatOf == nil {
+                matches = try connection.execute(TicketStore.repeatCandidates(
+                    site: site.id, category: current.category, excluding: current.id, receivedAt: current.receivedAt, windowDays: policy.repeats.windowDays,
+                    phone: current.reporter.phone, locationKey: RepeatRule.locationKey(current.location), causeClass: outcome.ticket.causeClass))
+                    .map { try $0.decode("id", as: UUID.self) }
+                if matches.count + 1 >= threshold {
+                    outcome.ticket.nonconformityOpen = true
+                    outcome.ticket.repeatOf = matches.first
+                    outcome.detail["repeatOf"] = matches.first?.uuidString
+                } else {
+                    matches = []
+                }
+            }
+            guard let updated = try connection.execute(TicketStore.update(
+                site: site.id, outcome.ticket, expectedVersion: current.version, now: now,
+                event: TicketEventDraft(action: action.rawValue, from: current.status, note: outcome.note, detail: outcome.detail),
+                actor: actor, role: scope.role)).first
+            else { throw Versioning.stale(current: current.version + 1) }
+            for effect in outcome.effects {
+                switch effect {
+                case .followUp(let method, let satisfaction, let rating, let comments):
+                    try connection.execute(TicketStore.insertFollowUp(site: site.id, ticket: id, at: now, method: method, satisfaction: satisfaction,
+                                                                      rating: rating, comments: comments, by: actor))
+                case .nonconformity(let kind, let reason):
+                    try connection.execute(TicketStore.insertNonconformity(site: site.id, ticket: id, kind: kind, at: now, matched: [], reason: reason + (outcome.note.map { ": \($0)" } ?? "")))
+                case .checkRepeats:
+                    if !matches.isEmpty {
+                        try connection.execute(TicketStore.insertNonconformity(
+                            site: site.id, ticket: id, kind: "repeat", at: now, matched: matches,
+                            reason: TicketIntake.repeatReason(current.category, count: matches.count + 1, windowDays: policy.repeats.windowDays)))
+                    }
+                }
+            }
+            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "ticket.\(action.rawValue)", targetType: "ticket", targetID: id.uuidString,
+                                                   detail: outcome.detail.merging(["number": current.number, "status": outcome.ticket.status.rawValue]) { $1 },
+                                                   requestID: requestID))
+            return try TicketStore.decode(updated, now: now)
+        }
+        let explained = ticket.explained(policy)
+        return try Response.json(explained, version: explained.version)
+    }
+
+    /// Department staff act only on tickets dispatched to their own department.
+    static func requireOwnDepartment(_ connection: isolated PostgresConnection, site: UUID, staff: UUID?, ticket: Ticket) throws {
+        let department: UUID? = try staff.flatMap { staff in
+            try connection.query("SELECT department_id FROM staff WHERE site_id = $1 AND id = $2 AND status = 'active'", [site, staff]).first?.decode("department_id")
+        }
+        guard let department, department == ticket.departmentId else {
+            throw Problem(status: .forbidden, code: "ticket.not_your_department",
+                          detail: "department staff act only on tickets dispatched to their own department")
+        }
+    }
+
+    func correctiveAction(_ request: Request, _ context: PlatformRequestContext) async throws -> Response {
+        let (access, ticketID) = try await ticket(context)
+        try access.require(.intake)
+        let id = try context.uuidParameter("nonconformityId", resource: "nonconformity")
+        let expected = try Versioning.expectedVersion(request)
+        let (body, _) = try await services.body(CorrectiveAction.self, request, context)
+        let cause = try TicketWorkflow.text(body.cause, field: "cause", max: 2000)
+        let action = try TicketWorkflow.text(body.action, field: "action", max: 2000)
+        guard let cause else { throw DomainError.invalid(field: "cause", code: "request.missing_field", message: "the cause found") }
+        guard let action else { throw DomainError.invalid(field: "action", code: "request.missing_field", message: "the corrective and preventive action") }
+        let now = services.clock.now()
+        let (site, scope, requestID) = (access.site, access.scope, context.requestID)
+        let record = try await services.database.transaction(scope) { connection -> TicketNonconformity in
+            let current = try TicketRoutes.nonconformity(connection, site: site.id, ticket: ticketID, id: id, expected: expected)
+            guard current.closedAt == nil else {
+                throw DomainError(.conflict, code: "ticket.nonconformity_closed", message: "the non-conformity is closed; its record is kept as it was")
+            }
+            guard try connection.query("SELECT 1 FROM staff WHERE site_id = $1 AND id = $2 AND status = 'active'", [site.id, body.ownerId]).first != nil else {
+                throw DomainError.invalid(field: "ownerId", code: "ticket.unknown_owner", message: "no active staff member with this id at this site")
+            }
+            let row = try connection.query(
+                """
+                UPDATE ticket_nonconformities SET cause = $3, action = $4, action_owner_id = $5, due_date = $6, action_recorded_at = $7, version = version + 1
+                WHERE site_id = $1 AND id = $2 RETURNING \(TicketStore.nonconformityColumns)
+                """, [site.id, id, cause, action, body.ownerId, body.dueDate, now])[0]
+            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "ticket.corrective_action", targetType: "ticket", targetID: ticketID.uuidString,
+                                                   detail: ["nonconformity": id.uuidString, "dueDate": body.dueDate.description], requestID: requestID))
+            return try TicketStore.decodeNonconformity(row)
+        }
+        return try Response.json(record, version: record.version)
+    }
+
+    func closeNonconformity(_ request: Request, _ context: PlatformRequestContext) async throws -> Response {
+        let (access, ticketID) = try await ticket(context)
+        try access.require(.manageSite)
+        let id = try context.uuidParameter("nonconformityId", resource: "nonconformity")
+        let expected = try Versioning.expectedVersion(request)
+        let now = services.clock.now()
+        let (site, scope, requestID, actor) = (access.site, access.scope, context.requestID, access.principal.userID)
+        let record = try await services.database.transaction(scope) { connection -> TicketNonconformity in
+            guard let ticketRow = try connection.execute(TicketStore.get(site: site.id, id: ticketID, forUpdate: true)).first else {
+                throw TicketStore.notFound(ticketID.uuidString)
+            }
+            let ticket = try TicketStore.decode(ticketRow, now: now)
+            let current = try TicketRoutes.nonconformity(connection, site: site.id, ticket: ticketID, id: id, expected: expected)
+            guard current.closedAt == nil else { throw DomainError(.conflict, code: "ticket.nonconformity_closed", message: "the non-conformity is already closed") }
+            guard current.actionRecordedAt != nil else {
+                throw DomainError(.invalid, code: "ticket.corrective_action_required",
+                                  message: "record the corrective action (cause, action, owner, due date) before closing the non-conformity")
+            }
+            let row = try connection.query(
+                "UPDATE ticket_nonconformities SET closed_at = $3, closed_by = $4, version = version + 1 WHERE site_id = $1 AND id = $2 RETURNING \(TicketStore.nonconformityColumns)",
+                [site.id, id, now, actor])[0]
+            let stillOpen = try connection.query("SELECT count(*)::int AS n FROM ticket_nonconformities WHERE site_id = $1 AND ticket_id = $2 AND closed_at IS NULL",
+                                                 [site.id, ticketID])[0].decode("n", as: Int.self)
+            if stillOpen == 0 && ticket.nonconformityOpen {
+                var cleared = ticket
+                cleared.nonconformityOpen = false
+                _ = try connection.execute(TicketStore.update(
+                    site: site.id, cleared, expectedVersion: ticket.version, now: now,
+                    event: TicketEventDraft(action: "nonconformity.cleared", from: ticket.status, note: nil, detail: ["nonconformity": id.uuidString]),
+                    actor: actor, role: scope.role))
+            }
+            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "ticket.nonconformity_close", targetType: "ticket", targetID: ticketID.uuidString,
+                                                   detail: ["nonconformity": id.uuidString], requestID: requestID))
+            return try TicketStore.decodeNonconformity(row)
+        }
+        return try Response.json(record, version: record.version)
+    }
+
+    static func nonconformity(_ connection: isolated PostgresConnection, site: UUID, ticket: UUID, id: UUID, expected: Int?) throws -> TicketNonconformity {
+        guard let row = try connection.query(
+            "SELECT \(TicketStore.nonconformityColumns) FROM ticket_nonconformities WHERE site_id = $1 AND ticket_id = $2 AND id = $3 FOR UPDATE", [site, ticket, id]).first
+        else { throw Problem(status: .notFound, code: "nonconformity.not_found", detail: "no non-conformity \(id.uuidString) on this ticket") }
+        let current = try TicketStore.decodeNonconformity(row)
+        if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
+        return current
+    }
+}
+
+/// Intake: checks a new contact and works out its number year, deadlines and follow-up class.
+enum TicketIntake {
+    static func draft(_ body: NewTicket, ownerFallback: UUID?, now: Date, rules: SiteRulebook.Rules) throws -> TicketStore.Draft {
+        var ticket = body
+        var errors: [DomainError.FieldError] = []
+        func clean(_ value: String?, _ field: String, max: Int) -> String? {
+            guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+            if value.count > max { errors.append(.init(field: field, code: "request.too_long", message: "at most \(max) characters")) }
+            return value
+        }
+        guard let description = clean(body.description, "description", max: 4000) else {
+            throw DomainError.invalid(field: "description", code: "request.missing_field", message: "describe the matter")
+        }
+        ticket.description = description
+        ticket.location = clean(body.location, "location", max: 200)
+        var reporter = TicketReporter(name: clean(body.reporter?.name, "reporter.name", max: 100), phone: nil, unit: clean(body.reporter?.unit, "reporter.unit", max: 100))
+        if let phone = clean(body.reporter?.phone, "reporter.phone", max: 30) {
+            let digits = phone.filter { $0.isASCII && $0.isNumber }
+            if digits.count < 5 || digits.count > 20 || phone.contains(where: { !($0.isASCII && ($0.isNumber || " -+()".contains($0))) }) {
+                errors.append(.init(field: "reporter.phone", code: "request.invalid_value", message: "a phone number of 5–20 digits"))
+            }
+            reporter.phone = (phone.hasPrefix("+") ? "+" : "") + digits
+        }
+        ticket.reporter = reporter
+        if let cause = body.causeClass {
+            if body.category != .complaint {
+                errors.append(.init(field: "causeClass", code: "request.not_applicable", message: "only complaints have a cause class"))
+            } else if !(1...3).contains(cause) {
+                errors.append(.init(field: "causeClass", code: "request.invalid_value", message: "1 our service, 2 building quality, 3 external"))
+            }
+        }
+        let receivedAt = body.receivedAt ?? now
+        if receivedAt > now.addingTimeInterval(300) {
+            errors.append(.init(field: "receivedAt", code: "request.invalid_value", message: "a contact cannot be received in the future"))
+        } else if receivedAt < now.addingTimeInterval(-7 * 86_400) {
+            errors.append(.init(field: "receivedAt", code: "request.invalid_value", message: "contacts are recorded within 7 days of receipt"))
+        }
+        let owner = body.ownerId ?? ownerFallback
+        if owner == nil {
+            errors.append(.init(field: "ownerId", code: "ticket.owner_required",
+                                message: "name the receiving staff member (首问责任人); your account is not linked to a staff record"))
+        }
+        guard errors.isEmpty, let owner else {
+            throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors)
+        }
+        let priority = body.priority ?? .normal
+        let policy = rules.tickets
+        let workCalendar = rules.calendar(body.category == .repair ? "repairs" : nil)
+        let searchText = [description, ticket.location, reporter.name, reporter.phone, reporter.unit].compactMap { $0 }.joined(separator: " ")
+        return TicketStore.Draft(
+            ticket: ticket, owner: owner, priority: priority, receivedAt: receivedAt,
+            year: CalendarDate.day(of: receivedAt, in: rules.timeZone.identifier).year,
+            feedbackDueAt: TicketClock.feedbackDue(receivedAt: receivedAt, policy: policy, calendar: rules.calendar(), timeZone: rules.timeZone),
+            resolveDueAt: TicketClock.resolveDue(receivedAt: receivedAt, category: body.category, priority: priority, policy: policy,
+                                                 calendar: workCalendar, timeZone: rules.timeZone),
+            followUpClass: body.followUpClass ?? body.category.defaultFollowUpClass, repeatOf: nil,
+            locationKey: RepeatRule.locationKey(ticket.location), searchText: searchText)
+    }
+
+    static func repeatReason(_ category: TicketCategory, count: Int, windowDays: Int) -> String {
+        "\(count) \(category.rawValue)s from the same reporter or location within \(windowDays) days"
+    }
+}
+
+extension Ticket {
+    /// Adds the sampling explanation an auditor reads.
+    func explained(_ policy: TicketPolicy) -> Ticket {
+        guard var plan = followUp, let ordinal = plan.ordinal, let rule = policy.followUp[plan.followUpClass] else { return self }
+        var ticket = self
+        plan.explanation = FollowUpSampling.explanation(ordinal: ordinal, perMille: rule.perMille, kind: plan.followUpClass, month: plan.month ?? "the month")
+        ticket.followUp = plan
+        return ticket
+    }
+}
+
+extension Request {
+    /// A query parameter that must be an RFC 3339 timestamp; absent is nil.
+    func query(instant name: String) throws -> Date? {
+        guard let value = uri.queryParameters.get(name), !value.isEmpty else { return nil }
+        guard let date = RFC3339.parse(value) else {
+            throw Problem(status: .unprocessableContent, code: "request.invalid", detail: "\(name) must be an RFC 3339 timestamp",
+                          errors: [.init(field: name, code: "request.invalid_value", message: "e.g. 2026-11-01T00:00:00+08:00")])
+        }
+        return date
+    }
+}

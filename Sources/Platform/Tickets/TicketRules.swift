@@ -1,0 +1,300 @@
+import Foundation
+import Postgres
+
+public enum TicketChannel: String, Sendable, Codable, CaseIterable {
+    case visit, phone, letter, online, patrol
+}
+
+public enum TicketCategory: String, Sendable, Codable, CaseIterable {
+    case inquiry, complaint, repair
+    case issueReport = "issue_report"
+    case suggestion, praise, other
+
+    /// The follow-up class a ticket of this category falls under unless intake says otherwise.
+    var defaultFollowUpClass: FollowUpClass? {
+        switch self {
+        case .complaint: .complaint
+        case .repair: .repair
+        default: nil
+        }
+    }
+
+    /// Categories that may be answered and closed at intake (or, for suggestions, after review).
+    var isAnswerable: Bool { self == .inquiry || self == .praise || self == .suggestion }
+}
+
+public enum TicketPriority: String, Sendable, Codable, CaseIterable {
+    case emergency, urgent, normal
+}
+
+public enum TicketStatus: String, Sendable, Codable, CaseIterable {
+    case received, dispatched, acknowledged
+    case inProgress = "in_progress"
+    case resolved, verified
+    case followedUp = "followed_up"
+    case closed, cancelled
+
+    public var isTerminal: Bool { self == .closed || self == .cancelled }
+}
+
+/// The follow-up (回访) policy classes of DOMAIN.md's quota table.
+public enum FollowUpClass: String, Sendable, Codable, CaseIterable {
+    case complaint, repair, maintenance
+    case patientRescue = "patient_rescue"
+    case activity
+}
+
+/// What a customer said on a follow-up: a 1–5 score or the three words the paper forms use.
+public enum SatisfactionRating: String, Sendable, Codable, CaseIterable {
+    case satisfied
+    case basicallySatisfied = "basically_satisfied"
+    case unsatisfied
+
+    /// 4–5 satisfied, 3 basically satisfied, 1–2 unsatisfied.
+    public init?(score: Int) {
+        switch score {
+        case 4...5: self = .satisfied
+        case 3: self = .basicallySatisfied
+        case 1...2: self = .unsatisfied
+        default: return nil
+        }
+    }
+
+    /// Counts towards the satisfaction rate (满意率 = satisfied + basically satisfied).
+    public var isSatisfied: Bool { self != .unsatisfied }
+}
+
+/// The explicit actions on a ticket (`POST …/tickets/{id}/{action}`).
+public enum TicketAction: String, Sendable, Codable, CaseIterable {
+    case dispatch, acknowledge, start, resolve, verify
+    case followUp = "follow-up"
+    case close, cancel, answer, feedback, classify
+
+    /// Who may take the action: reception and managers run intake and quality control;
+    /// department staff sign for, work on and return what was dispatched to them.
+    public var isDepartmentWork: Bool { self == .acknowledge || self == .start || self == .resolve }
+}
+
+/// The ticket lifecycle as a pure state machine:
+/// `received → dispatched → acknowledged → in_progress → resolved → verified → followed_up → closed`,
+/// plus `cancelled`, answering at intake, and reopening to `dispatched`.
+public enum TicketLifecycle {
+    /// The facts about a ticket that decide which actions fit.
+    public struct State: Sendable, Equatable {
+        public var status: TicketStatus
+        public var category: TicketCategory
+        public var followUpRequired: Bool
+        public var followedUp: Bool
+
+        public init(status: TicketStatus, category: TicketCategory, followUpRequired: Bool, followedUp: Bool) {
+            self.status = status
+            self.category = category
+            self.followUpRequired = followUpRequired
+            self.followedUp = followedUp
+        }
+    }
+
+    /// Actions that fit the state, in lifecycle order.
+    public static func allowed(_ state: State) -> [TicketAction] {
+        let isOpen = !state.status.isTerminal
+        let beforeVerification: Set<TicketStatus> = [.received, .dispatched, .acknowledged, .inProgress, .resolved]
+        let working: Set<TicketStatus> = [.received, .dispatched, .acknowledged, .inProgress]
+        return TicketAction.allCases.filter { action in
+            switch action {
+            case .dispatch: [.received, .dispatched, .acknowledged].contains(state.status) && state.category != .praise
+            case .acknowledge: state.status == .dispatched
+            case .start: state.status == .acknowledged
+            case .resolve: state.status == .inProgress
+            case .verify: state.status == .resolved
+            case .followUp: state.status == .verified
+            case .close: state.status == .followedUp || (state.status == .verified && !(state.followUpRequired && !state.followedUp))
+            case .cancel: working.contains(state.status)
+            case .answer:
+                state.category == .suggestion ? working.contains(state.status) : (state.category.isAnswerable && state.status == .received)
+            case .feedback: isOpen
+            case .classify: state.category == .complaint && beforeVerification.contains(state.status)
+            }
+        }
+    }
+
+    /// 409 `ticket.action_not_allowed` listing what the ticket does allow.
+    public static func check(_ action: TicketAction, _ state: State) throws {
+        let allowed = allowed(state)
+        guard allowed.contains(action) else {
+            var detail = "a \(state.status.rawValue) \(state.category.rawValue) ticket cannot take '\(action.rawValue)'"
+            if action == .close && state.status == .verified { detail += ": it was sampled for a follow-up (回访), which must be recorded first" }
+            detail += allowed.isEmpty ? "; it takes no more actions" : "; allowed: \(allowed.map(\.rawValue).joined(separator: ", "))"
+            throw DomainError(.conflict, code: "ticket.action_not_allowed", message: detail,
+                              fieldErrors: allowed.map { .init(field: "action", code: "ticket.allowed_action", message: $0.rawValue) })
+        }
+    }
+}
+
+/// A site's ticket policies (`site_policies` rows `tickets.*`), with DOMAIN.md's defaults
+/// for anything missing.
+public struct TicketPolicy: Sendable, Equatable {
+    /// How long work may take.
+    public enum Target: Sendable, Equatable {
+        /// Clock minutes from receipt ("at once": emergency repairs).
+        case minutes(Int)
+        /// By the end of the working day (the next one when received after hours).
+        case sameDay
+        /// Working days of opening time on the calendar.
+        case workingDays(Int)
+    }
+
+    public struct FollowUpRule: Sendable, Equatable {
+        /// Share to follow up, in thousandths (300 = 30%).
+        public var perMille: Int
+        /// The window after resolution, in days.
+        public var fromDays: Int
+        public var toDays: Int
+    }
+
+    public struct RepeatRule: Sendable, Equatable {
+        public var windowDays: Int
+        public var complaintThreshold: Int
+        public var repairThreshold: Int
+    }
+
+    public var firstFeedbackHours: Int
+    /// Category → priority → target; a category-wide target is stored under every priority.
+    public var targets: [TicketCategory: [TicketPriority: Target]]
+    public var followUp: [FollowUpClass: FollowUpRule]
+    public var repeats: RepeatRule
+
+    public static let defaults = TicketPolicy(policies: [:])
+
+    /// Reads the policy JSON values by key; malformed or missing entries keep the defaults.
+    public init(policies: [String: String]) {
+        func json(_ key: String) -> Any? {
+            policies[key].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8), options: [.fragmentsAllowed]) }
+        }
+        firstFeedbackHours = (json("tickets.first_feedback_hours") as? Int).flatMap { $0 > 0 ? $0 : nil } ?? 24
+
+        let targetJSON = json("tickets.resolution_targets") as? [String: Any] ?? Self.defaultTargets
+        var targets: [TicketCategory: [TicketPriority: Target]] = [:]
+        for category in TicketCategory.allCases {
+            guard let entry = (targetJSON[category.rawValue] ?? Self.defaultTargets[category.rawValue]) as? [String: Any] else { continue }
+            var byPriority: [TicketPriority: Target] = [:]
+            let general = Self.target(entry)
+            for priority in TicketPriority.allCases {
+                byPriority[priority] = (entry[priority.rawValue] as? [String: Any]).flatMap(Self.target) ?? general
+            }
+            targets[category] = byPriority.isEmpty ? nil : byPriority
+        }
+        self.targets = targets
+
+        let followJSON = json("tickets.follow_up") as? [String: Any] ?? [:]
+        var followUp: [FollowUpClass: FollowUpRule] = [:]
+        for kind in FollowUpClass.allCases {
+            guard let entry = (followJSON[kind.rawValue] ?? Self.defaultFollowUp[kind.rawValue]) as? [String: Any],
+                let share = (entry["share"] as? NSNumber)?.doubleValue, (0...1).contains(share) else { continue }
+            let to = (entry["withinDays"] as? Int) ?? (entry["toDays"] as? Int) ?? 3
+            let from = (entry["fromDays"] as? Int) ?? 0
+            followUp[kind] = FollowUpRule(perMille: Int((share * 1000).rounded()), fromDays: max(0, min(from, to)), toDays: max(1, to))
+        }
+        self.followUp = followUp
+
+        let repeatJSON = json("tickets.repeat") as? [String: Any] ?? [:]
+        repeats = RepeatRule(windowDays: (repeatJSON["windowDays"] as? Int).flatMap { $0 > 0 ? $0 : nil } ?? 90,
+                             complaintThreshold: (repeatJSON["complaintThreshold"] as? Int).flatMap { $0 > 1 ? $0 : nil } ?? 2,
+                             repairThreshold: (repeatJSON["repairThreshold"] as? Int).flatMap { $0 > 1 ? $0 : nil } ?? 3)
+    }
+
+    static func target(_ entry: [String: Any]) -> Target? {
+        if let minutes = entry["minutes"] as? Int, minutes > 0 { return .minutes(minutes) }
+        if entry["sameDay"] as? Bool == true { return .sameDay }
+        if let days = entry["workingDays"] as? Int, days > 0 { return .workingDays(days) }
+        return nil
+    }
+
+    static var defaultTargets: [String: Any] { [
+        "repair": ["emergency": ["minutes": 60], "urgent": ["sameDay": true], "normal": ["workingDays": 3]],
+        "complaint": ["workingDays": 3], "inquiry": ["workingDays": 1], "issue_report": ["workingDays": 3], "other": ["workingDays": 3],
+    ] }
+    static var defaultFollowUp: [String: Any] { [
+        "complaint": ["share": 1.0, "withinDays": 3], "repair": ["share": 0.3, "withinDays": 3],
+        "maintenance": ["share": 0.3, "fromDays": 30, "toDays": 60], "patient_rescue": ["share": 1.0, "withinDays": 7],
+        "activity": ["share": 0.3, "withinDays": 30],
+    ] }
+}
+
+/// The time rules of tickets, on the site's working calendar and timezone.
+public enum TicketClock {
+    /// First feedback to the reporter: `hours` counted on working days only.
+    public static func feedbackDue(receivedAt: Date, policy: TicketPolicy, calendar: WorkingCalendar, timeZone: TimeZone) -> Date {
+        calendar.adding(minutesOnWorkingDays: policy.firstFeedbackHours * 60, to: receivedAt, in: timeZone)
+            ?? receivedAt.addingTimeInterval(Double(policy.firstFeedbackHours) * 3600)
+    }
+
+    /// When the work should be resolved, or nil when the category has no target (praise,
+    /// suggestions).
+    public static func resolveDue(
+        receivedAt: Date, category: TicketCategory, priority: TicketPriority, policy: TicketPolicy, calendar: WorkingCalendar, timeZone: TimeZone
+    ) -> Date? {
+        guard let target = policy.targets[category]?[priority] else { return nil }
+        switch target {
+        case .minutes(let minutes):
+            return receivedAt.addingTimeInterval(Double(minutes) * 60)
+        case .sameDay:
+            return calendar.endOfWorkingDay(from: receivedAt, in: timeZone)
+        case .workingDays(let days):
+            return calendar.adding(workingMinutes: days * max(calendar.usualDayMinutes, 1), to: receivedAt, in: timeZone)
+        }
+    }
+}
+
+/// Follow-up sampling: deterministic, auditable and exact over a month.
+///
+/// Resolutions of one follow-up class are numbered per site and month (1, 2, 3, …). The n-th
+/// is sampled when ⌈n·share⌉ > ⌈(n−1)·share⌉, so after N resolutions exactly ⌈N·share⌉ are
+/// sampled — never below the quota, and the same ticket is always in or out.
+public enum FollowUpSampling {
+    public static func isSampled(ordinal: Int, perMille: Int) -> Bool {
+        guard ordinal > 0 else { return false }
+        return ceilThousandths(ordinal * perMille) > ceilThousandths((ordinal - 1) * perMille)
+    }
+
+    /// How many of `resolved` resolutions the quota asks to follow up.
+    public static func required(resolved: Int, perMille: Int) -> Int {
+        ceilThousandths(resolved * perMille)
+    }
+
+    static func ceilThousandths(_ value: Int) -> Int { (value + 999) / 1000 }
+
+    /// Why a ticket is or is not in the sample, in words an auditor can check.
+    public static func explanation(ordinal: Int, perMille: Int, kind: FollowUpClass, month: String) -> String {
+        let sampled = isSampled(ordinal: ordinal, perMille: perMille)
+        return "resolution #\(ordinal) of \(kind.rawValue) in \(month); quota \(perMille / 10)%: ⌈\(ordinal)×\(Double(perMille) / 1000)⌉ = \(ceilThousandths(ordinal * perMille)), "
+            + "⌈\(ordinal - 1)×\(Double(perMille) / 1000)⌉ = \(ceilThousandths((ordinal - 1) * perMille)) → \(sampled ? "sampled" : "not sampled")"
+    }
+}
+
+/// Repeat detection (不合格项): the same reporter or location with the same category (and
+/// cause class for complaints) within the window.
+public enum RepeatRule {
+    /// How many tickets including this one make a non-conformity, or nil when the category
+    /// is not watched.
+    public static func threshold(_ category: TicketCategory, policy: TicketPolicy) -> Int? {
+        switch category {
+        case .complaint: policy.repeats.complaintThreshold
+        case .repair: policy.repeats.repairThreshold
+        default: nil
+        }
+    }
+
+    /// A location as compared: case and whitespace ignored.
+    public static func locationKey(_ location: String?) -> String? {
+        guard let location else { return nil }
+        let key = String(location.lowercased().unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) }.map(Character.init))
+        return key.isEmpty ? nil : key
+    }
+
+    /// A phone number as compared: digits only, so "138 0000 0000" and "13800000000" match.
+    public static func phoneKey(_ phone: String?) -> String? {
+        guard let phone else { return nil }
+        let digits = phone.filter(\.isNumber)
+        return digits.count >= 5 ? digits : nil
+    }
+}

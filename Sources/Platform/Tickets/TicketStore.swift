@@ -1,0 +1,356 @@
+import Foundation
+import Postgres
+
+/// Tickets in PostgreSQL. Every statement filters `site_id` explicitly as well as through
+/// row-level security; timeline rows are written in the transaction of the change they record.
+public enum TicketStore {
+    static let columns = """
+        id, number, channel, category, priority, status, follow_up_class, reporter_name, reporter_phone, reporter_unit, location, description,
+        owner_id, department_id, handler_id, cause_class, received_at, feedback_due_at, first_feedback_at, promised_reply_at, resolve_due_at,
+        dispatched_at, acknowledged_at, started_at, resolved_at, resolution, materials, time_on_site_minutes, accepted_by, accepted_at,
+        verified_at, verified_by, followed_up_at, closed_at, cancelled_at, reply, suggestion_adopted, follow_up_month, follow_up_ordinal, follow_up_sampled,
+        follow_up_due_from, follow_up_due_at, reopen_count, nonconformity_open, repeat_of, related_ticket_id, appointment_id, version, created_at, updated_at
+        """
+
+    static func decode(_ row: PostgresRow, now: Date) throws -> Ticket {
+        func value<T: RawRepresentable>(_ column: String, _ type: T.Type) throws -> T where T.RawValue == String {
+            let raw: String = try row.decode(column)
+            guard let value = T(rawValue: raw) else { throw PostgresError(kind: .decoding, message: "unexpected \(column) '\(raw)'") }
+            return value
+        }
+        let status = try value("status", TicketStatus.self)
+        let category = try value("category", TicketCategory.self)
+        let followUpClass = try row.decodeIfPresent("follow_up_class", as: String.self).flatMap(FollowUpClass.init(rawValue:))
+        let acceptedBy: String? = try row.decodeIfPresent("accepted_by")
+        let acceptedAt: Date? = try row.decodeIfPresent("accepted_at")
+        var ticket = Ticket(
+            id: try row.decode("id"), number: try row.decode("number"), channel: try value("channel", TicketChannel.self), category: category,
+            priority: try value("priority", TicketPriority.self), status: status,
+            reporter: TicketReporter(name: try row.decodeIfPresent("reporter_name"), phone: try row.decodeIfPresent("reporter_phone"),
+                                     unit: try row.decodeIfPresent("reporter_unit")),
+            location: try row.decodeIfPresent("location"), description: try row.decode("description"), ownerId: try row.decode("owner_id"),
+            departmentId: try row.decodeIfPresent("department_id"), handlerId: try row.decodeIfPresent("handler_id"),
+            causeClass: try row.decodeIfPresent("cause_class"), receivedAt: try row.decode("received_at"),
+            deadlines: TicketDeadlines(
+                feedbackDueAt: try row.decode("feedback_due_at"), firstFeedbackAt: try row.decodeIfPresent("first_feedback_at"),
+                promisedReplyAt: try row.decodeIfPresent("promised_reply_at"), resolveDueAt: try row.decodeIfPresent("resolve_due_at"),
+                followUpDueFrom: try row.decodeIfPresent("follow_up_due_from"), followUpDueAt: try row.decodeIfPresent("follow_up_due_at"), overdue: []),
+            dispatchedAt: try row.decodeIfPresent("dispatched_at"), acknowledgedAt: try row.decodeIfPresent("acknowledged_at"),
+            startedAt: try row.decodeIfPresent("started_at"), resolution: try row.decodeIfPresent("resolution"),
+            materials: try row.decode("materials", as: PostgresJSON<[TicketMaterial]>.self).value,
+            timeOnSiteMinutes: try row.decodeIfPresent("time_on_site_minutes"),
+            acceptance: acceptedBy.flatMap { name in acceptedAt.map { TicketAcceptance(name: name, signedAt: $0) } },
+            resolvedAt: try row.decodeIfPresent("resolved_at"), verifiedAt: try row.decodeIfPresent("verified_at"), verifiedBy: try row.decodeIfPresent("verified_by"),
+            followedUpAt: try row.decodeIfPresent("followed_up_at"), closedAt: try row.decodeIfPresent("closed_at"),
+            cancelledAt: try row.decodeIfPresent("cancelled_at"), reply: try row.decodeIfPresent("reply"),
+            suggestionAdopted: try row.decodeIfPresent("suggestion_adopted"),
+            followUp: followUpClass.map { TicketFollowUpPlan(followUpClass: $0, month: nil, ordinal: nil, sampled: nil, explanation: nil) },
+            reopenCount: try row.decode("reopen_count"), nonconformityOpen: try row.decode("nonconformity_open"),
+            repeatOf: try row.decodeIfPresent("repeat_of"), relatedTicketId: try row.decodeIfPresent("related_ticket_id"),
+            appointmentId: try row.decodeIfPresent("appointment_id"), allowedActions: [], version: try row.decode("version"),
+            createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
+        ticket.followUp?.month = try row.decodeIfPresent("follow_up_month", as: CalendarDate.self).map { String($0.description.prefix(7)) }
+        ticket.followUp?.ordinal = try row.decodeIfPresent("follow_up_ordinal")
+        ticket.followUp?.sampled = try row.decodeIfPresent("follow_up_sampled")
+        ticket.refreshDerived(now: now)
+        return ticket
+    }
+
+    /// Filters of the ticket listing.
+    public struct Filter: Sendable {
+        public var status: String?
+        public var category: String?
+        public var priority: String?
+        public var department: UUID?
+        public var owner: UUID?
+        public var handler: UUID?
+        public var overdue: Bool?
+        public var from: Date?
+        public var to: Date?
+        /// A substring of two or more characters of the number, reporter, location or description.
+        public var text: String?
+        public var nonconformity: Bool?
+    }
+
+    /// The overdue test, as SQL over the ticket's columns with `now` at `$n`.
+    static func overdueCondition(_ now: String) -> String {
+        """
+        (status NOT IN ('closed', 'cancelled') AND ((first_feedback_at IS NULL AND feedback_due_at < \(now))
+            OR (resolved_at IS NULL AND resolve_due_at < \(now))
+            OR (follow_up_sampled AND followed_up_at IS NULL AND follow_up_due_at < \(now))))
+        """
+    }
+
+    static func list(site: UUID, filter: Filter, now: Date, after: [String]?, limit: Int) -> PostgresStatement {
+        PostgresStatement(
+            """
+            SELECT \(columns) FROM tickets
+            WHERE site_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR category = $3) AND ($4::text IS NULL OR priority = $4)
+              AND ($5::uuid IS NULL OR department_id = $5) AND ($6::uuid IS NULL OR owner_id = $6) AND ($7::uuid IS NULL OR handler_id = $7)
+              AND ($8::bool IS NULL OR $8 = \(overdueCondition("$9")))
+              AND ($10::timestamptz IS NULL OR received_at >= $10) AND ($11::timestamptz IS NULL OR received_at < $11)
+              AND ($12::text IS NULL OR (search_terms @> app.search_terms($12) AND strpos(search_text, lower($12)) > 0))
+              AND ($13::bool IS NULL OR nonconformity_open = $13)
+              AND ($14::timestamptz IS NULL OR (received_at, id) < ($14, $15::uuid))
+            ORDER BY received_at DESC, id DESC LIMIT $16
+            """,
+            [site, filter.status, filter.category, filter.priority, filter.department, filter.owner, filter.handler, filter.overdue, now,
+             filter.from, filter.to, filter.text, filter.nonconformity, after?.first.flatMap(RFC3339.parse), after?.last.flatMap(UUID.init(uuidString:)), limit + 1])
+    }
+
+    static func get(site: UUID, id: UUID, forUpdate: Bool = false) -> PostgresStatement {
+        PostgresStatement("SELECT \(columns) FROM tickets WHERE site_id = $1 AND id = $2\(forUpdate ? " FOR UPDATE" : "")", [site, id])
+    }
+
+    /// Looks a ticket up by id or by number (`H01-2026-000123`).
+    static func find(site: UUID, reference: String) -> PostgresStatement {
+        if let id = UUID(uuidString: reference) { return get(site: site, id: id) }
+        return PostgresStatement("SELECT \(columns) FROM tickets WHERE site_id = $1 AND number = $2", [site, reference.uppercased()])
+    }
+
+    /// What intake refers to, checked in one query so each problem names its field.
+    static func checkReferences(
+        _ connection: isolated PostgresConnection, site: UUID, owner: UUID, department: UUID?, related: UUID?
+    ) throws {
+        let row = try connection.query(
+            """
+            SELECT (SELECT status = 'active' FROM staff WHERE site_id = $1 AND id = $2) AS owner_active,
+                   (SELECT active FROM departments WHERE site_id = $1 AND id = $3) AS department_active,
+                   (SELECT true FROM tickets WHERE site_id = $1 AND id = $4) AS related_exists
+            """, [site, owner, department, related])[0]
+        var errors: [DomainError.FieldError] = []
+        switch try row.decodeIfPresent("owner_active", as: Bool.self) {
+        case nil: errors.append(.init(field: "ownerId", code: "ticket.unknown_owner", message: "no such staff member at this site"))
+        case false?: errors.append(.init(field: "ownerId", code: "ticket.inactive_owner", message: "the receiving staff member has left"))
+        default: break
+        }
+        if department != nil {
+            switch try row.decodeIfPresent("department_active", as: Bool.self) {
+            case nil: errors.append(.init(field: "departmentId", code: "ticket.unknown_department", message: "no such department at this site"))
+            case false?: errors.append(.init(field: "departmentId", code: "ticket.inactive_department", message: "the department is deactivated"))
+            default: break
+            }
+        }
+        if related != nil, try row.decodeIfPresent("related_exists", as: Bool.self) == nil {
+            errors.append(.init(field: "relatedTicketId", code: "ticket.unknown_ticket", message: "no such ticket at this site"))
+        }
+        guard errors.isEmpty else {
+            throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors)
+        }
+    }
+
+    /// Checks a department and handler an action assigns: both active at this site, and the
+    /// handler a member of the department.
+    static func checkAssignment(_ connection: isolated PostgresConnection, site: UUID, department: UUID?, handler: UUID?) throws {
+        guard department != nil || handler != nil else { return }
+        let row = try connection.query(
+            """
+            SELECT (SELECT active FROM departments WHERE site_id = $1 AND id = $2) AS department_active,
+                   (SELECT status = 'active' FROM staff WHERE site_id = $1 AND id = $3) AS handler_active,
+                   (SELECT department_id FROM staff WHERE site_id = $1 AND id = $3) AS handler_department
+            """, [site, department, handler])[0]
+        var errors: [DomainError.FieldError] = []
+        if department != nil, try row.decodeIfPresent("department_active", as: Bool.self) != true {
+            errors.append(.init(field: "departmentId", code: "ticket.unknown_department", message: "no active department with this id at this site"))
+        }
+        if handler != nil {
+            if try row.decodeIfPresent("handler_active", as: Bool.self) != true {
+                errors.append(.init(field: "handlerId", code: "ticket.unknown_handler", message: "no active staff member with this id at this site"))
+            } else if let department, try row.decodeIfPresent("handler_department", as: UUID.self) != department {
+                errors.append(.init(field: "handlerId", code: "ticket.handler_not_in_department", message: "the handler is not in the department the ticket is dispatched to"))
+            }
+        }
+        guard errors.isEmpty else {
+            throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors)
+        }
+    }
+
+    /// Earlier tickets that make this one a repeat: same category, same reporter phone or
+    /// location, same cause class for complaints, within the window, most recent first.
+    static func repeatCandidates(
+        site: UUID, category: TicketCategory, excluding: UUID?, receivedAt: Date, windowDays: Int, phone: String?, locationKey: String?, causeClass: Int?
+    ) -> PostgresStatement {
+        PostgresStatement(
+            """
+            SELECT id FROM tickets
+            WHERE site_id = $1 AND category = $2 AND ($3::uuid IS NULL OR id <> $3) AND status <> 'cancelled'
+              AND received_at > $4::timestamptz - make_interval(days => $5) AND received_at <= $4
+              AND (reporter_phone = $6 OR location_key = $7) AND ($8::smallint IS NULL OR cause_class = $8)
+            ORDER BY received_at DESC, id DESC LIMIT 100
+            """, [site, category.rawValue, excluding, receivedAt, windowDays, phone, locationKey, causeClass])
+    }
+
+    /// Everything a new ticket is, computed before it is written.
+    struct Draft: Sendable {
+        var ticket: NewTicket
+        var owner: UUID
+        var priority: TicketPriority
+        var receivedAt: Date
+        var year: Int
+        var feedbackDueAt: Date
+        var resolveDueAt: Date?
+        var followUpClass: FollowUpClass?
+        var repeatOf: UUID?
+        var locationKey: String?
+        var searchText: String
+    }
+
+    /// Takes the next number of the site's year and writes the ticket with its first
+    /// timeline entry, in one statement.
+    static func insert(site: Site, _ draft: Draft, actor: UUID?, role: String, nonconformity: Bool, now: Date) -> PostgresStatement {
+        let ticket = draft.ticket
+        return PostgresStatement(
+            """
+            WITH next AS (
+                INSERT INTO ticket_counters AS c (site_id, year, last_number) VALUES ($1, $2, 1)
+                ON CONFLICT (site_id, year) DO UPDATE SET last_number = c.last_number + 1
+                RETURNING last_number
+            ), created AS (
+                INSERT INTO tickets (site_id, number, channel, category, priority, status, follow_up_class, reporter_name, reporter_phone, reporter_unit,
+                    location, location_key, description, owner_id, department_id, cause_class, received_at, feedback_due_at, resolve_due_at,
+                    related_ticket_id, appointment_id, repeat_of, nonconformity_open, search_text, search_terms, created_by, created_at, updated_at)
+                SELECT $1, $3 || '-' || $2 || '-' || lpad(next.last_number::text, 6, '0'), $4, $5, $6, 'received', $7, $8, $9, $10,
+                    $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
+                    lower($3 || '-' || $2 || '-' || lpad(next.last_number::text, 6, '0') || ' ' || $24),
+                    app.search_terms(lower($3 || '-' || $2 || '-' || lpad(next.last_number::text, 6, '0') || ' ' || $24)), $25, $26, $26
+                FROM next
+                RETURNING \(columns)
+            ), event AS (
+                INSERT INTO ticket_events (site_id, ticket_id, seq, at, action, from_status, to_status, actor_id, actor_role, note, detail)
+                SELECT $1, id, 1, $26, 'create', NULL, 'received', $25, $27, NULL, $28 FROM created
+            )
+            SELECT \(columns) FROM created
+            """,
+            [site.id, draft.year, site.code, ticket.channel.rawValue, ticket.category.rawValue, draft.priority.rawValue, draft.followUpClass?.rawValue,
+             ticket.reporter?.name, ticket.reporter?.phone, ticket.reporter?.unit, ticket.location, draft.locationKey, ticket.description, draft.owner,
+             ticket.departmentId, ticket.causeClass, draft.receivedAt, draft.feedbackDueAt, draft.resolveDueAt, ticket.relatedTicketId, ticket.appointmentId,
+             draft.repeatOf, nonconformity, draft.searchText, actor, now, role,
+             PostgresJSON(["channel": ticket.channel.rawValue, "category": ticket.category.rawValue, "owner": draft.owner.uuidString])])
+    }
+
+    /// Writes a changed ticket back, if it is still at `version`, and its timeline entry.
+    static func update(site: UUID, _ ticket: Ticket, expectedVersion: Int, now: Date, event: TicketEventDraft, actor: UUID?, role: String) -> PostgresStatement {
+        PostgresStatement(
+            """
+            WITH changed AS (
+                UPDATE tickets SET status = $3, department_id = $4, handler_id = $5, cause_class = $6, first_feedback_at = $7, promised_reply_at = $8,
+                    dispatched_at = $9, acknowledged_at = $10, started_at = $11, resolved_at = $12, resolution = $13, materials = $14,
+                    time_on_site_minutes = $15, accepted_by = $16, accepted_at = $17, verified_at = $18, verified_by = $19, followed_up_at = $20,
+                    closed_at = $21, cancelled_at = $22, reply = $23, suggestion_adopted = $24, follow_up_ordinal = $25, follow_up_sampled = $26, follow_up_month = $40::date,
+                    follow_up_due_from = $27, follow_up_due_at = $28, reopen_count = $29, nonconformity_open = $30, repeat_of = $31,
+                    version = version + 1, updated_at = $32
+                WHERE site_id = $1 AND id = $2 AND version = $33
+                RETURNING \(columns)
+            ), event AS (
+                INSERT INTO ticket_events (site_id, ticket_id, seq, at, action, from_status, to_status, actor_id, actor_role, note, detail)
+                SELECT $1, id, version, $32, $34, $35, status, $36, $37, $38, $39 FROM changed
+            )
+            SELECT \(columns) FROM changed
+            """,
+            [site, ticket.id, ticket.status.rawValue, ticket.departmentId, ticket.handlerId, ticket.causeClass, ticket.deadlines.firstFeedbackAt,
+             ticket.deadlines.promisedReplyAt, ticket.dispatchedAt, ticket.acknowledgedAt, ticket.startedAt, ticket.resolvedAt, ticket.resolution,
+             PostgresJSON(ticket.materials), ticket.timeOnSiteMinutes, ticket.acceptance?.name, ticket.acceptance?.signedAt, ticket.verifiedAt,
+             ticket.verifiedBy, ticket.followedUpAt, ticket.closedAt, ticket.cancelledAt, ticket.reply, ticket.suggestionAdopted,
+             ticket.followUp?.ordinal, ticket.followUp?.sampled, ticket.deadlines.followUpDueFrom, ticket.deadlines.followUpDueAt,
+             ticket.reopenCount, ticket.nonconformityOpen, ticket.repeatOf, now, expectedVersion, event.action, event.from.rawValue, actor, role,
+             event.note, PostgresJSON(event.detail), ticket.followUp?.month.map { $0 + "-01" }])
+    }
+
+    /// The next ordinal of a resolution of `kind` in `month` (first day) at the site.
+    static func nextResolutionOrdinal(site: UUID, month: CalendarDate, kind: FollowUpClass) -> PostgresStatement {
+        PostgresStatement(
+            """
+            INSERT INTO ticket_follow_up_counters AS c (site_id, month, follow_up_class, resolved) VALUES ($1, $2, $3, 1)
+            ON CONFLICT (site_id, month, follow_up_class) DO UPDATE SET resolved = c.resolved + 1
+            RETURNING resolved
+            """, [site, month, kind.rawValue])
+    }
+
+    static func insertFollowUp(site: UUID, ticket: UUID, at: Date, method: String, satisfaction: Int?, rating: SatisfactionRating, comments: String?, by: UUID?) -> PostgresStatement {
+        PostgresStatement(
+            "INSERT INTO ticket_follow_ups (site_id, ticket_id, at, method, satisfaction, rating, comments, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            [site, ticket, at, method, satisfaction, rating.rawValue, comments, by])
+    }
+
+    static func insertNonconformity(site: UUID, ticket: UUID, kind: String, at: Date, matched: [UUID], reason: String) -> PostgresStatement {
+        PostgresStatement(
+            """
+            INSERT INTO ticket_nonconformities (site_id, ticket_id, kind, detected_at, matched_ticket_ids, reason)
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+            """, [site, ticket, kind, at, matched, reason])
+    }
+
+    static let nonconformityColumns = "id, ticket_id, kind, detected_at, reason, matched_ticket_ids, cause, action, action_owner_id, due_date, action_recorded_at, closed_at, closed_by, version"
+
+    static func decodeNonconformity(_ row: PostgresRow) throws -> TicketNonconformity {
+        TicketNonconformity(
+            id: try row.decode("id"), ticketId: try row.decode("ticket_id"), kind: try row.decode("kind"), detectedAt: try row.decode("detected_at"),
+            reason: try row.decode("reason"), matchedTicketIds: try row.decode("matched_ticket_ids"), cause: try row.decodeIfPresent("cause"),
+            action: try row.decodeIfPresent("action"), actionOwnerId: try row.decodeIfPresent("action_owner_id"), dueDate: try row.decodeIfPresent("due_date"),
+            actionRecordedAt: try row.decodeIfPresent("action_recorded_at"), closedAt: try row.decodeIfPresent("closed_at"),
+            closedBy: try row.decodeIfPresent("closed_by"), version: try row.decode("version"))
+    }
+
+    static func nonconformities(site: UUID, ticket: UUID) -> PostgresStatement {
+        PostgresStatement("SELECT \(nonconformityColumns) FROM ticket_nonconformities WHERE site_id = $1 AND ticket_id = $2 ORDER BY detected_at, id", [site, ticket])
+    }
+
+    static func timeline(site: UUID, ticket: UUID) -> PostgresStatement {
+        PostgresStatement(
+            "SELECT seq, at, action, from_status, to_status, actor_id, actor_role, note, detail FROM ticket_events WHERE site_id = $1 AND ticket_id = $2 ORDER BY seq",
+            [site, ticket])
+    }
+
+    static func decodeEvent(_ row: PostgresRow) throws -> TicketEvent {
+        TicketEvent(
+            seq: try row.decode("seq"), at: try row.decode("at"), action: try row.decode("action"),
+            fromStatus: try row.decodeIfPresent("from_status", as: String.self).flatMap(TicketStatus.init(rawValue:)),
+            toStatus: TicketStatus(rawValue: try row.decode("to_status")) ?? .received, actorId: try row.decodeIfPresent("actor_id"),
+            actorRole: try row.decode("actor_role"), note: try row.decodeIfPresent("note"),
+            detail: try row.decode("detail", as: PostgresJSON<[String: String]>.self).value)
+    }
+
+    static func followUps(site: UUID, ticket: UUID) -> PostgresStatement {
+        PostgresStatement(
+            "SELECT id, at, method, satisfaction, rating, comments, recorded_by FROM ticket_follow_ups WHERE site_id = $1 AND ticket_id = $2 ORDER BY at, id",
+            [site, ticket])
+    }
+
+    static func decodeFollowUp(_ row: PostgresRow) throws -> TicketFollowUpRecord {
+        TicketFollowUpRecord(
+            id: try row.decode("id"), at: try row.decode("at"), method: try row.decode("method"), satisfaction: try row.decodeIfPresent("satisfaction"),
+            rating: SatisfactionRating(rawValue: try row.decode("rating")) ?? .unsatisfied, comments: try row.decodeIfPresent("comments"),
+            recordedBy: try row.decodeIfPresent("recorded_by"))
+    }
+
+    static func notFound(_ reference: String) -> Problem {
+        Problem(status: .notFound, code: "ticket.not_found", detail: "no ticket \(reference) at this site")
+    }
+}
+
+/// The timeline entry an action writes.
+struct TicketEventDraft: Sendable {
+    var action: String
+    var from: TicketStatus
+    var note: String?
+    var detail: [String: String]
+}
+
+extension Ticket {
+    /// Recomputes what depends on the clock and the state: overdue deadlines and the
+    /// actions the ticket allows.
+    mutating func refreshDerived(now: Date) {
+        var overdue: [String] = []
+        if !status.isTerminal {
+            if deadlines.firstFeedbackAt == nil && deadlines.feedbackDueAt < now { overdue.append("feedback") }
+            if resolvedAt == nil, let due = deadlines.resolveDueAt, due < now { overdue.append("resolution") }
+            if followUp?.sampled == true && followedUpAt == nil, let due = deadlines.followUpDueAt, due < now { overdue.append("follow_up") }
+        }
+        deadlines.overdue = overdue
+        allowedActions = TicketLifecycle.allowed(lifecycleState)
+    }
+
+    var lifecycleState: TicketLifecycle.State {
+        TicketLifecycle.State(status: status, category: category, followUpRequired: followUp?.sampled == true, followedUp: followedUpAt != nil)
+    }
+}

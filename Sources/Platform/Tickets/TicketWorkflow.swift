@@ -1,0 +1,261 @@
+import Foundation
+import Postgres
+
+/// What an action does to a ticket, as a pure function of the ticket, the request and the
+/// clock. The store loads the ticket, this decides, the store writes the result.
+public enum TicketWorkflow {
+    /// Facts an action needs beyond the ticket and the body.
+    public struct Context: Sendable {
+        public var now: Date
+        /// The signed-in user and their staff record at the site, if any.
+        public var actor: UUID?
+        public var actorStaff: UUID?
+        /// For `resolve`: the ticket's ordinal among its class's resolutions this month,
+        /// when it has not been sampled before.
+        public var resolutionOrdinal: Int?
+        /// The month (YYYY-MM, site time) the ordinal counts in.
+        public var resolutionMonth: String?
+        public var policy: TicketPolicy
+
+        public init(now: Date, actor: UUID?, actorStaff: UUID?, resolutionOrdinal: Int? = nil, resolutionMonth: String? = nil, policy: TicketPolicy = .defaults) {
+            self.now = now
+            self.actor = actor
+            self.actorStaff = actorStaff
+            self.resolutionOrdinal = resolutionOrdinal
+            self.resolutionMonth = resolutionMonth
+            self.policy = policy
+        }
+    }
+
+    /// Rows an action writes besides the ticket and its timeline entry.
+    public enum SideEffect: Sendable, Equatable {
+        case followUp(method: String, satisfaction: Int?, rating: SatisfactionRating, comments: String?)
+        case nonconformity(kind: String, reason: String)
+        /// The cause class changed: look for repeats again.
+        case checkRepeats
+    }
+
+    public struct Outcome: Sendable {
+        public var ticket: Ticket
+        public var note: String?
+        public var detail: [String: String]
+        public var effects: [SideEffect]
+    }
+
+    static let followUpMethods = ["phone", "visit", "sms", "online", "letter"]
+
+    public static func apply(_ action: TicketAction, _ body: TicketActionBody, to current: Ticket, _ context: Context) throws -> Outcome {
+        try TicketLifecycle.check(action, current.lifecycleState)
+        try refuseFields(of: body, for: action)
+        var ticket = current
+        var detail: [String: String] = [:]
+        var effects: [SideEffect] = []
+        var note = try text(body.note, field: "note", max: 2000)
+        let now = context.now
+
+        switch action {
+        case .dispatch:
+            guard let department = body.departmentId else { throw DomainError.invalid(field: "departmentId", code: "request.missing_field", message: "the department to dispatch to is required") }
+            if department != ticket.departmentId { ticket.handlerId = nil }
+            ticket.departmentId = department
+            if let handler = body.handlerId { ticket.handlerId = handler }
+            ticket.status = .dispatched
+            ticket.dispatchedAt = now
+            detail["departmentId"] = department.uuidString
+        case .acknowledge:
+            if let handler = body.handlerId { ticket.handlerId = handler }
+            ticket.status = .acknowledged
+            ticket.acknowledgedAt = now
+        case .start:
+            ticket.handlerId = body.handlerId ?? ticket.handlerId ?? context.actorStaff
+            guard ticket.handlerId != nil else {
+                throw DomainError.invalid(field: "handlerId", code: "request.missing_field", message: "name the staff member who handles the work")
+            }
+            ticket.status = .inProgress
+            ticket.startedAt = now
+        case .resolve:
+            guard let result = try text(body.result, field: "result", max: 4000) else {
+                throw DomainError.invalid(field: "result", code: "request.missing_field", message: "the result of the work is required")
+            }
+            ticket.resolution = result
+            if let materials = body.materials {
+                for (index, material) in materials.enumerated() {
+                    let field = "materials[\(index)]"
+                    guard !material.item.trimmingCharacters(in: .whitespaces).isEmpty, material.item.count <= 200 else {
+                        throw DomainError.invalid(field: field + ".item", code: "request.invalid_value", message: "name the material (1–200 characters)")
+                    }
+                    guard material.quantity > 0 else { throw DomainError.invalid(field: field + ".quantity", code: "request.invalid_value", message: "quantity must be positive") }
+                    if let cost = material.unitCost, cost < 0 {
+                        throw DomainError.invalid(field: field + ".unitCost", code: "request.invalid_value", message: "unit cost cannot be negative")
+                    }
+                }
+                ticket.materials = materials
+            }
+            if let minutes = body.timeOnSiteMinutes {
+                guard (0...10_000).contains(minutes) else {
+                    throw DomainError.invalid(field: "timeOnSiteMinutes", code: "request.invalid_value", message: "time on site is 0–10000 minutes")
+                }
+                ticket.timeOnSiteMinutes = minutes
+            }
+            if let acceptance = body.acceptance {
+                guard try text(acceptance.name, field: "acceptance.name", max: 100) != nil else {
+                    throw DomainError.invalid(field: "acceptance.name", code: "request.missing_field", message: "who accepted the work")
+                }
+                guard acceptance.signedAt <= now.addingTimeInterval(300) else {
+                    throw DomainError.invalid(field: "acceptance.signedAt", code: "request.invalid_value", message: "the acceptance cannot be signed in the future")
+                }
+                ticket.acceptance = acceptance
+            }
+            ticket.status = .resolved
+            ticket.resolvedAt = now
+            if var plan = ticket.followUp, let rule = context.policy.followUp[plan.followUpClass] {
+                if plan.sampled == nil, let ordinal = context.resolutionOrdinal {
+                    plan.ordinal = ordinal
+                    plan.month = context.resolutionMonth
+                    plan.sampled = FollowUpSampling.isSampled(ordinal: ordinal, perMille: rule.perMille)
+                    detail["followUpSampled"] = String(plan.sampled ?? false)
+                    detail["followUpOrdinal"] = String(ordinal)
+                }
+                ticket.followUp = plan
+                if plan.sampled == true {
+                    ticket.deadlines.followUpDueFrom = now.addingTimeInterval(Double(rule.fromDays) * 86_400)
+                    ticket.deadlines.followUpDueAt = now.addingTimeInterval(Double(rule.toDays) * 86_400)
+                }
+            }
+        case .verify:
+            guard let passed = body.passed else {
+                throw DomainError.invalid(field: "passed", code: "request.missing_field", message: "say whether the result passed verification")
+            }
+            if ticket.category == .complaint && ticket.causeClass == nil {
+                throw DomainError(.invalid, code: "ticket.cause_class_required", message: "classify the complaint's cause (1, 2 or 3) before verifying it",
+                                  fieldErrors: [.init(field: "causeClass", code: "ticket.cause_class_required", message: "classify the cause first")])
+            }
+            if passed {
+                ticket.status = .verified
+                ticket.verifiedAt = now
+                ticket.verifiedBy = context.actor
+            } else {
+                guard note != nil else { throw DomainError.invalid(field: "note", code: "request.missing_field", message: "say why the result did not pass") }
+                reopen(&ticket, reason: "verification failed", effects: &effects)
+            }
+            detail["passed"] = String(passed)
+        case .followUp:
+            guard let method = body.method else { throw DomainError.invalid(field: "method", code: "request.missing_field", message: "how the follow-up was made") }
+            guard followUpMethods.contains(method) else {
+                throw DomainError.invalid(field: "method", code: "request.invalid_value", message: "one of \(followUpMethods.joined(separator: ", "))")
+            }
+            let rating = try rating(score: body.satisfaction, rating: body.rating)
+            effects.append(.followUp(method: method, satisfaction: body.satisfaction, rating: rating, comments: note))
+            detail["rating"] = rating.rawValue
+            if rating.isSatisfied {
+                ticket.status = .followedUp
+                ticket.followedUpAt = now
+            } else {
+                reopen(&ticket, reason: "unsatisfactory follow-up", effects: &effects)
+            }
+        case .close:
+            ticket.status = .closed
+            ticket.closedAt = now
+        case .cancel:
+            guard let reason = try text(body.reason, field: "reason", max: 2000) else {
+                throw DomainError.invalid(field: "reason", code: "request.missing_field", message: "say why the ticket is cancelled")
+            }
+            note = reason
+            ticket.status = .cancelled
+            ticket.cancelledAt = now
+        case .answer:
+            guard let reply = try text(body.reply, field: "reply", max: 4000) else {
+                throw DomainError.invalid(field: "reply", code: "request.missing_field", message: "the answer given to the reporter is required")
+            }
+            if ticket.category == .suggestion {
+                guard let adopted = body.adopted else {
+                    throw DomainError.invalid(field: "adopted", code: "request.missing_field", message: "say whether the suggestion was adopted")
+                }
+                ticket.suggestionAdopted = adopted
+                detail["adopted"] = String(adopted)
+            } else if body.adopted != nil {
+                throw DomainError.invalid(field: "adopted", code: "request.not_applicable", message: "only suggestions are adopted or not")
+            }
+            ticket.reply = reply
+            ticket.deadlines.firstFeedbackAt = ticket.deadlines.firstFeedbackAt ?? now
+            ticket.status = .closed
+            ticket.closedAt = now
+        case .feedback:
+            guard note != nil else { throw DomainError.invalid(field: "note", code: "request.missing_field", message: "what the reporter was told") }
+            if let promised = body.promisedReplyAt {
+                guard promised > now else {
+                    throw DomainError.invalid(field: "promisedReplyAt", code: "request.invalid_value", message: "the promised reply time must be in the future")
+                }
+                ticket.deadlines.promisedReplyAt = promised
+            }
+            if ticket.deadlines.firstFeedbackAt == nil {
+                ticket.deadlines.firstFeedbackAt = now
+                detail["first"] = "true"
+                detail["onTime"] = String(now <= ticket.deadlines.feedbackDueAt)
+            }
+        case .classify:
+            guard let cause = body.causeClass else {
+                throw DomainError.invalid(field: "causeClass", code: "request.missing_field", message: "the cause class (1, 2 or 3) is required")
+            }
+            guard (1...3).contains(cause) else {
+                throw DomainError.invalid(field: "causeClass", code: "request.invalid_value", message: "1 our service, 2 building quality, 3 external")
+            }
+            ticket.causeClass = cause
+            detail["causeClass"] = String(cause)
+            effects.append(.checkRepeats)
+        }
+        ticket.refreshDerived(now: now)
+        return Outcome(ticket: ticket, note: note, detail: detail, effects: effects)
+    }
+
+    /// Back to `dispatched` for another round of work, counted as a non-conformity.
+    static func reopen(_ ticket: inout Ticket, reason: String, effects: inout [SideEffect]) {
+        ticket.status = .dispatched
+        ticket.reopenCount += 1
+        ticket.nonconformityOpen = true
+        ticket.verifiedAt = nil
+        ticket.verifiedBy = nil
+        ticket.followedUpAt = nil
+        effects.append(.nonconformity(kind: "reopened", reason: reason))
+    }
+
+    static func rating(score: Int?, rating: SatisfactionRating?) throws -> SatisfactionRating {
+        switch (score, rating) {
+        case (nil, nil):
+            throw DomainError.invalid(field: "satisfaction", code: "request.missing_field", message: "give a satisfaction score 1–5 or a rating")
+        case (let score?, let rating):
+            guard let derived = SatisfactionRating(score: score) else {
+                throw DomainError.invalid(field: "satisfaction", code: "request.invalid_value", message: "satisfaction is 1–5")
+            }
+            if let rating, rating != derived {
+                throw DomainError.invalid(field: "rating", code: "request.inconsistent", message: "a score of \(score) is '\(derived.rawValue)', not '\(rating.rawValue)'")
+            }
+            return derived
+        case (nil, let rating?):
+            return rating
+        }
+    }
+
+    /// Trimmed text of at most `max` characters; nil when absent or blank.
+    static func text(_ value: String?, field: String, max: Int) throws -> String? {
+        guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+        guard value.count <= max else { throw DomainError.invalid(field: field, code: "request.too_long", message: "at most \(max) characters") }
+        return value
+    }
+
+    static func refuseFields(of body: TicketActionBody, for action: TicketAction) throws {
+        let present: [(TicketActionBody.CodingKeys, Bool)] = [
+            (.note, body.note != nil), (.departmentId, body.departmentId != nil), (.handlerId, body.handlerId != nil), (.result, body.result != nil),
+            (.materials, body.materials != nil), (.timeOnSiteMinutes, body.timeOnSiteMinutes != nil), (.acceptance, body.acceptance != nil),
+            (.passed, body.passed != nil), (.method, body.method != nil), (.satisfaction, body.satisfaction != nil), (.rating, body.rating != nil),
+            (.reply, body.reply != nil), (.adopted, body.adopted != nil), (.promisedReplyAt, body.promisedReplyAt != nil),
+            (.causeClass, body.causeClass != nil), (.reason, body.reason != nil),
+        ]
+        let accepted = TicketActionBody.fields(for: action)
+        let refused = present.filter { $0.1 && !accepted.contains($0.0) }.map(\.0.stringValue)
+        guard refused.isEmpty else {
+            throw DomainError(.invalid, code: "request.unknown_field", message: "'\(action.rawValue)' does not take \(refused.joined(separator: ", "))",
+                              fieldErrors: refused.map { .init(field: $0, code: "request.unknown_field", message: "not a field of '\(action.rawValue)'") })
+        }
+    }
+}
