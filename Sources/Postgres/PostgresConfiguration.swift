@@ -1,3 +1,5 @@
+import Foundation
+
 /// How to reach PostgreSQL: a libpq connection string or URL plus client-side settings.
 public struct PostgresConfiguration: Sendable {
     /// Anything libpq accepts: `postgresql://user@host/db?…` or `host=… dbname=…`.
@@ -11,5 +13,21 @@ public struct PostgresConfiguration: Sendable {
         self.connectionString = connectionString
         self.applicationName = applicationName
         self.connectTimeout = connectTimeout
+    }
+
+    /// The same server and credentials, another database.
+    public func database(_ name: String) -> PostgresConfiguration {
+        var copy = self
+        if let scheme = connectionString.range(of: "://"), connectionString.hasPrefix("postgres") {
+            // scheme://authority[/database][?query]: replace the database, keep the rest.
+            let rest = connectionString[scheme.upperBound...]
+            let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+            let query = rest[authorityEnd...].firstIndex(of: "?").map { rest[$0...] } ?? ""
+            let encoded = name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? name
+            copy.connectionString = connectionString[..<scheme.upperBound] + rest[..<authorityEnd] + "/" + encoded + query
+        } else {
+            copy.connectionString += " dbname='\(name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'"))'"
+        }
+        return copy
     }
 }

@@ -75,9 +75,9 @@ public enum TicketStore {
     /// The overdue test, as SQL over the ticket's columns with `now` at `$n`.
     static func overdueCondition(_ now: String) -> String {
         """
-        (status NOT IN ('closed', 'cancelled') AND ((first_feedback_at IS NULL AND feedback_due_at < \(now))
+        coalesce(status NOT IN ('closed', 'cancelled') AND ((first_feedback_at IS NULL AND feedback_due_at < \(now))
             OR (resolved_at IS NULL AND resolve_due_at < \(now))
-            OR (follow_up_sampled AND followed_up_at IS NULL AND follow_up_due_at < \(now))))
+            OR (follow_up_sampled AND followed_up_at IS NULL AND follow_up_due_at < \(now))), false)
         """
     }
 

@@ -8,11 +8,19 @@ import ServiceLifecycle
 ///
 /// Safe with several servers: each batch locks its tickets with `FOR UPDATE SKIP LOCKED`, and
 /// a mark is only set where it is still empty.
-struct TicketSweeper: Service {
+public struct TicketSweeper: Service {
     let database: PlatformDatabase
     let clock: PlatformClock
     let interval: Duration
     let logger: Logger
+
+    public init(database: PlatformDatabase, clock: PlatformClock, interval: Duration, logger: Logger) {
+        self.database = database
+        self.clock = clock
+        self.interval = interval
+        self.logger = logger
+    }
+
     static let batchSize = 500
 
     /// One kind of deadline: the column it fills, the condition, and the timeline action.
@@ -33,7 +41,7 @@ struct TicketSweeper: Service {
                  action: "follow_up.overdue", note: "sampled for a follow-up that was not made in its window"),
     ]
 
-    func run() async throws {
+    public func run() async throws {
         // Stops at once on graceful shutdown, between sweeps or while waiting for the next.
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
@@ -52,7 +60,7 @@ struct TicketSweeper: Service {
 
     /// Marks every deadline missed by `now` at every active site; returns how many marks were set.
     @discardableResult
-    func sweep(now: Date) async throws -> Int {
+    public func sweep(now: Date) async throws -> Int {
         let sites = try await database.pipeline(.operations, [PostgresStatement("SELECT id FROM sites WHERE status = 'active' ORDER BY code")])[0]
             .map { try $0.decode("id", as: UUID.self) }
         var marked = 0

@@ -43,7 +43,7 @@ struct SiteUserRoutesTests {
             let signIn = try await client.call(.post, "/api/v1/auth/tokens", token: nil, json: #"{"username":"h01.liu","password":"电工刘师傅的登录密码2026"}"#)
             #expect(signIn.status == .created)
             let list = try await client.call(.get, "/api/v1/sites/H01/users?role=site_staff", token: manager)
-            #expect(Set(list.items.compactMap { $0["username"] as? String }) == ["h01.liu", "h01.staff"])
+            #expect(Set(list.items.compactMap { $0["username"] as? String }) == ["h01.liu", "h01.staff", "h01.guard"])
         }
         try await fixture.close()
     }
