@@ -170,43 +170,66 @@ public struct TicketPolicy: Sendable, Equatable {
         func json(_ key: String) -> Any? {
             policies[key].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8), options: [.fragmentsAllowed]) }
         }
-        firstFeedbackHours = (json("tickets.first_feedback_hours") as? Int).flatMap { $0 > 0 ? $0 : nil } ?? 24
+        firstFeedbackHours = Self.integer(json("tickets.first_feedback_hours")).flatMap { $0 > 0 ? $0 : nil } ?? 24
 
-        let targetJSON = json("tickets.resolution_targets") as? [String: Any] ?? Self.defaultTargets
+        // A site's entry wins priority by priority; what it leaves out or gets wrong falls
+        // back to the default for that category and priority.
+        let siteTargets = json("tickets.resolution_targets") as? [String: Any] ?? [:]
         var targets: [TicketCategory: [TicketPriority: Target]] = [:]
         for category in TicketCategory.allCases {
-            guard let entry = (targetJSON[category.rawValue] ?? Self.defaultTargets[category.rawValue]) as? [String: Any] else { continue }
+            let site = siteTargets[category.rawValue] as? [String: Any]
+            let fallback = Self.defaultTargets[category.rawValue] as? [String: Any]
             var byPriority: [TicketPriority: Target] = [:]
-            let general = Self.target(entry)
             for priority in TicketPriority.allCases {
-                byPriority[priority] = (entry[priority.rawValue] as? [String: Any]).flatMap(Self.target) ?? general
+                byPriority[priority] = site.flatMap { ($0[priority.rawValue] as? [String: Any]).flatMap(Self.target) ?? Self.target($0) }
+                    ?? fallback.flatMap { ($0[priority.rawValue] as? [String: Any]).flatMap(Self.target) ?? Self.target($0) }
             }
             targets[category] = byPriority.isEmpty ? nil : byPriority
         }
         self.targets = targets
 
-        let followJSON = json("tickets.follow_up") as? [String: Any] ?? [:]
+        let siteFollowUp = json("tickets.follow_up") as? [String: Any] ?? [:]
         var followUp: [FollowUpClass: FollowUpRule] = [:]
         for kind in FollowUpClass.allCases {
-            guard let entry = (followJSON[kind.rawValue] ?? Self.defaultFollowUp[kind.rawValue]) as? [String: Any],
-                let share = (entry["share"] as? NSNumber)?.doubleValue, (0...1).contains(share) else { continue }
-            let to = (entry["withinDays"] as? Int) ?? (entry["toDays"] as? Int) ?? 3
-            let from = (entry["fromDays"] as? Int) ?? 0
-            followUp[kind] = FollowUpRule(perMille: Int((share * 1000).rounded()), fromDays: max(0, min(from, to)), toDays: max(1, to))
+            followUp[kind] = (siteFollowUp[kind.rawValue] as? [String: Any]).flatMap(Self.followUpRule)
+                ?? (Self.defaultFollowUp[kind.rawValue] as? [String: Any]).flatMap(Self.followUpRule)
         }
         self.followUp = followUp
 
         let repeatJSON = json("tickets.repeat") as? [String: Any] ?? [:]
-        repeats = RepeatRule(windowDays: (repeatJSON["windowDays"] as? Int).flatMap { $0 > 0 ? $0 : nil } ?? 90,
-                             complaintThreshold: (repeatJSON["complaintThreshold"] as? Int).flatMap { $0 > 1 ? $0 : nil } ?? 2,
-                             repairThreshold: (repeatJSON["repairThreshold"] as? Int).flatMap { $0 > 1 ? $0 : nil } ?? 3)
+        repeats = RepeatRule(windowDays: Self.integer(repeatJSON["windowDays"]).flatMap { $0 > 0 ? $0 : nil } ?? 90,
+                             complaintThreshold: Self.integer(repeatJSON["complaintThreshold"]).flatMap { $0 > 1 ? $0 : nil } ?? 2,
+                             repairThreshold: Self.integer(repeatJSON["repairThreshold"]).flatMap { $0 > 1 ? $0 : nil } ?? 3)
     }
 
     static func target(_ entry: [String: Any]) -> Target? {
-        if let minutes = entry["minutes"] as? Int, minutes > 0 { return .minutes(minutes) }
+        if let minutes = integer(entry["minutes"]), minutes > 0 { return .minutes(minutes) }
         if entry["sameDay"] as? Bool == true { return .sameDay }
-        if let days = entry["workingDays"] as? Int, days > 0 { return .workingDays(days) }
+        if let days = integer(entry["workingDays"]), days > 0 { return .workingDays(days) }
         return nil
+    }
+
+    static func followUpRule(_ entry: [String: Any]) -> FollowUpRule? {
+        guard let share = number(entry["share"]), (0...1).contains(share) else { return nil }
+        let to = integer(entry["withinDays"]) ?? integer(entry["toDays"]) ?? 3
+        let from = integer(entry["fromDays"]) ?? 0
+        guard to > 0, from >= 0, from <= to else { return nil }
+        return FollowUpRule(perMille: Int((share * 1000).rounded()), fromDays: from, toDays: to)
+    }
+
+    /// A whole number from JSON (which may arrive as Int, Double or NSNumber).
+    static func integer(_ value: Any?) -> Int? {
+        guard let number = number(value), number == number.rounded(), abs(number) < 1e9 else { return nil }
+        return Int(number)
+    }
+
+    static func number(_ value: Any?) -> Double? {
+        switch value {
+        case let value as Int: return Double(value)
+        case let value as Double: return value
+        case let value as NSNumber: return value.doubleValue
+        default: return nil
+        }
     }
 
     static var defaultTargets: [String: Any] { [
