@@ -20,7 +20,7 @@ struct TicketRoutes {
                     .init("overdue", "boolean", "Only tickets past a feedback, resolution or follow-up deadline (or only those not)", values: ["true", "false"]),
                     .init("nonconformity", "boolean", "Only tickets with an open non-conformity", values: ["true", "false"]),
                     .init("from", "string", "Received at or after (RFC 3339)"), .init("to", "string", "Received before (RFC 3339)"),
-                    .init("q", "string", "Two or more characters of the number, reporter, location or description (e.g. 漏水)"),
+                    .init("q", "string", "Two or more characters of the description, location, reporter name or unit (e.g. 漏水), or a reporter's phone number"),
                     .init("limit", "integer", "Page size, 1–200"), .init("cursor", "string", "nextCursor of the previous page")])) { request, context in
             try await list(request, context)
         }
@@ -117,11 +117,16 @@ struct TicketRoutes {
         if let text, text.count < 2 {
             throw DomainError.invalid(field: "q", code: "request.too_short", message: "search with two or more characters")
         }
+        // Digits (with spaces, dashes, +) are a reporter's phone number: an exact, indexed match.
+        let phone = text.flatMap { text in
+            text.allSatisfy({ $0.isASCII && ($0.isNumber || " -+()".contains($0)) }) ? RepeatRule.phoneKey(text) : nil
+        }
         let filter = TicketStore.Filter(
             status: try request.query("status", oneOf: Self.statuses), category: try request.query("category", oneOf: Self.categories),
             priority: try request.query("priority", oneOf: Self.priorities), department: try request.query(uuid: "department"),
             owner: try request.query(uuid: "owner"), handler: try request.query(uuid: "handler"), overdue: try request.query(bool: "overdue"),
-            from: try request.query(instant: "from"), to: try request.query(instant: "to"), text: text, nonconformity: try request.query(bool: "nonconformity"))
+            from: try request.query(instant: "from"), to: try request.query(instant: "to"), text: phone == nil ? text : nil, phone: phone,
+            nonconformity: try request.query(bool: "nonconformity"))
         let now = services.clock.now()
         let rows = try await services.read(access, [TicketStore.list(site: access.site.id, filter: filter, now: now, after: page.after, limit: page.limit)])
         let tickets = try rows[0].map { try TicketStore.decode($0, now: now) }
@@ -358,7 +363,7 @@ enum TicketIntake {
             if digits.count < 5 || digits.count > 20 || phone.contains(where: { !($0.isASCII && ($0.isNumber || " -+()".contains($0))) }) {
                 errors.append(.init(field: "reporter.phone", code: "request.invalid_value", message: "a phone number of 5–20 digits"))
             }
-            reporter.phone = (phone.hasPrefix("+") ? "+" : "") + digits
+            reporter.phone = digits
         }
         ticket.reporter = reporter
         if let cause = body.causeClass {
@@ -385,7 +390,9 @@ enum TicketIntake {
         let priority = body.priority ?? .normal
         let policy = rules.tickets
         let workCalendar = rules.calendar(body.category == .repair ? "repairs" : nil)
-        let searchText = [description, ticket.location, reporter.name, reporter.phone, reporter.unit].compactMap { $0 }.joined(separator: " ")
+        // Numbers and phones are found by their own lookups (GET by number, `q` of digits), not
+        // through two-character pairs, which digits would make too common to be selective.
+        let searchText = [description, ticket.location, reporter.name, reporter.unit].compactMap { $0 }.joined(separator: " ")
         return TicketStore.Draft(
             ticket: ticket, owner: owner, priority: priority, receivedAt: receivedAt,
             year: CalendarDate.day(of: receivedAt, in: rules.timeZone.identifier).year,

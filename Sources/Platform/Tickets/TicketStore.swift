@@ -67,8 +67,10 @@ public enum TicketStore {
         public var overdue: Bool?
         public var from: Date?
         public var to: Date?
-        /// A substring of two or more characters of the number, reporter, location or description.
+        /// A substring of two or more characters of the description, location, reporter name or unit.
         public var text: String?
+        /// The reporter's phone number, digits only.
+        public var phone: String?
         public var nonconformity: Bool?
     }
 
@@ -92,10 +94,11 @@ public enum TicketStore {
               AND ($12::text IS NULL OR (search_terms @> app.search_terms($12) AND strpos(search_text, lower($12)) > 0))
               AND ($13::bool IS NULL OR nonconformity_open = $13)
               AND ($14::timestamptz IS NULL OR (received_at, id) < ($14, $15::uuid))
+              AND ($17::text IS NULL OR reporter_phone = $17)
             ORDER BY received_at DESC, id DESC LIMIT $16
             """,
             [site, filter.status, filter.category, filter.priority, filter.department, filter.owner, filter.handler, filter.overdue, now,
-             filter.from, filter.to, filter.text, filter.nonconformity, after?.first.flatMap(RFC3339.parse), after?.last.flatMap(UUID.init(uuidString:)), limit + 1])
+             filter.from, filter.to, filter.text, filter.nonconformity, after?.first.flatMap(RFC3339.parse), after?.last.flatMap(UUID.init(uuidString:)), limit + 1, filter.phone])
     }
 
     static func get(site: UUID, id: UUID, forUpdate: Bool = false) -> PostgresStatement {
@@ -211,8 +214,7 @@ public enum TicketStore {
                     related_ticket_id, appointment_id, repeat_of, nonconformity_open, search_text, search_terms, created_by, created_at, updated_at)
                 SELECT $1, $3 || '-' || $2 || '-' || lpad(next.last_number::text, 6, '0'), $4, $5, $6, 'received', $7, $8, $9, $10,
                     $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-                    lower($3 || '-' || $2 || '-' || lpad(next.last_number::text, 6, '0') || ' ' || $24),
-                    app.search_terms(lower($3 || '-' || $2 || '-' || lpad(next.last_number::text, 6, '0') || ' ' || $24)), $25, $26, $26
+                    lower($24), app.search_terms(lower($24)), $25, $26, $26
                 FROM next
                 RETURNING \(columns)
             ), event AS (
