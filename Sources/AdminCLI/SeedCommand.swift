@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Platform
+import Postgres
 
 struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,6 +32,39 @@ struct SeedCommand: AsyncParsableCommand {
             ("g01.agent", "政务中心导服员", nil, [.init(siteCode: "G01", role: .siteAgent)]),
         ]
 
+        /// A few staff records, with the reception and department users linked to theirs, so
+        /// tickets can be recorded (the receiving staff member owns them) and worked on.
+        static let staffMembers: [(site: String, employeeNo: String, name: String, department: String, user: String?)] = [
+            ("H01", "K001", "王丽", "customer_service", "h01.agent"),
+            ("H01", "G001", "李建国", "engineering", "h01.staff"),
+            ("H01", "G002", "张师傅", "engineering", nil),
+            ("H01", "D001", "刘电梯", "elevator", nil),
+            ("R01", "K001", "陈静", "customer_service", nil),
+            ("R01", "G001", "赵师傅", "engineering", nil),
+            ("G01", "K001", "周敏", "customer_service", "g01.agent"),
+            ("G01", "C001", "吴窗口", "general_window", nil),
+        ]
+
+        static func staff(_ database: PlatformDatabase) async throws {
+            var statements: [PostgresStatement] = []
+            for member in staffMembers {
+                statements.append(PostgresStatement(
+                    """
+                    INSERT INTO staff (site_id, employee_no, name, department_id, hire_date)
+                    SELECT s.id, $2, $3, d.id, '2020-03-01' FROM sites s JOIN departments d ON d.site_id = s.id AND d.code = $4 WHERE s.code = $1
+                    ON CONFLICT (site_id, employee_no) DO NOTHING
+                    """, [member.site, member.employeeNo, member.name, member.department]))
+                if let user = member.user {
+                    statements.append(PostgresStatement(
+                        """
+                        UPDATE user_site_roles r SET staff_id = st.id FROM sites s, staff st, users u
+                        WHERE s.code = $1 AND st.site_id = s.id AND st.employee_no = $2 AND u.username = $3 AND r.site_id = s.id AND r.user_id = u.id
+                        """, [member.site, member.employeeNo, user]))
+                }
+            }
+            _ = try await database.pipeline(.operations, statements)
+        }
+
         func validate() throws {
             guard TokenLifetime.seconds(expires) != nil else { throw ValidationError("--expires takes e.g. 30d; got '\(expires)'") }
         }
@@ -50,6 +84,7 @@ struct SeedCommand: AsyncParsableCommand {
                         let reach = user.global?.rawValue ?? user.grants.map { "\($0.siteCode):\($0.role.rawValue)" }.joined(separator: ",")
                         rows.append([user.username, reach, issued.token.secret])
                     }
+                    try await Self.staff(database)
                     return rows
                 }
                 print("demo group ready: sites \(Self.sites.map(\.code).joined(separator: ", "))")

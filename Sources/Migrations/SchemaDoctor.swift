@@ -7,6 +7,8 @@ public struct SchemaDoctor: Sendable {
         public var name: String
         public var passed: Bool
         public var detail: String
+        /// A failed advisory check (slower, not unsafe): reported, but `doctor` still succeeds.
+        public var advisory: Bool = false
     }
 
     public var owner: PostgresConfiguration
@@ -65,6 +67,15 @@ public struct SchemaDoctor: Sendable {
             name: "roles", passed: missing.isEmpty && unsafe.isEmpty,
             detail: !missing.isEmpty ? "missing roles: \(missing.joined(separator: ", "))"
                 : !unsafe.isEmpty ? "superuser or BYPASSRLS: \(unsafe.joined(separator: ", "))" : "platform_owner, platform_app, platform_report exist without SUPERUSER or BYPASSRLS"))
+
+        let leakproof = try await connection.query(
+            "SELECT proleakproof FROM pg_proc WHERE oid = 'pg_catalog.arraycontains(anyarray, anyarray)'::regprocedure", prepared: false
+        ).first?.decode("proleakproof", as: Bool.self) ?? false
+        checks.append(Check(
+            name: "text search under RLS", passed: leakproof,
+            detail: leakproof ? "array containment is leakproof: ticket search uses its GIN index"
+                : "ticket search scans instead of using its index; as a superuser run: \(DatabaseBootstrap.searchUnderRowSecurity)",
+            advisory: true))
 
         let bypassing = try await connection.query(
             "SELECT rolname FROM pg_roles WHERE rolcanlogin AND rolbypassrls AND NOT rolsuper ORDER BY rolname", prepared: false
