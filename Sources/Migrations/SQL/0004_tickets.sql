@@ -107,6 +107,8 @@ CREATE TABLE tickets (
 CREATE INDEX tickets_received ON tickets (site_id, received_at DESC, id DESC);
 CREATE INDEX tickets_status ON tickets (site_id, status, received_at DESC, id DESC);
 CREATE INDEX tickets_department ON tickets (site_id, department_id, received_at DESC, id DESC);
+CREATE INDEX tickets_owner ON tickets (site_id, owner_id, received_at DESC, id DESC);
+CREATE INDEX tickets_handler ON tickets (site_id, handler_id, received_at DESC, id DESC) WHERE handler_id IS NOT NULL;
 CREATE INDEX tickets_open ON tickets (site_id, received_at DESC, id DESC) WHERE status NOT IN ('closed', 'cancelled');
 CREATE INDEX tickets_resolved ON tickets (site_id, resolved_at) WHERE resolved_at IS NOT NULL;
 CREATE INDEX tickets_search ON tickets USING gin (search_terms);

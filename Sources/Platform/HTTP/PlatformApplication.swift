@@ -17,7 +17,11 @@ public enum PlatformApplication {
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sites-platform"),
-            services: [pool, TicketSweeper(database: PlatformDatabase(pool: pool), clock: configuration.clock, interval: configuration.jobInterval, logger: logger)],
+            services: [
+                pool,
+                TicketSweeper(database: PlatformDatabase(pool: pool), clock: configuration.clock, interval: configuration.jobInterval, logger: logger),
+                AppointmentSweeper(database: PlatformDatabase(pool: pool), clock: configuration.clock, interval: configuration.jobInterval, logger: logger),
+            ],
             logger: logger)
     }
 
@@ -42,6 +46,7 @@ public enum PlatformApplication {
         SiteUserRoutes(services: services, cache: principals).register(&routes)
         AuditRoutes(services: services).register(&routes)
         TicketRoutes(services: services).register(&routes)
+        AppointmentRoutes(services: services).register(&routes)
         OperationalRoutes.registerDocument(&routes)
         return (router, routes.endpoints)
     }

@@ -177,6 +177,70 @@ enum OpenAPISchemas {
             "repeats": integer, "reopened": integer,
         ], required: ["month", "timezone", "received", "byCategory", "byCauseClass", "byDepartment", "byChannel", "onTimeFeedback", "onTimeResolution",
                       "followUp", "satisfaction", "repeats", "reopened"]),
+        "ServiceItem": object([
+            "id": string("uuid"), "code": string(), "name": string(), "departmentId": string("uuid"), "durationMinutes": integer, "capacityPerSlot": integer,
+            "documents": ["type": "array", "items": string()], "homeVisitAllowed": boolean, "active": boolean, "version": integer,
+            "createdAt": string("date-time"), "updatedAt": string("date-time"),
+        ], required: ["id", "code", "name", "departmentId", "durationMinutes", "capacityPerSlot", "documents", "homeVisitAllowed", "active", "version", "createdAt", "updatedAt"]),
+        "ServiceItemPage": page("ServiceItem"),
+        "NewServiceItem": object([
+            "code": string(maxLength: 32), "name": string(maxLength: 100), "departmentId": string("uuid"), "durationMinutes": ["type": "integer", "minimum": 5, "maximum": 480],
+            "capacityPerSlot": ["type": "integer", "minimum": 1, "maximum": 100], "documents": ["type": "array", "items": string(maxLength: 200)], "homeVisitAllowed": boolean,
+        ], required: ["code", "name", "departmentId", "durationMinutes"]),
+        "ServiceItemChanges": object([
+            "name": string(maxLength: 100), "durationMinutes": ["type": "integer", "minimum": 5, "maximum": 480], "capacityPerSlot": ["type": "integer", "minimum": 1, "maximum": 100],
+            "documents": ["type": "array", "items": string(maxLength: 200)], "homeVisitAllowed": boolean, "active": boolean,
+        ], required: []),
+        "ServiceWindow": object([
+            "id": string("uuid"), "code": string(), "name": string(), "kind": string(values: ["counter", "field_team"]), "departmentId": string("uuid"),
+            "calendar": string(), "itemIds": ["type": "array", "items": string("uuid")], "active": boolean, "version": integer,
+            "createdAt": string("date-time"), "updatedAt": string("date-time"),
+        ], required: ["id", "code", "name", "kind", "departmentId", "calendar", "itemIds", "active", "version", "createdAt", "updatedAt"]),
+        "ServiceWindowPage": page("ServiceWindow"),
+        "NewServiceWindow": object([
+            "code": string(maxLength: 32), "name": string(maxLength: 100), "kind": string(values: ["counter", "field_team"]), "departmentId": string("uuid"),
+            "calendar": string(), "itemIds": ["type": "array", "items": string("uuid")],
+        ], required: ["code", "name", "departmentId", "itemIds"]),
+        "ServiceWindowChanges": object(["name": string(maxLength: 100), "calendar": string(), "itemIds": ["type": "array", "items": string("uuid")], "active": boolean], required: []),
+        "Applicant": object(["name": string(maxLength: 100), "phone": string(maxLength: 30), "idNumber": string(maxLength: 18, nullable: true)], required: ["name", "phone"]),
+        "HomeVisit": object(["reason": string(values: HomeVisitReason.allCases.map(\.rawValue)), "address": string(maxLength: 200)], required: ["reason", "address"]),
+        "Appointment": object([
+            "id": string("uuid"), "itemId": string("uuid"), "windowId": string("uuid"), "start": string("date-time"), "end": string("date-time"),
+            "localStart": string(), "localEnd": string(), "timezone": string(), "seat": integer,
+            "channel": string(values: AppointmentChannel.allCases.map(\.rawValue)), "status": string(values: AppointmentRoutes.statuses),
+            "applicant": OpenAPIDocument.ref("Applicant"), "homeVisit": OpenAPIDocument.ref("HomeVisit"), "assignedStaffId": string("uuid"), "note": string(),
+            "requestedAt": string("date-time"), "confirmDueAt": string("date-time"), "confirmedAt": string("date-time"), "documents": ["type": "array", "items": string()],
+            "refusedAt": string("date-time"), "refusalReason": string(), "checkedInAt": string("date-time"), "completedAt": string("date-time"), "result": string(),
+            "satisfaction": string(values: SatisfactionRating.allCases.map(\.rawValue)), "cancelledAt": string("date-time"), "cancelReason": string(),
+            "lateCancellation": boolean, "noShowAt": string("date-time"), "overdue": boolean, "rescheduleCount": integer, "complaintTicketId": string("uuid"),
+            "allowedActions": ["type": "array", "items": string(values: AppointmentAction.allCases.map(\.rawValue))],
+            "version": integer, "createdAt": string("date-time"), "updatedAt": string("date-time"),
+        ], required: ["id", "itemId", "windowId", "start", "end", "localStart", "localEnd", "timezone", "seat", "channel", "status", "applicant", "requestedAt",
+                      "confirmDueAt", "lateCancellation", "overdue", "rescheduleCount", "allowedActions", "version", "createdAt", "updatedAt"]),
+        "AppointmentPage": page("Appointment"),
+        "NewAppointment": object([
+            "itemId": string("uuid"), "windowId": string("uuid", nullable: true), "start": string("date-time"),
+            "channel": string(values: AppointmentChannel.allCases.map(\.rawValue)), "applicant": OpenAPIDocument.ref("Applicant"),
+            "homeVisit": OpenAPIDocument.ref("HomeVisit"), "note": string(maxLength: 2000, nullable: true),
+        ], required: ["itemId", "start", "channel", "applicant"]),
+        "AppointmentActionBody": object([
+            "note": string(maxLength: 2000), "reason": string(maxLength: 500), "assignedStaffId": string("uuid"), "result": string(maxLength: 4000),
+            "satisfaction": string(values: SatisfactionRating.allCases.map(\.rawValue)), "ownerId": string("uuid"), "start": string("date-time"), "windowId": string("uuid"),
+        ], required: []),
+        "Availability": object([
+            "itemId": string("uuid"), "timezone": string(),
+            "items": ["type": "array", "items": object([
+                "windowId": string("uuid"), "windowCode": string(), "start": string("date-time"), "end": string("date-time"), "localStart": string(), "remaining": integer,
+            ], required: ["windowId", "windowCode", "start", "end", "localStart", "remaining"])],
+        ], required: ["itemId", "timezone", "items"]),
+        "AppointmentStatistics": object([
+            "month": string(), "timezone": string(), "requests": integer, "answeredInTime": rate, "refusals": integer, "refusalReasons": counts,
+            "lateCancellationsByCenter": integer, "noShows": integer, "completion": rate, "satisfaction": rate,
+            "byWindow": ["type": "object", "additionalProperties": object([
+                "requests": integer, "lateCancellationsByCenter": integer, "noShows": integer, "completed": integer,
+            ], required: ["requests", "lateCancellationsByCenter", "noShows", "completed"])],
+        ], required: ["month", "timezone", "requests", "answeredInTime", "refusals", "refusalReasons", "lateCancellationsByCenter", "noShows", "completion",
+                      "satisfaction", "byWindow"]),
         "WorkingDayList": object(["calendar": string(), "timezone": string(), "items": ["type": "array", "items": OpenAPIDocument.ref("WorkingDay")]], required: ["calendar", "timezone", "items"]),
     ] }
 }

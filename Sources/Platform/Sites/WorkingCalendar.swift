@@ -148,6 +148,18 @@ public struct WorkingCalendar: Sendable, Equatable {
         return nil
     }
 
+    /// Whether `start`…`end` lies within one opening interval of a single day.
+    public func isOpen(from start: Date, to end: Date, in timeZone: TimeZone) -> Bool {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: start)
+        guard let year = parts.year, let month = parts.month, let dayOfMonth = parts.day else { return false }
+        let day = CalendarDate(year: year, month: month, day: dayOfMonth)
+        let opens = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
+        let closes = opens + Int((end.timeIntervalSince(start) / 60).rounded(.up))
+        return hours(on: day).intervals.contains { $0.opens <= opens && closes <= $0.closes }
+    }
+
     /// The instant of `minute` (0–1440) on `day` in the calendar's timezone.
     static func instant(_ day: CalendarDate, minute: Int, calendar: Calendar) -> Date? {
         let midnight = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))

@@ -83,6 +83,8 @@ public enum TicketStore {
         """
     }
 
+    /// Not prepared: planned for each request's own filters, so the absent ones fold away and
+    /// the planner sees the search terms (a generic plan would guess their selectivity).
     static func list(site: UUID, filter: Filter, now: Date, after: [String]?, limit: Int) -> PostgresStatement {
         PostgresStatement(
             """
@@ -98,7 +100,7 @@ public enum TicketStore {
             ORDER BY received_at DESC, id DESC LIMIT $16
             """,
             [site, filter.status, filter.category, filter.priority, filter.department, filter.owner, filter.handler, filter.overdue, now,
-             filter.from, filter.to, filter.text, filter.nonconformity, after?.first.flatMap(RFC3339.parse), after?.last.flatMap(UUID.init(uuidString:)), limit + 1, filter.phone])
+             filter.from, filter.to, filter.text, filter.nonconformity, after?.first.flatMap(RFC3339.parse), after?.last.flatMap(UUID.init(uuidString:)), limit + 1, filter.phone], prepared: false)
     }
 
     static func get(site: UUID, id: UUID, forUpdate: Bool = false) -> PostgresStatement {

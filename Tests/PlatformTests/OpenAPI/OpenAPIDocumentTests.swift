@@ -109,5 +109,13 @@ struct OpenAPIDocumentTests {
         #expect(properties("TicketAcceptance") == TicketAcceptance.knownFields)
         #expect(properties("TicketActionBody") == TicketActionBody.knownFields)
         #expect(properties("CorrectiveAction") == CorrectiveAction.knownFields)
+        #expect(properties("NewServiceItem") == NewServiceItem.knownFields)
+        #expect(properties("ServiceItemChanges") == ServiceItemChanges.knownFields)
+        #expect(properties("NewServiceWindow") == NewServiceWindow.knownFields)
+        #expect(properties("ServiceWindowChanges") == ServiceWindowChanges.knownFields)
+        #expect(properties("Applicant") == Applicant.knownFields)
+        #expect(properties("HomeVisit") == HomeVisit.knownFields)
+        #expect(properties("NewAppointment") == NewAppointment.knownFields)
+        #expect(properties("AppointmentActionBody") == AppointmentActionBody.knownFields)
     }
 }

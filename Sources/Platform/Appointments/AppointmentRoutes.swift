@@ -1,0 +1,481 @@
+import Foundation
+import Hummingbird
+import Postgres
+
+/// `/api/v1/sites/{siteCode}/service-items`, `…/windows`, `…/availability` and
+/// `…/appointments`: what can be booked, where, when, and the bookings themselves.
+struct AppointmentRoutes {
+    let services: APIServices
+    static let site = "/api/v1/sites/{siteCode}"
+    static let base = site + "/appointments"
+    static let statuses = AppointmentStatus.allCases.map(\.rawValue)
+
+    func register(_ routes: inout APIRoutes) {
+        registerItems(&routes)
+        registerWindows(&routes)
+        routes.add(Endpoint(
+            .get, Self.site + "/availability", summary: "Free slots of an item with the places left, per window, in the site's timezone", tag: "Appointments",
+            response: "Availability",
+            query: [.init("item", "string", "Service item id"), .init("from", "string", "First day, YYYY-MM-DD (site timezone)"),
+                    .init("to", "string", "Last day, YYYY-MM-DD, at most 62 days after from")])) { request, context in
+            try await availability(request, context)
+        }
+        routes.add(Endpoint(
+            .get, Self.base, summary: "Bookings by slot start (登记表)", tag: "Appointments", response: "AppointmentPage",
+            query: [.init("status", "string", "Status", values: Self.statuses), .init("item", "string", "Service item id"), .init("window", "string", "Window id"),
+                    .init("date", "string", "Day of the slot, YYYY-MM-DD (site timezone)"),
+                    .init("overdue", "boolean", "Requests not answered by their deadline", values: ["true", "false"]),
+                    .init("limit", "integer", "Page size, 1–200"), .init("cursor", "string", "nextCursor of the previous page")])) { request, context in
+            try await list(request, context)
+        }
+        routes.add(Endpoint(
+            .post, Self.base, summary: "Book a slot (on site, by phone or online)", tag: "Appointments", request: "NewAppointment", response: "Appointment",
+            success: 201, idempotent: true)) { request, context in
+            try await create(request, context)
+        }
+        routes.add(Endpoint(
+            .get, Self.base + "/stats", summary: "Monthly appointment statistics", tag: "Appointments", response: "AppointmentStatistics",
+            query: [.init("month", "string", "YYYY-MM in the site's timezone")])) { request, context in
+            try await statistics(request, context)
+        }
+        routes.add(Endpoint(.get, Self.base + "/{appointmentId}", summary: "One booking", tag: "Appointments", response: "Appointment")) { _, context in
+            let (access, id) = try await booking(context)
+            let timeZone = try await services.rulebook.rules(for: access.site).timeZone
+            guard let row = try await services.read(access, [AppointmentStore.get(site: access.site.id, id: id)])[0].first else {
+                throw AppointmentStore.notFound(id.uuidString)
+            }
+            let appointment = try AppointmentStore.decode(row, timeZone: timeZone, now: services.clock.now())
+            return try Response.json(appointment, version: appointment.version)
+        }
+        routes.add(Endpoint(.get, Self.base + "/{appointmentId}/timeline", summary: "The booking's history, reschedules included", tag: "Appointments",
+                            response: "TicketTimeline")) { _, context in
+            let (access, id) = try await booking(context)
+            let results = try await services.read(access, [AppointmentStore.get(site: access.site.id, id: id), AppointmentStore.timeline(site: access.site.id, id: id)])
+            guard !results[0].isEmpty else { throw AppointmentStore.notFound(id.uuidString) }
+            return try Response.json(TicketRoutes.Listing(items: try results[1].map(TicketStore.decodeEvent)))
+        }
+        for action in AppointmentAction.allCases {
+            routes.add(Endpoint(
+                .post, Self.base + "/{appointmentId}/\(action.rawValue)", summary: Self.summaries[action] ?? action.rawValue, tag: "Appointments",
+                request: "AppointmentActionBody", response: "Appointment", conditional: true)) { request, context in
+                try await act(action, request, context)
+            }
+        }
+    }
+
+    static let summaries: [AppointmentAction: String] = [
+        .confirm: "Confirm (within 1 working day); home visits name the staff member. The answer lists the documents to bring",
+        .refuse: "Refuse, with the reason", .checkIn: "The applicant has arrived", .complete: "Record the result; an unsatisfied applicant opens a complaint",
+        .cancel: "The applicant cancels", .cancelByCenter: "The center cancels: 2 h notice for windows, 8 h for home visits, or a reason and a recorded breach",
+        .reschedule: "Move to another slot; the history keeps the old one",
+    ]
+
+    func booking(_ context: PlatformRequestContext) async throws -> (SiteAccess, UUID) {
+        (try await services.siteAccess(context), try context.uuidParameter("appointmentId", resource: "appointment"))
+    }
+
+    // MARK: Items and windows
+
+    func registerItems(_ routes: inout APIRoutes) {
+        let base = Self.site + "/service-items"
+        routes.add(Endpoint(.get, base, summary: "Service items (事项)", tag: "Appointments", response: "ServiceItemPage",
+                            query: [.init("limit", "integer", "Page size, 1–200"), .init("cursor", "string", "nextCursor of the previous page")])) { request, context in
+            let access = try await services.siteAccess(context)
+            let listing = "service-items:\(access.site.id)"
+            let page = try PageRequest(request, listing: listing)
+            let rows = try await services.read(access, [AppointmentStore.items(site: access.site.id, after: page.after, limit: page.limit)])
+            return try Response.json(page.page(try rows[0].map(AppointmentStore.decodeItem), listing: listing) { [$0.code] })
+        }
+        routes.add(Endpoint(.post, base, summary: "Add a service item (managers)", tag: "Appointments", request: "NewServiceItem", response: "ServiceItem",
+                            success: 201, idempotent: true)) { request, context in
+            let access = try await services.siteAccess(context)
+            try access.require(.manageSite)
+            let (body, data) = try await services.body(NewServiceItem.self, request, context)
+            let item = try AppointmentRules.validate(body)
+            let (site, scope, requestID) = (access.site, access.scope, context.requestID)
+            do {
+                return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: access.principal.userID).run(request, body: data) { connection in
+                    _ = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: item.departmentId, calendar: nil, items: nil)
+                    let created = try AppointmentStore.decodeItem(try connection.execute(AppointmentStore.insertItem(site: site.id, item))[0])
+                    try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "service_item.create", targetType: "service_item",
+                                                           targetID: created.id.uuidString, detail: ["code": created.code], requestID: requestID))
+                    return .init(status: .created, body: try PlatformJSONEncoder.encode(created), version: created.version, location: "/api/v1/sites/\(site.code)/service-items/\(created.id.uuidString)")
+                }
+            } catch let error as PostgresError where error.code == .uniqueViolation {
+                throw DomainError(.conflict, code: "appointment.item_code_taken", message: "service item code \(item.code) is already used at this site",
+                                  fieldErrors: [.init(field: "code", code: "appointment.item_code_taken", message: "already used")])
+            }
+        }
+        routes.add(Endpoint(.get, base + "/{itemId}", summary: "One service item", tag: "Appointments", response: "ServiceItem")) { _, context in
+            let access = try await services.siteAccess(context)
+            let id = try context.uuidParameter("itemId", resource: "service_item")
+            return try await services.record(access, AppointmentStore.item(site: access.site.id, id: id), decode: AppointmentStore.decodeItem, version: \.version,
+                                             missing: Problem(status: .notFound, code: "service_item.not_found", detail: "no service item \(id.uuidString) at this site"))
+        }
+        routes.add(Endpoint(.patch, base + "/{itemId}", summary: "Change a service item; `active: false` retires it (managers)", tag: "Appointments",
+                            request: "ServiceItemChanges", response: "ServiceItem", conditional: true)) { request, context in
+            let access = try await services.siteAccess(context)
+            try access.require(.manageSite)
+            let id = try context.uuidParameter("itemId", resource: "service_item")
+            let expected = try Versioning.expectedVersion(request)
+            let (changes, _) = try await services.body(ServiceItemChanges.self, request, context)
+            let (site, scope, requestID) = (access.site, access.scope, context.requestID)
+            let item = try await services.database.transaction(scope) { connection -> ServiceItem in
+                guard let row = try connection.query("SELECT \(AppointmentStore.itemColumns) FROM service_items WHERE site_id = $1 AND id = $2 FOR UPDATE", [site.id, id]).first else {
+                    throw Problem(status: .notFound, code: "service_item.not_found", detail: "no service item \(id.uuidString) at this site")
+                }
+                var item = try AppointmentStore.decodeItem(row)
+                if let expected, expected != item.version { throw Versioning.stale(current: item.version) }
+                let current = item
+                item.name = changes.name ?? item.name
+                item.durationMinutes = changes.durationMinutes ?? item.durationMinutes
+                item.capacityPerSlot = changes.capacityPerSlot ?? item.capacityPerSlot
+                item.documents = changes.documents ?? item.documents
+                item.homeVisitAllowed = changes.homeVisitAllowed ?? item.homeVisitAllowed
+                item.active = changes.active ?? item.active
+                _ = try AppointmentRules.validate(NewServiceItem(code: item.code, name: item.name, departmentId: item.departmentId, durationMinutes: item.durationMinutes,
+                                                                 capacityPerSlot: item.capacityPerSlot, documents: item.documents, homeVisitAllowed: item.homeVisitAllowed))
+                let updated = try AppointmentStore.decodeItem(try connection.execute(AppointmentStore.updateItem(site: site.id, item, expectedVersion: current.version))[0])
+                try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "service_item.update", targetType: "service_item", targetID: id.uuidString,
+                                                       detail: ["active": String(updated.active)], requestID: requestID))
+                return updated
+            }
+            return try Response.json(item, version: item.version)
+        }
+    }
+
+    func registerWindows(_ routes: inout APIRoutes) {
+        let base = Self.site + "/windows"
+        routes.add(Endpoint(.get, base, summary: "Windows and field teams", tag: "Appointments", response: "ServiceWindowPage",
+                            query: [.init("item", "string", "Only windows serving this item"), .init("limit", "integer", "Page size, 1–200"),
+                                    .init("cursor", "string", "nextCursor of the previous page")])) { request, context in
+            let access = try await services.siteAccess(context)
+            let item = try request.query(uuid: "item")
+            let listing = "windows:\(access.site.id):\(item?.uuidString ?? "")"
+            let page = try PageRequest(request, listing: listing)
+            let rows = try await services.read(access, [AppointmentStore.windows(site: access.site.id, item: item, after: page.after, limit: page.limit)])
+            return try Response.json(page.page(try rows[0].map(AppointmentStore.decodeWindow), listing: listing) { [$0.code] })
+        }
+        routes.add(Endpoint(.post, base, summary: "Add a window or field team (managers)", tag: "Appointments", request: "NewServiceWindow", response: "ServiceWindow",
+                            success: 201, idempotent: true)) { request, context in
+            let access = try await services.siteAccess(context)
+            try access.require(.manageSite)
+            let (body, data) = try await services.body(NewServiceWindow.self, request, context)
+            let window = try AppointmentRules.validate(body)
+            let (site, scope, requestID) = (access.site, access.scope, context.requestID)
+            do {
+                return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: access.principal.userID).run(request, body: data) { connection in
+                    let calendar = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: window.departmentId, calendar: window.calendar, items: window.itemIds)
+                    let created = try AppointmentStore.decodeWindow(try connection.execute(AppointmentStore.insertWindow(site: site.id, window, calendar: calendar))[0])
+                    try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "window.create", targetType: "window", targetID: created.id.uuidString,
+                                                           detail: ["code": created.code], requestID: requestID))
+                    return .init(status: .created, body: try PlatformJSONEncoder.encode(created), version: created.version, location: "/api/v1/sites/\(site.code)/windows/\(created.id.uuidString)")
+                }
+            } catch let error as PostgresError where error.code == .uniqueViolation {
+                throw DomainError(.conflict, code: "appointment.window_code_taken", message: "window code \(window.code) is already used at this site",
+                                  fieldErrors: [.init(field: "code", code: "appointment.window_code_taken", message: "already used")])
+            }
+        }
+        routes.add(Endpoint(.get, base + "/{windowId}", summary: "One window", tag: "Appointments", response: "ServiceWindow")) { _, context in
+            let access = try await services.siteAccess(context)
+            let id = try context.uuidParameter("windowId", resource: "window")
+            return try await services.record(access, AppointmentStore.window(site: access.site.id, id: id), decode: AppointmentStore.decodeWindow, version: \.version,
+                                             missing: Problem(status: .notFound, code: "window.not_found", detail: "no window \(id.uuidString) at this site"))
+        }
+        routes.add(Endpoint(.patch, base + "/{windowId}", summary: "Change a window: name, calendar, items; `active: false` closes it (managers)", tag: "Appointments",
+                            request: "ServiceWindowChanges", response: "ServiceWindow", conditional: true)) { request, context in
+            let access = try await services.siteAccess(context)
+            try access.require(.manageSite)
+            let id = try context.uuidParameter("windowId", resource: "window")
+            let expected = try Versioning.expectedVersion(request)
+            let (changes, _) = try await services.body(ServiceWindowChanges.self, request, context)
+            let (site, scope, requestID) = (access.site, access.scope, context.requestID)
+            let window = try await services.database.transaction(scope) { connection -> ServiceWindow in
+                guard let row = try connection.execute(AppointmentStore.window(site: site.id, id: id)).first else {
+                    throw Problem(status: .notFound, code: "window.not_found", detail: "no window \(id.uuidString) at this site")
+                }
+                let current = try AppointmentStore.decodeWindow(row)
+                if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
+                let name = try TicketWorkflow.text(changes.name ?? current.name, field: "name", max: 100) ?? current.name
+                let calendar = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: nil, calendar: changes.calendar ?? current.calendar,
+                                                                          items: changes.itemIds)
+                guard let updated = try connection.execute(AppointmentStore.updateWindow(
+                    site: site.id, id: id, name: name, calendar: calendar, items: changes.itemIds.map { Array(Set($0)).sorted { $0.uuidString < $1.uuidString } } ?? current.itemIds,
+                    active: changes.active ?? current.active, expectedVersion: current.version)).first
+                else { throw Versioning.stale(current: current.version + 1) }
+                try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "window.update", targetType: "window", targetID: id.uuidString,
+                                                       detail: ["calendar": changes.calendar ?? current.calendar], requestID: requestID))
+                return try AppointmentStore.decodeWindow(updated)
+            }
+            services.rulebook.forget(site.id)
+            return try Response.json(window, version: window.version)
+        }
+    }
+
+    // MARK: Availability
+
+    func availability(_ request: Request, _ context: PlatformRequestContext) async throws -> Response {
+        let access = try await services.siteAccess(context)
+        guard let itemID = try request.query(uuid: "item") else {
+            throw DomainError.invalid(field: "item", code: "request.missing_field", message: "item is required")
+        }
+        let rules = try await services.rulebook.rules(for: access.site)
+        let now = services.clock.now()
+        let today = CalendarDate.day(of: now, in: access.site.timezone)
+        let from = try request.query(date: "from") ?? today
+        let to = try request.query(date: "to") ?? from.adding(days: 6)
+        guard from <= to, to.daysSinceEpoch - from.daysSinceEpoch <= 62 else {
+            throw DomainError.invalid(field: "to", code: "request.invalid_value", message: "to is on or after from, at most 62 days later")
+        }
+        var gregorian = Calendar(identifier: .gregorian)
+        gregorian.timeZone = rules.timeZone
+        let rangeStart = gregorian.date(from: DateComponents(year: from.year, month: from.month, day: from.day)) ?? now
+        let rangeEnd = gregorian.date(from: DateComponents(year: to.year, month: to.month, day: to.day + 1)) ?? now
+        let results = try await services.read(access, [
+            AppointmentStore.item(site: access.site.id, id: itemID),
+            PostgresStatement(
+                "SELECT \(AppointmentStore.windowColumns) FROM \(AppointmentStore.windowFrom) WHERE w.site_id = $1 AND w.active AND w.item_ids @> ARRAY[$2::uuid] ORDER BY w.code",
+                [access.site.id, itemID]),
+            PostgresStatement(
+                """
+                SELECT window_id, lower(slot) AS slot_start, upper(slot) AS slot_end FROM appointments
+                WHERE site_id = $1 AND slot && tstzrange($2, $3) AND status IN ('requested', 'confirmed', 'checked_in', 'completed')
+                  AND window_id IN (SELECT id FROM service_windows WHERE site_id = $1 AND item_ids @> ARRAY[$4::uuid])
+                """, [access.site.id, rangeStart, rangeEnd, itemID]),
+        ])
+        guard let itemRow = results[0].first else {
+            throw DomainError.invalid(field: "item", code: "appointment.unknown_item", message: "no service item with this id at this site")
+        }
+        let item = try AppointmentStore.decodeItem(itemRow)
+        var taken: [UUID: [(start: Date, end: Date)]] = [:]
+        for row in results[2] {
+            taken[try row.decode("window_id"), default: []].append((try row.decode("slot_start"), try row.decode("slot_end")))
+        }
+        var slots: [AvailableSlot] = []
+        if item.active {
+            for window in try results[1].map(AppointmentStore.decodeWindow) {
+                let bookings = (taken[window.id] ?? []).sorted { $0.start < $1.start }
+                for slot in SlotGrid.slots(from: from, to: to, durationMinutes: item.durationMinutes, calendar: rules.calendar(window.calendar), timeZone: rules.timeZone)
+                where slot.start > now {
+                    let used = bookings.lazy.filter { $0.start < slot.end && $0.end > slot.start }.count
+                    guard used < item.capacityPerSlot else { continue }
+                    slots.append(AvailableSlot(windowId: window.id, windowCode: window.code, start: slot.start, end: slot.end,
+                                               localStart: LocalTime.format(slot.start, rules.timeZone), remaining: item.capacityPerSlot - used))
+                }
+            }
+        }
+        slots.sort { ($0.start, $0.windowCode) < ($1.start, $1.windowCode) }
+        return try Response.json(Availability(itemId: itemID, timezone: rules.timeZone.identifier, items: slots))
+    }
+
+    // MARK: Bookings
+
+    func list(_ request: Request, _ context: PlatformRequestContext) async throws -> Response {
+        let access = try await services.siteAccess(context)
+        let rules = try await services.rulebook.rules(for: access.site)
+        let listing = "appointments:\(access.site.id)"
+        let page = try PageRequest(request, listing: listing)
+        var filter = AppointmentStore.Filter(status: try request.query("status", oneOf: Self.statuses), item: try request.query(uuid: "item"),
+                                             window: try request.query(uuid: "window"), overdue: try request.query(bool: "overdue"))
+        if let day = try request.query(date: "date") {
+            var gregorian = Calendar(identifier: .gregorian)
+            gregorian.timeZone = rules.timeZone
+            filter.startFrom = gregorian.date(from: DateComponents(year: day.year, month: day.month, day: day.day))
+            filter.startTo = filter.startFrom.map { gregorian.date(byAdding: .day, value: 1, to: $0) ?? $0 }
+        }
+        let now = services.clock.now()
+        let rows = try await services.read(access, [AppointmentStore.list(site: access.site.id, filter: filter, now: now, after: page.after, limit: page.limit)])
+        let bookings = try rows[0].map { try AppointmentStore.decode($0, timeZone: rules.timeZone, now: now) }
+        return try Response.json(page.page(bookings, listing: listing) { [RFC3339.format($0.start), $0.id.uuidString] })
+    }
+
+    func create(_ request: Request, _ context: PlatformRequestContext) async throws -> Response {
+        let access = try await services.siteAccess(context)
+        try access.require(.intake)
+        let (body, data) = try await services.body(NewAppointment.self, request, context)
+        let booking = try AppointmentRules.validate(body)
+        let now = services.clock.now()
+        let rules = try await services.rulebook.rules(for: access.site)
+        let policy = AppointmentPolicy(policies: rules.policies)
+        let (site, scope, actor) = (access.site, access.scope, access.principal.userID)
+        return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: actor).run(request, body: data) { connection in
+            guard let itemRow = try connection.execute(AppointmentStore.item(site: site.id, id: booking.body.itemId)).first else {
+                throw DomainError.invalid(field: "itemId", code: "appointment.unknown_item", message: "no service item with this id at this site")
+            }
+            let item = try AppointmentStore.decodeItem(itemRow)
+            guard item.active else { throw DomainError.invalid(field: "itemId", code: "appointment.item_retired", message: "this service item is no longer offered") }
+            if booking.body.homeVisit != nil && !item.homeVisitAllowed {
+                throw DomainError.invalid(field: "homeVisit", code: "appointment.home_visit_not_offered", message: "this service item is not offered as a home visit")
+            }
+            let windows = try connection.query(
+                "SELECT \(AppointmentStore.windowColumns) FROM \(AppointmentStore.windowFrom) WHERE w.site_id = $1 AND w.active AND w.item_ids @> ARRAY[$2::uuid] AND ($3::uuid IS NULL OR w.id = $3) ORDER BY w.code",
+                [site.id, item.id, booking.body.windowId]).map(AppointmentStore.decodeWindow)
+            guard !windows.isEmpty else {
+                throw DomainError.invalid(field: booking.body.windowId == nil ? "itemId" : "windowId", code: "appointment.no_window",
+                                          message: booking.body.windowId == nil ? "no open window serves this item" : "this window does not serve the item or is closed")
+            }
+            guard booking.body.start > now else {
+                throw DomainError.invalid(field: "start", code: "appointment.in_the_past", message: "book a slot that has not started")
+            }
+            var sawSlot = false
+            for window in windows {
+                let calendar = rules.calendar(window.calendar)
+                guard let slot = SlotGrid.slot(startingAt: booking.body.start, durationMinutes: item.durationMinutes, calendar: calendar, timeZone: rules.timeZone) else { continue }
+                sawSlot = true
+                if booking.body.homeVisit != nil && !rules.calendar().isOpen(from: slot.start, to: slot.end, in: rules.timeZone) {
+                    throw DomainError.invalid(field: "start", code: "appointment.outside_working_hours", message: "home visits are made in the site's working hours")
+                }
+                let confirmDue = AppointmentClock.confirmDue(requestedAt: now, policy: policy, calendar: calendar, timeZone: rules.timeZone)
+                // Concurrent bookings race for places; the exclusion constraint lets one win each, the others try the next.
+                for _ in 0..<(item.capacityPerSlot + 2) {
+                    let row = try connection.execute(AppointmentStore.insert(
+                        site: site.id, item: item.id, window: window.id, start: slot.start, end: slot.end, capacity: item.capacityPerSlot, body: booking.body,
+                        phone: booking.phone, confirmDue: confirmDue, now: now, actor: actor, role: scope.role))[0]
+                    if let id = try row.decodeIfPresent("id", as: UUID.self) {
+                        let created = try AppointmentStore.decode(try connection.execute(AppointmentStore.get(site: site.id, id: id))[0], timeZone: rules.timeZone, now: now)
+                        try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "appointment.create", targetType: "appointment", targetID: id.uuidString,
+                                                               detail: ["window": window.code, "start": RFC3339.format(slot.start)], requestID: context.requestID))
+                        return .init(status: .created, body: try PlatformJSONEncoder.encode(created), version: created.version,
+                                     location: "/api/v1/sites/\(site.code)/appointments/\(id.uuidString)")
+                    }
+                    if try row.decode("free", as: Int.self) == 0 { break }
+                }
+            }
+            guard sawSlot else {
+                throw DomainError.invalid(field: "start", code: "appointment.not_a_slot",
+                                          message: "no window serving this item has a slot starting then; see …/availability for the slots")
+            }
+            throw AppointmentStore.slotTaken()
+        }
+    }
+
+    func act(_ action: AppointmentAction, _ request: Request, _ context: PlatformRequestContext) async throws -> Response {
+        let (access, id) = try await booking(context)
+        try access.require(action.isWindowWork ? .departmentWork : .intake)
+        let expected = try Versioning.expectedVersion(request)
+        let data = try await StrictJSONDecoder.body(of: request, context: context)
+        let body = data.isEmpty ? AppointmentActionBody() : try StrictJSONDecoder.decode(AppointmentActionBody.self, from: data)
+        let refused = body.present.filter { $0.1 && !AppointmentActionBody.fields(for: action).contains($0.0) }.map(\.0.stringValue)
+        guard refused.isEmpty else {
+            throw DomainError(.invalid, code: "request.unknown_field", message: "'\(action.rawValue)' does not take \(refused.joined(separator: ", "))",
+                              fieldErrors: refused.map { .init(field: $0, code: "request.unknown_field", message: "not a field of '\(action.rawValue)'") })
+        }
+        let now = services.clock.now()
+        let rules = try await services.rulebook.rules(for: access.site)
+        let policy = AppointmentPolicy(policies: rules.policies)
+        let staff = access.principal.grants.first { $0.siteId == access.site.id }?.staffId
+        let (site, scope, requestID, actor, role) = (access.site, access.scope, context.requestID, access.principal.userID, access.role)
+        let appointment = try await services.database.transaction(scope) { connection -> Appointment in
+            guard let row = try connection.execute(AppointmentStore.get(site: site.id, id: id, forUpdate: true)).first else {
+                throw AppointmentStore.notFound(id.uuidString)
+            }
+            let current = try AppointmentStore.decode(row, timeZone: rules.timeZone, now: now)
+            if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
+            if role == .siteStaff {
+                let windowDepartment: UUID = try row.decode("window_department_id")
+                let own: UUID? = try staff.flatMap { staff in
+                    try connection.query("SELECT department_id FROM staff WHERE site_id = $1 AND id = $2 AND status = 'active'", [site.id, staff]).first?.decode("department_id")
+                }
+                guard own == windowDepartment else {
+                    throw Problem(status: .forbidden, code: "appointment.not_your_window", detail: "department staff act only on bookings of their own department's windows")
+                }
+            }
+            try AppointmentAction.check(action, current.status)
+            let outcome = try AppointmentRules.apply(action, body, to: current, now: now, policy: policy, actorStaff: staff)
+            if action == .reschedule {
+                try AppointmentRoutes.reschedule(connection, site: site, current: current, body: body, rules: rules, now: now, actor: actor, role: scope.role)
+            } else {
+                var change = outcome.change
+                if let complaint = outcome.complaint {
+                    change.complaintTicket = try AppointmentRoutes.openComplaint(connection, site: site, appointment: current, description: complaint.description,
+                                                                                 owner: complaint.owner, rules: rules, now: now, actor: actor, role: scope.role)
+                }
+                if let assigned = change.assignedStaff, assigned != current.assignedStaffId {
+                    guard try connection.query("SELECT 1 FROM staff WHERE site_id = $1 AND id = $2 AND status = 'active'", [site.id, assigned]).first != nil else {
+                        throw DomainError.invalid(field: "assignedStaffId", code: "appointment.unknown_staff", message: "no active staff member with this id at this site")
+                    }
+                }
+                do {
+                    guard try connection.execute(AppointmentStore.update(
+                        site: site.id, id: id, change, expectedVersion: current.version, now: now, action: action.rawValue, from: current.status,
+                        note: outcome.note, detail: outcome.detail, actor: actor, role: scope.role)).first != nil
+                    else { throw Versioning.stale(current: current.version + 1) }
+                } catch let error as PostgresError where error.constraint == "appointments_no_overlapping_visits" {
+                    throw DomainError(.conflict, code: "appointment.staff_busy", message: "the staff member has another home visit overlapping this slot",
+                                      fieldErrors: [.init(field: "assignedStaffId", code: "appointment.staff_busy", message: "already on a visit then")])
+                }
+            }
+            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "appointment.\(action.rawValue)", targetType: "appointment", targetID: id.uuidString,
+                                                   detail: outcome.detail, requestID: requestID))
+            return try AppointmentStore.decode(try connection.execute(AppointmentStore.get(site: site.id, id: id))[0], timeZone: rules.timeZone, now: now)
+        }
+        return try Response.json(appointment, version: appointment.version)
+    }
+
+    static func reschedule(
+        _ connection: isolated PostgresConnection, site: Site, current: Appointment, body: AppointmentActionBody, rules: SiteRulebook.Rules,
+        now: Date, actor: UUID, role: String
+    ) throws {
+        guard let start = body.start else { throw DomainError.invalid(field: "start", code: "request.missing_field", message: "the new start is required") }
+        guard start > now else { throw DomainError.invalid(field: "start", code: "appointment.in_the_past", message: "move to a slot that has not started") }
+        let item = try AppointmentStore.decodeItem(try connection.execute(AppointmentStore.item(site: site.id, id: current.itemId))[0])
+        let windowID = body.windowId ?? current.windowId
+        guard let window = try connection.execute(AppointmentStore.window(site: site.id, id: windowID)).first.map(AppointmentStore.decodeWindow),
+            window.active, window.itemIds.contains(item.id)
+        else { throw DomainError.invalid(field: "windowId", code: "appointment.no_window", message: "this window does not serve the item or is closed") }
+        guard let slot = SlotGrid.slot(startingAt: start, durationMinutes: item.durationMinutes, calendar: rules.calendar(window.calendar), timeZone: rules.timeZone) else {
+            throw DomainError.invalid(field: "start", code: "appointment.not_a_slot", message: "the window has no slot starting then; see …/availability")
+        }
+        let detail = ["from": RFC3339.format(current.start), "to": RFC3339.format(slot.start), "window": window.code]
+        do {
+            guard try connection.execute(AppointmentStore.reschedule(
+                site: site.id, id: current.id, window: window.id, start: slot.start, end: slot.end, capacity: item.capacityPerSlot, expectedVersion: current.version,
+                now: now, from: current.status, reason: body.reason, detail: detail, actor: actor, role: role)).first != nil
+            else { throw AppointmentStore.slotTaken() }
+        } catch let error as PostgresError where error.code == .exclusionViolation {
+            throw error.constraint == "appointments_no_overlapping_visits"
+                ? DomainError(.conflict, code: "appointment.staff_busy", message: "the assigned staff member has another home visit then")
+                : AppointmentStore.slotTaken()
+        }
+    }
+
+    /// Dissatisfaction goes to the complaints office: a complaint ticket linked to the booking.
+    static func openComplaint(
+        _ connection: isolated PostgresConnection, site: Site, appointment: Appointment, description: String, owner: UUID,
+        rules: SiteRulebook.Rules, now: Date, actor: UUID, role: String
+    ) throws -> UUID {
+        let body = NewTicket(channel: appointment.channel.ticketChannel, category: .complaint, priority: .normal,
+                             reporter: TicketReporter(name: appointment.applicant.name, phone: appointment.applicant.phone, unit: nil),
+                             location: appointment.homeVisit?.address, description: description, ownerId: owner, departmentId: nil, causeClass: nil,
+                             receivedAt: now, followUpClass: nil, relatedTicketId: nil, appointmentId: appointment.id)
+        let draft = try TicketIntake.draft(body, ownerFallback: nil, now: now, rules: rules)
+        try TicketStore.checkReferences(connection, site: site.id, owner: owner, department: nil, related: nil)
+        guard let row = try connection.execute(TicketStore.insert(site: site, draft, actor: actor, role: role, nonconformity: false, now: now)).first else {
+            throw PostgresError(kind: .client, message: "complaint insert returned no row")
+        }
+        return try row.decode("id")
+    }
+
+    func statistics(_ request: Request, _ context: PlatformRequestContext) async throws -> Response {
+        let access = try await services.siteAccess(context)
+        guard let month = request.uri.queryParameters.get("month") else {
+            throw DomainError.invalid(field: "month", code: "request.missing_field", message: "month is required, e.g. 2026-11")
+        }
+        let rules = try await services.rulebook.rules(for: access.site)
+        let range = try TicketStatisticsStore.monthRange(month, timeZone: rules.timeZone)
+        let results = try await services.read(access, AppointmentStatisticsStore.statements(site: access.site.id, start: range.start, end: range.end, now: services.clock.now()))
+        return try Response.json(try AppointmentStatisticsStore.decode(results, month: month, timezone: rules.timeZone.identifier))
+    }
+}
+
+extension Request {
+    /// A query parameter that must be a date (YYYY-MM-DD); absent is nil.
+    func query(date name: String) throws -> CalendarDate? {
+        guard let value = uri.queryParameters.get(name), !value.isEmpty else { return nil }
+        guard let date = CalendarDate(value) else {
+            throw Problem(status: .unprocessableContent, code: "request.invalid", detail: "\(name) must be a date, YYYY-MM-DD",
+                          errors: [.init(field: name, code: "request.invalid_value", message: "e.g. 2026-11-26")])
+        }
+        return date
+    }
+}

@@ -1,0 +1,333 @@
+import Foundation
+import Postgres
+
+public enum AppointmentChannel: String, Sendable, Codable, CaseIterable {
+    case onSite = "on_site"
+    case phone, online
+
+    /// The ticket channel a complaint about this booking arrives by.
+    var ticketChannel: TicketChannel {
+        switch self {
+        case .onSite: .visit
+        case .phone: .phone
+        case .online: .online
+        }
+    }
+}
+
+public enum AppointmentStatus: String, Sendable, Codable, CaseIterable {
+    case requested, confirmed, refused
+    case checkedIn = "checked_in"
+    case completed
+    case cancelledByApplicant = "cancelled_by_applicant"
+    case cancelledByCenter = "cancelled_by_center"
+    case noShow = "no_show"
+
+    /// Holds a place of its slot (the exclusion constraint's statuses).
+    public var holdsPlace: Bool { self == .requested || self == .confirmed || self == .checkedIn || self == .completed }
+}
+
+/// Who may be visited at home (上门服务): special groups that cannot come, or key projects.
+public enum HomeVisitReason: String, Sendable, Codable, CaseIterable {
+    case elderly, sick, disabled
+    case keyProject = "key_project"
+}
+
+/// The explicit actions on a booking (`POST …/appointments/{id}/{action}`).
+public enum AppointmentAction: String, Sendable, Codable, CaseIterable {
+    case confirm, refuse
+    case checkIn = "check-in"
+    case complete, cancel
+    case cancelByCenter = "cancel-by-center"
+    case reschedule
+
+    /// Actions the window's own staff take (the department serving the booking).
+    var isWindowWork: Bool { self == .confirm || self == .refuse || self == .checkIn || self == .complete || self == .cancelByCenter }
+
+    public static func allowed(_ status: AppointmentStatus) -> [AppointmentAction] {
+        allCases.filter { action in
+            switch action {
+            case .confirm, .refuse: status == .requested
+            case .checkIn: status == .confirmed
+            case .complete: status == .checkedIn
+            case .cancel, .cancelByCenter, .reschedule: status == .requested || status == .confirmed
+            }
+        }
+    }
+
+    static func check(_ action: AppointmentAction, _ status: AppointmentStatus) throws {
+        let allowed = allowed(status)
+        guard allowed.contains(action) else {
+            throw DomainError(.conflict, code: "appointment.action_not_allowed",
+                              message: "a \(status.rawValue) booking cannot take '\(action.rawValue)'" + (allowed.isEmpty ? "; it takes no more actions" : "; allowed: \(allowed.map(\.rawValue).joined(separator: ", "))"),
+                              fieldErrors: allowed.map { .init(field: "action", code: "appointment.allowed_action", message: $0.rawValue) })
+        }
+    }
+}
+
+/// A site's appointment policies (`site_policies` rows `appointments.*`).
+public struct AppointmentPolicy: Sendable, Equatable {
+    public var confirmWithinWorkingDays: Int
+    public var windowNoticeHours: Int
+    public var homeVisitNoticeHours: Int
+    public var noShowMinutes: Int
+
+    public init(policies: [String: String]) {
+        func value(_ key: String, _ fallback: Int) -> Int {
+            policies[key].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 > 0 ? $0 : nil } ?? fallback
+        }
+        confirmWithinWorkingDays = value("appointments.confirm_within_working_days", 1)
+        windowNoticeHours = value("appointments.window_notice_hours", 2)
+        homeVisitNoticeHours = value("appointments.home_visit_notice_hours", 8)
+        noShowMinutes = value("appointments.no_show_minutes", 30)
+    }
+
+    public static let defaults = AppointmentPolicy(policies: [:])
+}
+
+/// The time rules of bookings, pure.
+public enum AppointmentClock {
+    /// Confirm or refuse within N working days of the request: N usual working days of
+    /// opening time on the window's calendar (holidays skipped, make-up days counted).
+    public static func confirmDue(requestedAt: Date, policy: AppointmentPolicy, calendar: WorkingCalendar, timeZone: TimeZone) -> Date {
+        calendar.adding(workingMinutes: policy.confirmWithinWorkingDays * max(calendar.usualDayMinutes, 1), to: requestedAt, in: timeZone)
+            ?? requestedAt.addingTimeInterval(Double(policy.confirmWithinWorkingDays) * 86_400)
+    }
+
+    /// Whether a center cancellation at `now` gives less notice than the rule: 2 h for window
+    /// bookings, 8 h for home visits. Exactly the notice is in time.
+    public static func isLateCancellation(start: Date, now: Date, homeVisit: Bool, policy: AppointmentPolicy) -> Bool {
+        let notice = Double(homeVisit ? policy.homeVisitNoticeHours : policy.windowNoticeHours) * 3600
+        return start.timeIntervalSince(now) < notice
+    }
+
+    /// An applicant not checked in by this time has given up (视为主动放弃).
+    public static func noShowAfter(start: Date, policy: AppointmentPolicy) -> Date {
+        start.addingTimeInterval(Double(policy.noShowMinutes) * 60)
+    }
+}
+
+/// Slots: each opening interval of the window's calendar cut into the item's duration,
+/// in the site's timezone.
+public enum SlotGrid {
+    public struct Slot: Sendable, Equatable {
+        public var start: Date
+        public var end: Date
+    }
+
+    /// Every slot starting on the days `from`…`to` (inclusive).
+    public static func slots(from: CalendarDate, to: CalendarDate, durationMinutes: Int, calendar: WorkingCalendar, timeZone: TimeZone) -> [Slot] {
+        guard durationMinutes > 0, from <= to else { return [] }
+        var gregorian = Calendar(identifier: .gregorian)
+        gregorian.timeZone = timeZone
+        var slots: [Slot] = []
+        var day = from
+        while day <= to {
+            if let midnight = gregorian.date(from: DateComponents(year: day.year, month: day.month, day: day.day)) {
+                for interval in calendar.hours(on: day).intervals {
+                    var minute = interval.opens
+                    while minute + durationMinutes <= interval.closes {
+                        if let start = gregorian.date(byAdding: .minute, value: minute, to: midnight),
+                            let end = gregorian.date(byAdding: .minute, value: minute + durationMinutes, to: midnight) {
+                            slots.append(Slot(start: start, end: end))
+                        }
+                        minute += durationMinutes
+                    }
+                }
+            }
+            day = day.adding(days: 1)
+        }
+        return slots
+    }
+
+    /// The slot that starts exactly at `start`, if the grid has one.
+    public static func slot(startingAt start: Date, durationMinutes: Int, calendar: WorkingCalendar, timeZone: TimeZone) -> Slot? {
+        let day = CalendarDate.day(of: start, in: timeZone.identifier)
+        return slots(from: day, to: day, durationMinutes: durationMinutes, calendar: calendar, timeZone: timeZone).first { $0.start == start }
+    }
+}
+
+public enum IdentityNumber {
+    /// Shows the first 3 and last 4 characters: 110***********1234.
+    public static func masked(_ number: String) -> String {
+        guard number.count > 7 else { return String(repeating: "*", count: number.count) }
+        return String(number.prefix(3)) + String(repeating: "*", count: number.count - 7) + String(number.suffix(4))
+    }
+
+    /// A mainland resident identity number: 17 digits and a digit or X.
+    public static func isValid(_ number: String) -> Bool {
+        let characters = Array(number.uppercased())
+        guard characters.count == 18, characters.prefix(17).allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        let sum = zip(characters.prefix(17), weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
+        return characters[17] == Array("10X98765432")[sum % 11]
+    }
+}
+
+/// Checks of what managers and reception enter, and what each action does to a booking.
+public enum AppointmentRules {
+    static func validate(_ item: NewServiceItem) throws -> NewServiceItem {
+        var item = item
+        var errors: [DomainError.FieldError] = []
+        item.code = item.code.trimmingCharacters(in: .whitespaces)
+        if item.code.range(of: #"^[a-z][a-z0-9_]{0,31}$"#, options: .regularExpression) == nil {
+            errors.append(.init(field: "code", code: "request.invalid_value", message: "lower-case letters, digits and _, starting with a letter, at most 32"))
+        }
+        item.name = item.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if item.name.isEmpty || item.name.count > 100 { errors.append(.init(field: "name", code: "request.invalid_value", message: "1–100 characters")) }
+        if !(5...480).contains(item.durationMinutes) || item.durationMinutes % 5 != 0 {
+            errors.append(.init(field: "durationMinutes", code: "request.invalid_value", message: "5–480 minutes, in steps of 5"))
+        }
+        if let capacity = item.capacityPerSlot, !(1...100).contains(capacity) {
+            errors.append(.init(field: "capacityPerSlot", code: "request.invalid_value", message: "1–100 applicants per slot"))
+        }
+        if let documents = item.documents {
+            item.documents = documents.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            if documents.count > 30 || item.documents!.contains(where: { $0.isEmpty || $0.count > 200 }) {
+                errors.append(.init(field: "documents", code: "request.invalid_value", message: "at most 30 documents of 1–200 characters"))
+            }
+        }
+        guard errors.isEmpty else { throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors) }
+        return item
+    }
+
+    static func validate(_ window: NewServiceWindow) throws -> NewServiceWindow {
+        var window = window
+        var errors: [DomainError.FieldError] = []
+        window.code = window.code.trimmingCharacters(in: .whitespaces)
+        if window.code.range(of: #"^[a-z0-9][a-z0-9_]{0,31}$"#, options: .regularExpression) == nil {
+            errors.append(.init(field: "code", code: "request.invalid_value", message: "lower-case letters, digits and _, at most 32"))
+        }
+        window.name = window.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if window.name.isEmpty || window.name.count > 100 { errors.append(.init(field: "name", code: "request.invalid_value", message: "1–100 characters")) }
+        if let kind = window.kind, kind != "counter" && kind != "field_team" {
+            errors.append(.init(field: "kind", code: "request.invalid_value", message: "counter or field_team"))
+        }
+        if window.itemIds.count > 200 { errors.append(.init(field: "itemIds", code: "request.invalid_value", message: "at most 200 items")) }
+        guard errors.isEmpty else { throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors) }
+        return window
+    }
+
+    struct Booking: Sendable {
+        var body: NewAppointment
+        var phone: String
+    }
+
+    static func validate(_ booking: NewAppointment) throws -> Booking {
+        var body = booking
+        var errors: [DomainError.FieldError] = []
+        body.applicant.name = body.applicant.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if body.applicant.name.isEmpty || body.applicant.name.count > 100 {
+            errors.append(.init(field: "applicant.name", code: "request.invalid_value", message: "1–100 characters"))
+        }
+        let digits = body.applicant.phone.filter { $0.isASCII && $0.isNumber }
+        if digits.count < 5 || digits.count > 20 || body.applicant.phone.contains(where: { !($0.isASCII && ($0.isNumber || " -+()".contains($0))) }) {
+            errors.append(.init(field: "applicant.phone", code: "request.invalid_value", message: "a phone number of 5–20 digits"))
+        }
+        if let number = body.applicant.idNumber?.trimmingCharacters(in: .whitespaces), !number.isEmpty {
+            if !IdentityNumber.isValid(number) {
+                errors.append(.init(field: "applicant.idNumber", code: "request.invalid_value", message: "an 18-character resident identity number with a valid check digit"))
+            }
+            body.applicant.idNumber = number.uppercased()
+        } else {
+            body.applicant.idNumber = nil
+        }
+        if let visit = body.homeVisit {
+            let address = visit.address.trimmingCharacters(in: .whitespacesAndNewlines)
+            if address.isEmpty || address.count > 200 {
+                errors.append(.init(field: "homeVisit.address", code: "request.invalid_value", message: "the address to visit, 1–200 characters"))
+            }
+            body.homeVisit?.address = address
+        }
+        if let note = body.note, note.count > 2000 { errors.append(.init(field: "note", code: "request.too_long", message: "at most 2000 characters")) }
+        guard errors.isEmpty else { throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors) }
+        return Booking(body: body, phone: digits)
+    }
+
+    struct Outcome: Sendable {
+        var change: AppointmentStore.Change
+        var note: String?
+        var detail: [String: String]
+        /// An unsatisfied applicant: the complaint to open, and its owner.
+        var complaint: (description: String, owner: UUID)?
+    }
+
+    static func apply(
+        _ action: AppointmentAction, _ body: AppointmentActionBody, to current: Appointment, now: Date, policy: AppointmentPolicy, actorStaff: UUID?
+    ) throws -> Outcome {
+        var change = AppointmentStore.Change(
+            status: current.status, assignedStaff: current.assignedStaffId, confirmedAt: current.confirmedAt, refusedAt: current.refusedAt,
+            refusalReason: current.refusalReason, checkedInAt: current.checkedInAt, completedAt: current.completedAt, result: current.result,
+            satisfaction: current.satisfaction, cancelledAt: current.cancelledAt, cancelReason: current.cancelReason,
+            lateCancellation: current.lateCancellation, complaintTicket: current.complaintTicketId)
+        var detail: [String: String] = [:]
+        var complaint: (String, UUID)?
+        let note = try TicketWorkflow.text(body.note, field: "note", max: 2000)
+        let reason = try TicketWorkflow.text(body.reason, field: "reason", max: 500)
+        switch action {
+        case .confirm:
+            if current.homeVisit != nil {
+                guard let staff = body.assignedStaffId ?? current.assignedStaffId else {
+                    throw DomainError.invalid(field: "assignedStaffId", code: "appointment.staff_required", message: "a home visit is confirmed with the staff member who goes")
+                }
+                change.assignedStaff = staff
+            } else if body.assignedStaffId != nil {
+                throw DomainError.invalid(field: "assignedStaffId", code: "request.not_applicable", message: "only home visits are assigned to a staff member")
+            }
+            change.status = .confirmed
+            change.confirmedAt = now
+            detail["inTime"] = String(now <= current.confirmDueAt)
+        case .refuse:
+            guard let reason else { throw DomainError.invalid(field: "reason", code: "request.missing_field", message: "a refusal states its reason") }
+            change.status = .refused
+            change.refusedAt = now
+            change.refusalReason = reason
+            detail["inTime"] = String(now <= current.confirmDueAt)
+        case .checkIn:
+            guard now <= AppointmentClock.noShowAfter(start: current.start, policy: policy) else {
+                throw DomainError(.conflict, code: "appointment.too_late",
+                                  message: "more than \(policy.noShowMinutes) minutes after the start the applicant is treated as having given up; book again")
+            }
+            change.status = .checkedIn
+            change.checkedInAt = now
+        case .complete:
+            guard let result = try TicketWorkflow.text(body.result, field: "result", max: 4000) else {
+                throw DomainError.invalid(field: "result", code: "request.missing_field", message: "the result is recorded")
+            }
+            change.status = .completed
+            change.completedAt = now
+            change.result = result
+            change.satisfaction = body.satisfaction
+            if body.satisfaction == .unsatisfied {
+                guard let owner = body.ownerId ?? actorStaff else {
+                    throw DomainError.invalid(field: "ownerId", code: "ticket.owner_required",
+                                              message: "name the staff member who receives the complaint (首问责任人); your account is not linked to a staff record")
+                }
+                complaint = ("预约办理不满意：\(result)" + (note.map { "；\($0)" } ?? ""), owner)
+            } else if body.ownerId != nil {
+                throw DomainError.invalid(field: "ownerId", code: "request.not_applicable", message: "only an unsatisfied applicant opens a complaint")
+            }
+        case .cancel:
+            change.status = .cancelledByApplicant
+            change.cancelledAt = now
+            change.cancelReason = reason
+        case .cancelByCenter:
+            let late = AppointmentClock.isLateCancellation(start: current.start, now: now, homeVisit: current.homeVisit != nil, policy: policy)
+            if late && reason == nil {
+                let hours = current.homeVisit != nil ? policy.homeVisitNoticeHours : policy.windowNoticeHours
+                throw DomainError(.invalid, code: "appointment.late_cancellation_reason_required",
+                                  message: "less than \(hours) h before the start the center cancels only with a reason, recorded as a breach",
+                                  fieldErrors: [.init(field: "reason", code: "appointment.late_cancellation_reason_required", message: "state why")])
+            }
+            change.status = .cancelledByCenter
+            change.cancelledAt = now
+            change.cancelReason = reason
+            change.lateCancellation = late
+            detail["lateCancellation"] = String(late)
+            detail["noticeMinutes"] = String(Int(current.start.timeIntervalSince(now) / 60))
+        case .reschedule:
+            break
+        }
+        return Outcome(change: change, note: note ?? reason, detail: detail, complaint: complaint)
+    }
+}

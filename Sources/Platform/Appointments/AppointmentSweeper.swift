@@ -1,0 +1,93 @@
+import Foundation
+import Logging
+import Postgres
+import ServiceLifecycle
+
+/// The background job of bookings: flags requests not answered within their deadline (once,
+/// on the timeline) and marks confirmed bookings with no check-in 30 minutes after the start
+/// as `no_show`, which frees their place. Batches are claimed with `FOR UPDATE SKIP LOCKED`,
+/// so several servers may run it.
+public struct AppointmentSweeper: Service {
+    let database: PlatformDatabase
+    let clock: PlatformClock
+    let interval: Duration
+    let logger: Logger
+    static let batchSize = 500
+
+    public init(database: PlatformDatabase, clock: PlatformClock, interval: Duration, logger: Logger) {
+        self.database = database
+        self.clock = clock
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let marked = try await sweep(now: clock.now())
+                    if marked > 0 { logger.info("marked overdue requests and no-shows", metadata: ["count": "\(marked)"]) }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.warning("appointment sweep failed; will retry", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    /// Marks what is due at `now` at every active site; returns how many bookings changed.
+    @discardableResult
+    public func sweep(now: Date) async throws -> Int {
+        let sites = try await database.pipeline(.operations, [PostgresStatement(
+            "SELECT s.id, coalesce((SELECT value::text FROM site_policies p WHERE p.site_id = s.id AND p.key = 'appointments.no_show_minutes'), '30') AS minutes FROM sites s WHERE s.status = 'active' ORDER BY s.code")])[0]
+        var marked = 0
+        for row in sites {
+            let site: UUID = try row.decode("id")
+            let minutes = Int(try row.decode("minutes", as: String.self)) ?? 30
+            let scope = AccessScope(sites: .only([site]), role: "system")
+            while true {
+                let counts = try await database.pipeline(scope, [Self.overdue(site: site, now: now), Self.noShows(site: site, now: now, minutes: minutes)])
+                let batch = try counts.reduce(0) { $0 + (try $1.first?.decode("n", as: Int.self) ?? 0) }
+                marked += batch
+                if batch < Self.batchSize { break }
+            }
+        }
+        return marked
+    }
+
+    static func overdue(site: UUID, now: Date) -> PostgresStatement {
+        PostgresStatement(
+            """
+            WITH due AS (
+                SELECT id FROM appointments WHERE site_id = $1 AND status = 'requested' AND confirm_overdue_at IS NULL AND confirm_due_at < $2
+                ORDER BY confirm_due_at LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
+            ), marked AS (
+                UPDATE appointments a SET confirm_overdue_at = $2, version = a.version + 1, updated_at = $2
+                FROM due WHERE a.site_id = $1 AND a.id = due.id RETURNING a.id, a.version, a.status
+            ), events AS (
+                INSERT INTO appointment_events (site_id, appointment_id, seq, at, action, from_status, to_status, actor_role, note)
+                SELECT $1, id, version, $2, 'confirmation.overdue', status, status, 'system', 'not confirmed or refused within the deadline' FROM marked
+            )
+            SELECT count(*)::int AS n FROM marked
+            """, [site, now])
+    }
+
+    static func noShows(site: UUID, now: Date, minutes: Int) -> PostgresStatement {
+        PostgresStatement(
+            """
+            WITH due AS (
+                SELECT id FROM appointments WHERE site_id = $1 AND status = 'confirmed' AND lower(slot) < $2::timestamptz - make_interval(mins => $3)
+                ORDER BY lower(slot) LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
+            ), marked AS (
+                UPDATE appointments a SET status = 'no_show', no_show_at = $2, version = a.version + 1, updated_at = $2
+                FROM due WHERE a.site_id = $1 AND a.id = due.id RETURNING a.id, a.version
+            ), events AS (
+                INSERT INTO appointment_events (site_id, appointment_id, seq, at, action, from_status, to_status, actor_role, note)
+                SELECT $1, id, version, $2, 'no_show', 'confirmed', 'no_show', 'system', 'no check-in within the grace period: treated as given up' FROM marked
+            )
+            SELECT count(*)::int AS n FROM marked
+            """, [site, now, minutes])
+    }
+}
