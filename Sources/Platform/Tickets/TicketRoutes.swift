@@ -6,6 +6,12 @@ import Postgres
 /// non-conformities and monthly statistics.
 struct TicketRoutes {
     let services: APIServices
+    let searchTerms: SearchTermStatistics
+
+    init(services: APIServices) {
+        self.services = services
+        self.searchTerms = SearchTermStatistics(database: services.database)
+    }
     static let base = "/api/v1/sites/{siteCode}/tickets"
     static let statuses = TicketStatus.allCases.map(\.rawValue)
     static let categories = TicketCategory.allCases.map(\.rawValue)
@@ -121,12 +127,13 @@ struct TicketRoutes {
         let phone = text.flatMap { text in
             text.allSatisfy({ $0.isASCII && ($0.isNumber || " -+()".contains($0)) }) ? RepeatRule.phoneKey(text) : nil
         }
-        let filter = TicketStore.Filter(
+        var filter = TicketStore.Filter(
             status: try request.query("status", oneOf: Self.statuses), category: try request.query("category", oneOf: Self.categories),
             priority: try request.query("priority", oneOf: Self.priorities), department: try request.query(uuid: "department"),
             owner: try request.query(uuid: "owner"), handler: try request.query(uuid: "handler"), overdue: try request.query(bool: "overdue"),
             from: try request.query(instant: "from"), to: try request.query(instant: "to"), text: phone == nil ? text : nil, phone: phone,
             nonconformity: try request.query(bool: "nonconformity"))
+        if let text = filter.text { filter.indexTerm = await searchTerms.rarestTerm(of: text, scope: access.scope) }
         let now = services.clock.now()
         let rows = try await services.read(access, [TicketStore.list(site: access.site.id, filter: filter, now: now, after: page.after, limit: page.limit)])
         let tickets = try rows[0].map { try TicketStore.decode($0, now: now) }

@@ -71,6 +71,8 @@ public enum TicketStore {
         public var text: String?
         /// The reporter's phone number, digits only.
         public var phone: String?
+        /// The term of `text` the index looks up (its rarest); all of `text` is checked after.
+        public var indexTerm: String?
         public var nonconformity: Bool?
     }
 
@@ -93,14 +95,14 @@ public enum TicketStore {
               AND ($5::uuid IS NULL OR department_id = $5) AND ($6::uuid IS NULL OR owner_id = $6) AND ($7::uuid IS NULL OR handler_id = $7)
               AND ($8::bool IS NULL OR $8 = \(overdueCondition("$9")))
               AND ($10::timestamptz IS NULL OR received_at >= $10) AND ($11::timestamptz IS NULL OR received_at < $11)
-              AND ($12::text IS NULL OR (search_terms @> app.search_terms($12) AND strpos(search_text, lower($12)) > 0))
+              AND ($12::text IS NULL OR (search_terms @> CASE WHEN $18::text IS NULL THEN app.search_terms($12) ELSE ARRAY[$18::text] END AND strpos(search_text, lower($12)) > 0))
               AND ($13::bool IS NULL OR nonconformity_open = $13)
               AND ($14::timestamptz IS NULL OR (received_at, id) < ($14, $15::uuid))
               AND ($17::text IS NULL OR reporter_phone = $17)
             ORDER BY received_at DESC, id DESC LIMIT $16
             """,
             [site, filter.status, filter.category, filter.priority, filter.department, filter.owner, filter.handler, filter.overdue, now,
-             filter.from, filter.to, filter.text, filter.nonconformity, after?.first.flatMap(RFC3339.parse), after?.last.flatMap(UUID.init(uuidString:)), limit + 1, filter.phone], prepared: false)
+             filter.from, filter.to, filter.text, filter.nonconformity, after?.first.flatMap(RFC3339.parse), after?.last.flatMap(UUID.init(uuidString:)), limit + 1, filter.phone, filter.indexTerm], prepared: false)
     }
 
     static func get(site: UUID, id: UUID, forUpdate: Bool = false) -> PostgresStatement {

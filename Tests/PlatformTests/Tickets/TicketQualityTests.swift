@@ -260,6 +260,12 @@ struct TicketQualityTests {
             }
         }
         #expect(plan.contains("tickets_search"), "\(plan)")
+        // The application's terms are the database's terms.
+        for text in ["电梯井漏水很久了", "Zhang Wei 3号楼", "a", "门诊 楼"] {
+            let sql = try await fixture.platform.platform.pipeline(.operations, [PostgresStatement("SELECT app.search_terms(lower($1)) AS terms", [text])])[0][0]
+                .decode("terms", as: [String].self)
+            #expect(sql == SearchTermStatistics.terms(text), "\(text)")
+        }
         try await fixture.close()
     }
 
