@@ -51,6 +51,7 @@ enum AdminExit {
     static let migrationFailed = ExitCode(5)
     static let lintFindings = ExitCode(6)
     static let doctorProblems = ExitCode(7)
+    static let importRejected = ExitCode(8)
 }
 
 let cliLogger: Logger = {

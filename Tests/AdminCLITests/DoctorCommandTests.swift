@@ -27,7 +27,7 @@ struct DoctorCommandTests {
         let cli = AdminCLI(database: database)
         let outcome = try cli.run("doctor")
         #expect(outcome.status == 7)
-        #expect(outcome.output.contains("FAIL migrations: pending: 1, 2, 3, 4"))
+        #expect(outcome.output.contains("FAIL migrations: pending: 1, 2, 3, 4, 5, 6"))
         try await database.drop()
     }
 

@@ -11,6 +11,8 @@ public struct ServiceItem: Sendable, Codable, Equatable {
     public var capacityPerSlot: Int
     public var documents: [String]
     public var homeVisitAllowed: Bool
+    /// The licensed post the work needs; staff sent on it must hold the post's certificates.
+    public var postId: UUID?
     public var active: Bool
     public var version: Int
     public var createdAt: Date
@@ -25,8 +27,9 @@ public struct NewServiceItem: RequestBody, Equatable {
     public var capacityPerSlot: Int?
     public var documents: [String]?
     public var homeVisitAllowed: Bool?
+    public var postId: UUID?
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case code, name, departmentId, durationMinutes, capacityPerSlot, documents, homeVisitAllowed
+        case code, name, departmentId, durationMinutes, capacityPerSlot, documents, homeVisitAllowed, postId
     }
 }
 
@@ -38,7 +41,8 @@ public struct ServiceItemChanges: RequestBody, Equatable {
     public var documents: [String]?
     public var homeVisitAllowed: Bool?
     public var active: Bool?
-    public enum CodingKeys: String, CodingKey, CaseIterable { case name, durationMinutes, capacityPerSlot, documents, homeVisitAllowed, active }
+    public var postId: UUID?
+    public enum CodingKeys: String, CodingKey, CaseIterable { case name, durationMinutes, capacityPerSlot, documents, homeVisitAllowed, active, postId }
 }
 
 /// A window (窗口) or field team, open by one of the site's working calendars.

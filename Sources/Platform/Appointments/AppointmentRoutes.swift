@@ -95,7 +95,7 @@ struct AppointmentRoutes {
             let (site, scope, requestID) = (access.site, access.scope, context.requestID)
             do {
                 return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: access.principal.userID).run(request, body: data) { connection in
-                    _ = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: item.departmentId, calendar: nil, items: nil)
+                    _ = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: item.departmentId, calendar: nil, items: nil, post: item.postId)
                     let created = try AppointmentStore.decodeItem(try connection.execute(AppointmentStore.insertItem(site: site.id, item))[0])
                     try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "service_item.create", targetType: "service_item",
                                                            targetID: created.id.uuidString, detail: ["code": created.code], requestID: requestID))
@@ -133,6 +133,10 @@ struct AppointmentRoutes {
                 item.documents = changes.documents ?? item.documents
                 item.homeVisitAllowed = changes.homeVisitAllowed ?? item.homeVisitAllowed
                 item.active = changes.active ?? item.active
+                if let post = changes.postId {
+                    _ = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: nil, calendar: nil, items: nil, post: post)
+                    item.postId = post
+                }
                 _ = try AppointmentRules.validate(NewServiceItem(code: item.code, name: item.name, departmentId: item.departmentId, durationMinutes: item.durationMinutes,
                                                                  capacityPerSlot: item.capacityPerSlot, documents: item.documents, homeVisitAllowed: item.homeVisitAllowed))
                 let updated = try AppointmentStore.decodeItem(try connection.execute(AppointmentStore.updateItem(site: site.id, item, expectedVersion: current.version))[0])
@@ -393,6 +397,11 @@ struct AppointmentRoutes {
                 if let assigned = change.assignedStaff, assigned != current.assignedStaffId {
                     guard try connection.query("SELECT 1 FROM staff WHERE site_id = $1 AND id = $2 AND status = 'active'", [site.id, assigned]).first != nil else {
                         throw DomainError.invalid(field: "assignedStaffId", code: "appointment.unknown_staff", message: "no active staff member with this id at this site")
+                    }
+                    // 持证上岗 on the day of the visit, in the site's timezone.
+                    if let post: UUID = try row.decodeIfPresent("item_post_id") {
+                        try CertificateStore.requireLicence(connection, site: site.id, staff: assigned, post: post,
+                                                            day: CalendarDate.day(of: current.start, in: site.timezone), field: "assignedStaffId")
                     }
                 }
                 do {

@@ -6,13 +6,14 @@ import Postgres
 enum AppointmentStore {
     // MARK: Items
 
-    static let itemColumns = "id, code, name, department_id, duration_minutes, capacity_per_slot, documents, home_visit_allowed, active, version, created_at, updated_at"
+    static let itemColumns = "id, code, name, department_id, duration_minutes, capacity_per_slot, documents, home_visit_allowed, post_id, active, version, created_at, updated_at"
 
     static func decodeItem(_ row: PostgresRow) throws -> ServiceItem {
         ServiceItem(
             id: try row.decode("id"), code: try row.decode("code"), name: try row.decode("name"), departmentId: try row.decode("department_id"),
             durationMinutes: try row.decode("duration_minutes"), capacityPerSlot: try row.decode("capacity_per_slot"),
-            documents: try row.decode("documents"), homeVisitAllowed: try row.decode("home_visit_allowed"), active: try row.decode("active"),
+            documents: try row.decode("documents"), homeVisitAllowed: try row.decode("home_visit_allowed"), postId: try row.decodeIfPresent("post_id"),
+            active: try row.decode("active"),
             version: try row.decode("version"), createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
     }
 
@@ -29,20 +30,20 @@ enum AppointmentStore {
     static func insertItem(site: UUID, _ item: NewServiceItem) -> PostgresStatement {
         PostgresStatement(
             """
-            INSERT INTO service_items (site_id, code, name, department_id, duration_minutes, capacity_per_slot, documents, home_visit_allowed)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING \(itemColumns)
+            INSERT INTO service_items (site_id, code, name, department_id, duration_minutes, capacity_per_slot, documents, home_visit_allowed, post_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING \(itemColumns)
             """,
-            [site, item.code, item.name, item.departmentId, item.durationMinutes, item.capacityPerSlot ?? 1, item.documents ?? [], item.homeVisitAllowed ?? false])
+            [site, item.code, item.name, item.departmentId, item.durationMinutes, item.capacityPerSlot ?? 1, item.documents ?? [], item.homeVisitAllowed ?? false, item.postId])
     }
 
     static func updateItem(site: UUID, _ item: ServiceItem, expectedVersion: Int) -> PostgresStatement {
         PostgresStatement(
             """
             UPDATE service_items SET name = $3, duration_minutes = $4, capacity_per_slot = $5, documents = $6, home_visit_allowed = $7, active = $8,
-                version = version + 1, updated_at = now()
+                post_id = $10, version = version + 1, updated_at = now()
             WHERE site_id = $1 AND id = $2 AND version = $9 RETURNING \(itemColumns)
             """,
-            [site, item.id, item.name, item.durationMinutes, item.capacityPerSlot, item.documents, item.homeVisitAllowed, item.active, expectedVersion])
+            [site, item.id, item.name, item.durationMinutes, item.capacityPerSlot, item.documents, item.homeVisitAllowed, item.active, expectedVersion, item.postId])
     }
 
     // MARK: Windows
@@ -74,14 +75,20 @@ enum AppointmentStore {
 
     /// Checks what a window refers to: its department, its calendar (by code; the default
     /// when nil) and its items, all at this site. Returns the calendar id.
-    static func checkWindowReferences(_ connection: isolated PostgresConnection, site: UUID, department: UUID?, calendar: String?, items: [UUID]?) throws -> UUID {
+    static func checkWindowReferences(
+        _ connection: isolated PostgresConnection, site: UUID, department: UUID?, calendar: String?, items: [UUID]?, post: UUID? = nil
+    ) throws -> UUID {
         let row = try connection.query(
             """
             SELECT (SELECT active FROM departments WHERE site_id = $1 AND id = $2) AS department_active,
                    (SELECT id FROM working_calendars WHERE site_id = $1 AND (code = $3 OR ($3 IS NULL AND is_default))) AS calendar_id,
-                   (SELECT count(*)::int FROM service_items WHERE site_id = $1 AND id = ANY($4::uuid[])) AS known_items
-            """, [site, department, calendar, items ?? []])[0]
+                   (SELECT count(*)::int FROM service_items WHERE site_id = $1 AND id = ANY($4::uuid[])) AS known_items,
+                   (SELECT active FROM posts WHERE site_id = $1 AND id = $5) AS post_active
+            """, [site, department, calendar, items ?? [], post])[0]
         var errors: [DomainError.FieldError] = []
+        if post != nil, try row.decodeIfPresent("post_active", as: Bool.self) != true {
+            errors.append(.init(field: "postId", code: "appointment.unknown_post", message: "no active post with this id at this site"))
+        }
         if department != nil, try row.decodeIfPresent("department_active", as: Bool.self) != true {
             errors.append(.init(field: "departmentId", code: "appointment.unknown_department", message: "no active department with this id at this site"))
         }
@@ -127,7 +134,7 @@ enum AppointmentStore {
         a.applicant_phone, a.applicant_id_number, a.home_visit, a.home_visit_reason, a.address, a.assigned_staff_id, a.note, a.requested_at,
         a.confirm_due_at, a.confirmed_at, a.refused_at, a.refusal_reason, a.checked_in_at, a.completed_at, a.result, a.satisfaction, a.cancelled_at,
         a.cancel_reason, a.late_cancellation, a.no_show_at, a.reschedule_count, a.complaint_ticket_id, a.version, a.created_at, a.updated_at,
-        i.documents, i.department_id AS item_department_id, w.department_id AS window_department_id
+        i.documents, i.post_id AS item_post_id, i.department_id AS item_department_id, w.department_id AS window_department_id
         """
     static let from = """
         appointments a JOIN service_items i ON i.site_id = a.site_id AND i.id = a.item_id

@@ -31,6 +31,20 @@ struct APIServices: Sendable {
         return try Response.json(record, version: version(record))
     }
 
+    /// The scope of a headquarters view: every site for HQ roles, their own sites for
+    /// regional managers; 403 for anyone else.
+    func headquartersScope(_ context: PlatformRequestContext, what: String) throws -> AccessScope {
+        let principal = try context.requirePrincipal()
+        guard principal.globalRole != nil || principal.grants.contains(where: { $0.role == .regionalManager }) else {
+            throw Problem(status: .forbidden, code: "auth.forbidden", detail: "\(what) is for headquarters and regional managers")
+        }
+        var scope = principal.scope
+        if principal.globalRole == nil {
+            scope.sites = .only(principal.grants.filter { $0.role == .regionalManager }.map(\.siteId))
+        }
+        return scope
+    }
+
     /// Runs statements in one pipelined transaction in the site's scope.
     func read(_ access: SiteAccess, _ statements: [PostgresStatement]) async throws -> [PostgresRows] {
         try await database.pipeline(access.scope, statements)

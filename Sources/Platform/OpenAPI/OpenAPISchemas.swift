@@ -113,6 +113,7 @@ enum OpenAPISchemas {
             "id": string("uuid"), "number": string(), "channel": string(values: channels), "category": string(values: TicketRoutes.categories),
             "priority": string(values: TicketRoutes.priorities), "status": string(values: TicketRoutes.statuses), "reporter": OpenAPIDocument.ref("TicketReporter"),
             "location": string(), "description": string(), "ownerId": string("uuid"), "departmentId": string("uuid"), "handlerId": string("uuid"),
+            "requiredPostId": string("uuid"),
             "causeClass": ["type": "integer", "minimum": 1, "maximum": 3], "receivedAt": string("date-time"),
             "deadlines": object([
                 "feedbackDueAt": string("date-time"), "firstFeedbackAt": string("date-time"), "promisedReplyAt": string("date-time"),
@@ -138,7 +139,7 @@ enum OpenAPISchemas {
             "ownerId": string("uuid", nullable: true), "departmentId": string("uuid", nullable: true),
             "causeClass": ["type": ["integer", "null"], "minimum": 1, "maximum": 3], "receivedAt": string("date-time", nullable: true),
             "followUpClass": string(values: followUpClasses, nullable: true), "relatedTicketId": string("uuid", nullable: true),
-            "appointmentId": string("uuid", nullable: true),
+            "appointmentId": string("uuid", nullable: true), "requiredPostId": string("uuid", nullable: true),
         ], required: ["channel", "category", "description"]),
         "TicketActionBody": object([
             "note": string(maxLength: 2000), "departmentId": string("uuid"), "handlerId": string("uuid"), "result": string(maxLength: 4000),
@@ -146,7 +147,7 @@ enum OpenAPISchemas {
             "acceptance": OpenAPIDocument.ref("TicketAcceptance"), "passed": boolean, "method": string(values: TicketWorkflow.followUpMethods),
             "satisfaction": ["type": "integer", "minimum": 1, "maximum": 5], "rating": string(values: SatisfactionRating.allCases.map(\.rawValue)),
             "reply": string(maxLength: 4000), "adopted": boolean, "promisedReplyAt": string("date-time"), "causeClass": ["type": "integer", "minimum": 1, "maximum": 3],
-            "reason": string(maxLength: 2000),
+            "reason": string(maxLength: 2000), "requiredPostId": string("uuid"),
         ], required: []),
         "TicketEvent": object([
             "seq": integer, "at": string("date-time"), "action": string(), "fromStatus": string(values: TicketRoutes.statuses), "toStatus": string(values: TicketRoutes.statuses),
@@ -179,17 +180,18 @@ enum OpenAPISchemas {
                       "followUp", "satisfaction", "repeats", "reopened"]),
         "ServiceItem": object([
             "id": string("uuid"), "code": string(), "name": string(), "departmentId": string("uuid"), "durationMinutes": integer, "capacityPerSlot": integer,
-            "documents": ["type": "array", "items": string()], "homeVisitAllowed": boolean, "active": boolean, "version": integer,
+            "documents": ["type": "array", "items": string()], "homeVisitAllowed": boolean, "postId": string("uuid"), "active": boolean, "version": integer,
             "createdAt": string("date-time"), "updatedAt": string("date-time"),
         ], required: ["id", "code", "name", "departmentId", "durationMinutes", "capacityPerSlot", "documents", "homeVisitAllowed", "active", "version", "createdAt", "updatedAt"]),
         "ServiceItemPage": page("ServiceItem"),
         "NewServiceItem": object([
             "code": string(maxLength: 32), "name": string(maxLength: 100), "departmentId": string("uuid"), "durationMinutes": ["type": "integer", "minimum": 5, "maximum": 480],
             "capacityPerSlot": ["type": "integer", "minimum": 1, "maximum": 100], "documents": ["type": "array", "items": string(maxLength: 200)], "homeVisitAllowed": boolean,
+            "postId": string("uuid", nullable: true),
         ], required: ["code", "name", "departmentId", "durationMinutes"]),
         "ServiceItemChanges": object([
             "name": string(maxLength: 100), "durationMinutes": ["type": "integer", "minimum": 5, "maximum": 480], "capacityPerSlot": ["type": "integer", "minimum": 1, "maximum": 100],
-            "documents": ["type": "array", "items": string(maxLength: 200)], "homeVisitAllowed": boolean, "active": boolean,
+            "documents": ["type": "array", "items": string(maxLength: 200)], "homeVisitAllowed": boolean, "active": boolean, "postId": string("uuid"),
         ], required: []),
         "ServiceWindow": object([
             "id": string("uuid"), "code": string(), "name": string(), "kind": string(values: ["counter", "field_team"]), "departmentId": string("uuid"),
@@ -241,6 +243,20 @@ enum OpenAPISchemas {
             ], required: ["requests", "lateCancellationsByCenter", "noShows", "completed"])],
         ], required: ["month", "timezone", "requests", "answeredInTime", "refusals", "refusalReasons", "lateCancellationsByCenter", "noShows", "completion",
                       "satisfaction", "byWindow"]),
+        "Certificate": object([
+            "id": string("uuid"), "siteCode": string(), "staffId": string("uuid"), "employeeNo": string(), "staffName": string(), "type": string(), "typeName": string(),
+            "number": string(), "issuer": string(), "issuedOn": string("date"), "expiresOn": string("date"), "documentRef": string(), "daysLeft": integer,
+            "valid": boolean, "version": integer, "createdAt": string("date-time"), "updatedAt": string("date-time"),
+        ], required: ["id", "siteCode", "staffId", "employeeNo", "staffName", "type", "typeName", "number", "issuedOn", "expiresOn", "daysLeft", "valid",
+                      "version", "createdAt", "updatedAt"]),
+        "CertificatePage": page("Certificate"),
+        "NewCertificate": object([
+            "staffId": string("uuid"), "type": string(maxLength: 64), "number": string(maxLength: 64), "issuer": string(maxLength: 100, nullable: true),
+            "issuedOn": string("date"), "expiresOn": string("date"), "documentRef": string(maxLength: 300, nullable: true),
+        ], required: ["staffId", "type", "number", "issuedOn", "expiresOn"]),
+        "CertificateChanges": object([
+            "number": string(maxLength: 64), "issuer": string(maxLength: 100), "issuedOn": string("date"), "expiresOn": string("date"), "documentRef": string(maxLength: 300),
+        ], required: []),
         "WorkingDayList": object(["calendar": string(), "timezone": string(), "items": ["type": "array", "items": OpenAPIDocument.ref("WorkingDay")]], required: ["calendar", "timezone", "items"]),
     ] }
 }

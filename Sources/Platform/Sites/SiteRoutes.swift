@@ -26,14 +26,7 @@ struct SiteRoutes {
     }
 
     func list(_ request: Request, _ context: PlatformRequestContext) async throws -> Response {
-        let principal = try context.requirePrincipal()
-        guard principal.globalRole != nil || principal.grants.contains(where: { $0.role == .regionalManager }) else {
-            throw Problem(status: .forbidden, code: "auth.forbidden", detail: "the site list is for headquarters and regional managers")
-        }
-        var scope = principal.scope
-        if principal.globalRole == nil {
-            scope.sites = .only(principal.grants.filter { $0.role == .regionalManager }.map(\.siteId))
-        }
+        let scope = try services.headquartersScope(context, what: "the site list")
         let kind = try request.query("kind", oneOf: OpenAPISchemas.siteKinds)
         let status = try request.query("status", oneOf: Site.Status.allCases.map(\.rawValue))
         let region = try request.query(text: "region")

@@ -83,6 +83,8 @@ public struct Ticket: Sendable, Codable, Equatable {
     public var ownerId: UUID
     public var departmentId: UUID?
     public var handlerId: UUID?
+    /// The licensed post the work needs (e.g. 电梯司机): handlers must hold its certificates.
+    public var requiredPostId: UUID?
     /// Complaints: 1 our service, 2 building quality, 3 external.
     public var causeClass: Int?
     public var receivedAt: Date
@@ -130,9 +132,11 @@ public struct NewTicket: RequestBody, Equatable {
     public var followUpClass: FollowUpClass?
     public var relatedTicketId: UUID?
     public var appointmentId: UUID?
+    /// The licensed post the work needs; its handler must hold the post's certificates.
+    public var requiredPostId: UUID?
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case channel, category, priority, reporter, location, description, ownerId, departmentId, causeClass, receivedAt, followUpClass,
-             relatedTicketId, appointmentId
+             relatedTicketId, appointmentId, requiredPostId
     }
 }
 
@@ -165,9 +169,10 @@ public struct TicketActionBody: RequestBody, Equatable {
     public var promisedReplyAt: Date?
     public var causeClass: Int?
     public var reason: String?
+    public var requiredPostId: UUID?
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case note, departmentId, handlerId, result, materials, timeOnSiteMinutes, acceptance, passed, method, satisfaction, rating, reply, adopted,
-             promisedReplyAt, causeClass, reason
+             promisedReplyAt, causeClass, reason, requiredPostId
     }
 
     public init(note: String? = nil) { self.note = note }
@@ -175,7 +180,7 @@ public struct TicketActionBody: RequestBody, Equatable {
     /// The fields each action accepts.
     static func fields(for action: TicketAction) -> Set<CodingKeys> {
         switch action {
-        case .dispatch: [.note, .departmentId, .handlerId]
+        case .dispatch: [.note, .departmentId, .handlerId, .requiredPostId]
         case .acknowledge, .start: [.note, .handlerId]
         case .resolve: [.note, .result, .materials, .timeOnSiteMinutes, .acceptance]
         case .verify: [.note, .passed]

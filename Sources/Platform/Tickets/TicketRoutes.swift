@@ -156,7 +156,8 @@ struct TicketRoutes {
         let threshold = RepeatRule.threshold(body.category, policy: policy)
         return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: actor).run(request, body: data) { connection in
             var draft = intake
-            try TicketStore.checkReferences(connection, site: site.id, owner: draft.owner, department: draft.ticket.departmentId, related: draft.ticket.relatedTicketId)
+            try TicketStore.checkReferences(connection, site: site.id, owner: draft.owner, department: draft.ticket.departmentId, related: draft.ticket.relatedTicketId,
+                                            post: draft.ticket.requiredPostId, appointment: draft.ticket.appointmentId)
             var matches: [UUID] = []
             if let threshold, draft.ticket.category != .complaint || draft.ticket.causeClass != nil,
                 draft.ticket.reporter?.phone != nil || draft.locationKey != nil {
@@ -213,6 +214,15 @@ struct TicketRoutes {
             if outcome.ticket.departmentId != current.departmentId || outcome.ticket.handlerId != current.handlerId {
                 try TicketStore.checkAssignment(connection, site: site.id, department: outcome.ticket.departmentId,
                                                 handler: outcome.ticket.handlerId == current.handlerId ? nil : outcome.ticket.handlerId)
+            }
+            if let post = outcome.ticket.requiredPostId, post != current.requiredPostId {
+                try TicketStore.checkReferences(connection, site: site.id, owner: current.ownerId, department: nil, related: nil, post: post)
+            }
+            // 持证上岗: whoever handles licensed work holds the post's certificates on the day of work.
+            if let handler = outcome.ticket.handlerId, let post = outcome.ticket.requiredPostId,
+                handler != current.handlerId || post != current.requiredPostId || action == .start {
+                try CertificateStore.requireLicence(connection, site: site.id, staff: handler, post: post, day: CalendarDate.day(of: now, in: site.timezone),
+                                                    field: "handlerId")
             }
             var matches: [UUID] = []
             if outcome.effects.contains(.checkRepeats), let threshold = RepeatRule.threshold(current.category, policy: policy),

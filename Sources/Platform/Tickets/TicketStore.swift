@@ -6,7 +6,7 @@ import Postgres
 public enum TicketStore {
     static let columns = """
         id, number, channel, category, priority, status, follow_up_class, reporter_name, reporter_phone, reporter_unit, location, description,
-        owner_id, department_id, handler_id, cause_class, received_at, feedback_due_at, first_feedback_at, promised_reply_at, resolve_due_at,
+        owner_id, department_id, handler_id, required_post_id, cause_class, received_at, feedback_due_at, first_feedback_at, promised_reply_at, resolve_due_at,
         dispatched_at, acknowledged_at, started_at, resolved_at, resolution, materials, time_on_site_minutes, accepted_by, accepted_at,
         verified_at, verified_by, followed_up_at, closed_at, cancelled_at, reply, suggestion_adopted, follow_up_month, follow_up_ordinal, follow_up_sampled,
         follow_up_due_from, follow_up_due_at, reopen_count, nonconformity_open, repeat_of, related_ticket_id, appointment_id, version, created_at, updated_at
@@ -30,6 +30,7 @@ public enum TicketStore {
                                      unit: try row.decodeIfPresent("reporter_unit")),
             location: try row.decodeIfPresent("location"), description: try row.decode("description"), ownerId: try row.decode("owner_id"),
             departmentId: try row.decodeIfPresent("department_id"), handlerId: try row.decodeIfPresent("handler_id"),
+            requiredPostId: try row.decodeIfPresent("required_post_id"),
             causeClass: try row.decodeIfPresent("cause_class"), receivedAt: try row.decode("received_at"),
             deadlines: TicketDeadlines(
                 feedbackDueAt: try row.decode("feedback_due_at"), firstFeedbackAt: try row.decodeIfPresent("first_feedback_at"),
@@ -117,14 +118,16 @@ public enum TicketStore {
 
     /// What intake refers to, checked in one query so each problem names its field.
     static func checkReferences(
-        _ connection: isolated PostgresConnection, site: UUID, owner: UUID, department: UUID?, related: UUID?
+        _ connection: isolated PostgresConnection, site: UUID, owner: UUID, department: UUID?, related: UUID?, post: UUID? = nil, appointment: UUID? = nil
     ) throws {
         let row = try connection.query(
             """
             SELECT (SELECT status = 'active' FROM staff WHERE site_id = $1 AND id = $2) AS owner_active,
                    (SELECT active FROM departments WHERE site_id = $1 AND id = $3) AS department_active,
-                   (SELECT true FROM tickets WHERE site_id = $1 AND id = $4) AS related_exists
-            """, [site, owner, department, related])[0]
+                   (SELECT true FROM tickets WHERE site_id = $1 AND id = $4) AS related_exists,
+                   (SELECT active FROM posts WHERE site_id = $1 AND id = $5) AS post_active,
+                   (SELECT true FROM appointments WHERE site_id = $1 AND id = $6) AS appointment_exists
+            """, [site, owner, department, related, post, appointment])[0]
         var errors: [DomainError.FieldError] = []
         switch try row.decodeIfPresent("owner_active", as: Bool.self) {
         case nil: errors.append(.init(field: "ownerId", code: "ticket.unknown_owner", message: "no such staff member at this site"))
@@ -140,6 +143,12 @@ public enum TicketStore {
         }
         if related != nil, try row.decodeIfPresent("related_exists", as: Bool.self) == nil {
             errors.append(.init(field: "relatedTicketId", code: "ticket.unknown_ticket", message: "no such ticket at this site"))
+        }
+        if post != nil, try row.decodeIfPresent("post_active", as: Bool.self) != true {
+            errors.append(.init(field: "requiredPostId", code: "ticket.unknown_post", message: "no active post with this id at this site"))
+        }
+        if appointment != nil, try row.decodeIfPresent("appointment_exists", as: Bool.self) == nil {
+            errors.append(.init(field: "appointmentId", code: "ticket.unknown_appointment", message: "no such booking at this site"))
         }
         guard errors.isEmpty else {
             throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors)
@@ -215,10 +224,11 @@ public enum TicketStore {
             ), created AS (
                 INSERT INTO tickets (site_id, number, channel, category, priority, status, follow_up_class, reporter_name, reporter_phone, reporter_unit,
                     location, location_key, description, owner_id, department_id, cause_class, received_at, feedback_due_at, resolve_due_at,
-                    related_ticket_id, appointment_id, repeat_of, nonconformity_open, search_text, search_terms, created_by, created_at, updated_at)
+                    related_ticket_id, appointment_id, repeat_of, nonconformity_open, search_text, search_terms, created_by, created_at, updated_at,
+                    required_post_id)
                 SELECT $1, $3 || '-' || $2 || '-' || lpad(next.last_number::text, 6, '0'), $4, $5, $6, 'received', $7, $8, $9, $10,
                     $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-                    lower($24), app.search_terms(lower($24)), $25, $26, $26
+                    lower($24), app.search_terms(lower($24)), $25, $26, $26, $29
                 FROM next
                 RETURNING \(columns)
             ), event AS (
@@ -231,7 +241,7 @@ public enum TicketStore {
              ticket.reporter?.name, ticket.reporter?.phone, ticket.reporter?.unit, ticket.location, draft.locationKey, ticket.description, draft.owner,
              ticket.departmentId, ticket.causeClass, draft.receivedAt, draft.feedbackDueAt, draft.resolveDueAt, ticket.relatedTicketId, ticket.appointmentId,
              draft.repeatOf, nonconformity, draft.searchText, actor, now, role,
-             PostgresJSON(["channel": ticket.channel.rawValue, "category": ticket.category.rawValue, "owner": draft.owner.uuidString])])
+             PostgresJSON(["channel": ticket.channel.rawValue, "category": ticket.category.rawValue, "owner": draft.owner.uuidString]), ticket.requiredPostId])
     }
 
     /// Writes a changed ticket back, if it is still at `version`, and its timeline entry.
@@ -242,7 +252,7 @@ public enum TicketStore {
                 UPDATE tickets SET status = $3, department_id = $4, handler_id = $5, cause_class = $6, first_feedback_at = $7, promised_reply_at = $8,
                     dispatched_at = $9, acknowledged_at = $10, started_at = $11, resolved_at = $12, resolution = $13, materials = $14,
                     time_on_site_minutes = $15, accepted_by = $16, accepted_at = $17, verified_at = $18, verified_by = $19, followed_up_at = $20,
-                    closed_at = $21, cancelled_at = $22, reply = $23, suggestion_adopted = $24, follow_up_ordinal = $25, follow_up_sampled = $26, follow_up_month = $40::date,
+                    closed_at = $21, cancelled_at = $22, reply = $23, suggestion_adopted = $24, follow_up_ordinal = $25, follow_up_sampled = $26, follow_up_month = $40::date, required_post_id = $41,
                     follow_up_due_from = $27, follow_up_due_at = $28, reopen_count = $29, nonconformity_open = $30, repeat_of = $31,
                     version = version + 1, updated_at = $32
                 WHERE site_id = $1 AND id = $2 AND version = $33
@@ -259,7 +269,7 @@ public enum TicketStore {
              ticket.verifiedBy, ticket.followedUpAt, ticket.closedAt, ticket.cancelledAt, ticket.reply, ticket.suggestionAdopted,
              ticket.followUp?.ordinal, ticket.followUp?.sampled, ticket.deadlines.followUpDueFrom, ticket.deadlines.followUpDueAt,
              ticket.reopenCount, ticket.nonconformityOpen, ticket.repeatOf, now, expectedVersion, event.action, event.from.rawValue, actor, role,
-             event.note, PostgresJSON(event.detail), ticket.followUp?.month.map { $0 + "-01" }])
+             event.note, PostgresJSON(event.detail), ticket.followUp?.month.map { $0 + "-01" }, ticket.requiredPostId])
     }
 
     /// The next ordinal of a resolution of `kind` in `month` (first day) at the site.

@@ -59,6 +59,7 @@ public enum TicketWorkflow {
             if department != ticket.departmentId { ticket.handlerId = nil }
             ticket.departmentId = department
             if let handler = body.handlerId { ticket.handlerId = handler }
+            if let post = body.requiredPostId { ticket.requiredPostId = post }
             ticket.status = .dispatched
             ticket.dispatchedAt = now
             detail["departmentId"] = department.uuidString
@@ -249,7 +250,7 @@ public enum TicketWorkflow {
             (.materials, body.materials != nil), (.timeOnSiteMinutes, body.timeOnSiteMinutes != nil), (.acceptance, body.acceptance != nil),
             (.passed, body.passed != nil), (.method, body.method != nil), (.satisfaction, body.satisfaction != nil), (.rating, body.rating != nil),
             (.reply, body.reply != nil), (.adopted, body.adopted != nil), (.promisedReplyAt, body.promisedReplyAt != nil),
-            (.causeClass, body.causeClass != nil), (.reason, body.reason != nil),
+            (.causeClass, body.causeClass != nil), (.reason, body.reason != nil), (.requiredPostId, body.requiredPostId != nil),
         ]
         let accepted = TicketActionBody.fields(for: action)
         let refused = present.filter { $0.1 && !accepted.contains($0.0) }.map(\.0.stringValue)

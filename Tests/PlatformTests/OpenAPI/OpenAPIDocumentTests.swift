@@ -117,5 +117,7 @@ struct OpenAPIDocumentTests {
         #expect(properties("HomeVisit") == HomeVisit.knownFields)
         #expect(properties("NewAppointment") == NewAppointment.knownFields)
         #expect(properties("AppointmentActionBody") == AppointmentActionBody.knownFields)
+        #expect(properties("NewCertificate") == NewCertificate.knownFields)
+        #expect(properties("CertificateChanges") == CertificateChanges.knownFields)
     }
 }

@@ -1,0 +1,125 @@
+import Foundation
+import Hummingbird
+import Postgres
+
+/// `/api/v1/sites/{siteCode}/certificates` (a site's licences) and
+/// `/api/v1/hq/certificates` (expiring licences across sites).
+struct CertificateRoutes {
+    let services: APIServices
+    static let base = "/api/v1/sites/{siteCode}/certificates"
+
+    func register(_ routes: inout APIRoutes) {
+        routes.add(Endpoint(
+            .get, Self.base, summary: "Certificates of active staff, soonest expiry first", tag: "Staff", response: "CertificatePage",
+            query: [.init("expiringWithin", "string", "Only those expiring within N days (e.g. 60d), expired ones included"),
+                    .init("staff", "string", "Staff id"), .init("type", "string", "Certificate type code"),
+                    .init("limit", "integer", "Page size, 1–200"), .init("cursor", "string", "nextCursor of the previous page")])) { request, context in
+            let access = try await services.siteAccess(context)
+            let now = services.clock.now()
+            let until = try Self.expiringWithin(request).map { CalendarDate.day(of: now, in: access.site.timezone).adding(days: $0) }
+            let filters = [until?.description ?? "", try request.query(uuid: "staff")?.uuidString ?? "", try request.query(text: "type", maxLength: 64) ?? ""]
+            let listing = "certificates:\(access.site.id):\(filters.joined(separator: ":"))"
+            let page = try PageRequest(request, listing: listing)
+            let rows = try await services.read(access, [CertificateStore.list(
+                site: access.site.id, staff: try request.query(uuid: "staff"), type: try request.query(text: "type", maxLength: 64), until: until,
+                after: page.after, limit: page.limit)])
+            let certificates = try rows[0].map { try CertificateStore.decode($0, now: now) }
+            return try Response.json(page.page(certificates, listing: listing) { [$0.expiresOn.description, $0.id.uuidString] })
+        }
+        routes.add(Endpoint(
+            .post, Self.base, summary: "Record a staff member's certificate (managers)", tag: "Staff", request: "NewCertificate", response: "Certificate",
+            success: 201, idempotent: true)) { request, context in
+            let access = try await services.siteAccess(context)
+            try access.require(.manageSite)
+            let (body, data) = try await services.body(NewCertificate.self, request, context)
+            let certificate = try LicenceRules.validate(body)
+            let (site, scope, requestID, now) = (access.site, access.scope, context.requestID, services.clock.now())
+            do {
+                return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: access.principal.userID).run(request, body: data) { connection in
+                    try Self.checkReferences(connection, site: site.id, staff: certificate.staffId, type: certificate.type)
+                    let created = try CertificateStore.decode(try connection.execute(CertificateStore.insert(site: site.id, certificate))[0], now: now)
+                    try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "certificate.create", targetType: "certificate", targetID: created.id.uuidString,
+                                                           detail: ["staff": created.employeeNo, "type": created.type, "expiresOn": created.expiresOn.description], requestID: requestID))
+                    return .init(status: .created, body: try PlatformJSONEncoder.encode(created), version: created.version,
+                                 location: "/api/v1/sites/\(site.code)/certificates/\(created.id.uuidString)")
+                }
+            } catch let error as PostgresError where error.code == .uniqueViolation {
+                throw DomainError(.conflict, code: "staff.certificate_number_taken", message: "a \(certificate.type) certificate numbered \(certificate.number) is already recorded at this site",
+                                  fieldErrors: [.init(field: "number", code: "staff.certificate_number_taken", message: "already recorded")])
+            }
+        }
+        routes.add(Endpoint(.get, Self.base + "/{certificateId}", summary: "One certificate", tag: "Staff", response: "Certificate")) { _, context in
+            let access = try await services.siteAccess(context)
+            let id = try context.uuidParameter("certificateId", resource: "certificate")
+            let now = services.clock.now()
+            return try await services.record(access, CertificateStore.get(site: access.site.id, id: id), decode: { try CertificateStore.decode($0, now: now) },
+                                             version: \.version, missing: CertificateStore.notFound(id.uuidString))
+        }
+        routes.add(Endpoint(
+            .patch, Self.base + "/{certificateId}", summary: "Renew or correct a certificate (managers)", tag: "Staff", request: "CertificateChanges",
+            response: "Certificate", conditional: true)) { request, context in
+            let access = try await services.siteAccess(context)
+            try access.require(.manageSite)
+            let id = try context.uuidParameter("certificateId", resource: "certificate")
+            let expected = try Versioning.expectedVersion(request)
+            let (changes, _) = try await services.body(CertificateChanges.self, request, context)
+            let (site, scope, requestID, now) = (access.site, access.scope, context.requestID, services.clock.now())
+            let certificate = try await services.database.transaction(scope) { connection -> StaffCertificate in
+                guard let row = try connection.execute(CertificateStore.get(site: site.id, id: id)).first else { throw CertificateStore.notFound(id.uuidString) }
+                let current = try CertificateStore.decode(row, now: now)
+                if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
+                let changed = try LicenceRules.validate(NewCertificate(
+                    staffId: current.staffId, type: current.type, number: changes.number ?? current.number, issuer: changes.issuer ?? current.issuer,
+                    issuedOn: changes.issuedOn ?? current.issuedOn, expiresOn: changes.expiresOn ?? current.expiresOn, documentRef: changes.documentRef ?? current.documentRef))
+                guard let updated = try connection.execute(CertificateStore.update(site: site.id, id: id, changed, expectedVersion: current.version)).first else {
+                    throw Versioning.stale(current: current.version + 1)
+                }
+                try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "certificate.update", targetType: "certificate", targetID: id.uuidString,
+                                                       detail: ["expiresOn": changed.expiresOn.description, "number": changed.number], requestID: requestID))
+                return try CertificateStore.decode(updated, now: now)
+            }
+            return try Response.json(certificate, version: certificate.version)
+        }
+        routes.add(Endpoint(
+            .get, "/api/v1/hq/certificates", summary: "Licences expiring across sites (headquarters; a regional manager sees their sites)", tag: "Staff",
+            response: "CertificatePage",
+            query: [.init("expiringWithin", "string", "Days, e.g. 60d (default: 60)"), .init("kind", "string", "Site kind", values: OpenAPISchemas.siteKinds),
+                    .init("region", "string", "Region"), .init("limit", "integer", "Page size, 1–200"),
+                    .init("cursor", "string", "nextCursor of the previous page")])) { request, context in
+            let scope = try services.headquartersScope(context, what: "the licence report")
+            let days = try Self.expiringWithin(request) ?? 60
+            let kind = try request.query("kind", oneOf: OpenAPISchemas.siteKinds)
+            let region = try request.query(text: "region")
+            let listing = "hq-certificates:\(days):\(kind ?? ""):\(region ?? "")"
+            let page = try PageRequest(request, listing: listing)
+            let now = services.clock.now()
+            let rows = try await services.database.pipeline(scope, [CertificateStore.acrossSites(now: now, days: days, kind: kind, region: region, after: page.after, limit: page.limit)])
+            let certificates = try rows[0].map { try CertificateStore.decode($0, now: now) }
+            return try Response.json(page.page(certificates, listing: listing) { [$0.expiresOn.description, $0.id.uuidString] })
+        }
+    }
+
+    static func expiringWithin(_ request: Request) throws -> Int? {
+        guard let text = request.uri.queryParameters.get("expiringWithin"), !text.isEmpty else { return nil }
+        guard let days = LicenceRules.days(text) else {
+            throw DomainError.invalid(field: "expiringWithin", code: "request.invalid_value", message: "a number of days, e.g. 60d")
+        }
+        return days
+    }
+
+    static func checkReferences(_ connection: isolated PostgresConnection, site: UUID, staff: UUID, type: String) throws {
+        let row = try connection.query(
+            """
+            SELECT (SELECT status = 'active' FROM staff WHERE site_id = $1 AND id = $2) AS staff_active,
+                   EXISTS (SELECT 1 FROM certificate_types WHERE code = $3) AS type_known
+            """, [site, staff, type])[0]
+        var errors: [DomainError.FieldError] = []
+        if try row.decodeIfPresent("staff_active", as: Bool.self) != true {
+            errors.append(.init(field: "staffId", code: "staff.not_found", message: "no active staff member with this id at this site"))
+        }
+        if try !row.decode("type_known", as: Bool.self) {
+            errors.append(.init(field: "type", code: "staff.unknown_certificate_type", message: "not a certificate type (see certificate_types)"))
+        }
+        guard errors.isEmpty else { throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors) }
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import Postgres
+
+/// A certificate a staff member holds (持证上岗): type, number, issuer, validity, scan.
+public struct StaffCertificate: Sendable, Codable, Equatable {
+    public var id: UUID
+    public var siteCode: String
+    public var staffId: UUID
+    public var employeeNo: String
+    public var staffName: String
+    public var type: String
+    public var typeName: String
+    public var number: String
+    public var issuer: String?
+    public var issuedOn: CalendarDate
+    /// Valid through this day, in the site's timezone.
+    public var expiresOn: CalendarDate
+    public var documentRef: String?
+    /// Days from today (site timezone) to the expiry day; negative once expired.
+    public var daysLeft: Int
+    public var valid: Bool
+    public var version: Int
+    public var createdAt: Date
+    public var updatedAt: Date
+}
+
+public struct NewCertificate: RequestBody, Equatable {
+    public var staffId: UUID
+    public var type: String
+    public var number: String
+    public var issuer: String?
+    public var issuedOn: CalendarDate
+    public var expiresOn: CalendarDate
+    public var documentRef: String?
+    public enum CodingKeys: String, CodingKey, CaseIterable { case staffId, type, number, issuer, issuedOn, expiresOn, documentRef }
+}
+
+/// A renewal or correction; absent fields stay as they are.
+public struct CertificateChanges: RequestBody, Equatable {
+    public var number: String?
+    public var issuer: String?
+    public var issuedOn: CalendarDate?
+    public var expiresOn: CalendarDate?
+    public var documentRef: String?
+    public enum CodingKeys: String, CodingKey, CaseIterable { case number, issuer, issuedOn, expiresOn, documentRef }
+}
+
+/// Licence rules, pure.
+public enum LicenceRules {
+    /// A certificate counts on `day` (site timezone) from its issue day through its expiry day.
+    public static func isValid(issuedOn: CalendarDate, expiresOn: CalendarDate, on day: CalendarDate) -> Bool {
+        issuedOn <= day && day <= expiresOn
+    }
+
+    /// Parses `60d` or `60` (days, 0–3660).
+    public static func days(_ text: String) -> Int? {
+        let digits = text.hasSuffix("d") ? String(text.dropLast()) : text
+        guard let days = Int(digits), (0...3660).contains(days) else { return nil }
+        return days
+    }
+
+    static func validate(_ certificate: NewCertificate) throws -> NewCertificate {
+        var certificate = certificate
+        var errors: [DomainError.FieldError] = []
+        certificate.number = certificate.number.trimmingCharacters(in: .whitespaces)
+        if certificate.number.isEmpty || certificate.number.count > 64 {
+            errors.append(.init(field: "number", code: "request.invalid_value", message: "the certificate number, 1–64 characters"))
+        }
+        certificate.issuer = certificate.issuer?.trimmingCharacters(in: .whitespaces).nilIfEmpty
+        if (certificate.issuer?.count ?? 0) > 100 { errors.append(.init(field: "issuer", code: "request.too_long", message: "at most 100 characters")) }
+        certificate.documentRef = certificate.documentRef?.trimmingCharacters(in: .whitespaces).nilIfEmpty
+        if (certificate.documentRef?.count ?? 0) > 300 { errors.append(.init(field: "documentRef", code: "request.too_long", message: "at most 300 characters")) }
+        if certificate.expiresOn < certificate.issuedOn {
+            errors.append(.init(field: "expiresOn", code: "staff.certificate_expires_before_issue", message: "a certificate cannot expire before it is issued"))
+        }
+        guard errors.isEmpty else { throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors) }
+        return certificate
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+/// Certificates in PostgreSQL, and the licence check work assignments make.
+enum CertificateStore {
+    static let columns = """
+        c.id, s.code AS site_code, s.timezone AS site_timezone, c.staff_id, st.employee_no, st.name AS staff_name, c.certificate_type, t.name_zh, c.number, c.issuer, c.issued_on,
+        c.expires_on, c.document_ref, c.version, c.created_at, c.updated_at
+        """
+    static let from = """
+        staff_certificates c JOIN staff st ON st.site_id = c.site_id AND st.id = c.staff_id JOIN sites s ON s.id = c.site_id
+        JOIN certificate_types t ON t.code = c.certificate_type
+        """
+
+    static func decode(_ row: PostgresRow, now: Date) throws -> StaffCertificate {
+        let site: String = try row.decode("site_code")
+        let issued: CalendarDate = try row.decode("issued_on")
+        let expires: CalendarDate = try row.decode("expires_on")
+        let day = CalendarDate.day(of: now, in: try row.decode("site_timezone"))
+        return StaffCertificate(
+            id: try row.decode("id"), siteCode: site, staffId: try row.decode("staff_id"), employeeNo: try row.decode("employee_no"),
+            staffName: try row.decode("staff_name"), type: try row.decode("certificate_type"), typeName: try row.decode("name_zh"), number: try row.decode("number"),
+            issuer: try row.decodeIfPresent("issuer"), issuedOn: issued, expiresOn: expires, documentRef: try row.decodeIfPresent("document_ref"),
+            daysLeft: expires.daysSinceEpoch - day.daysSinceEpoch, valid: LicenceRules.isValid(issuedOn: issued, expiresOn: expires, on: day),
+            version: try row.decode("version"), createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
+    }
+
+    /// Certificates of one site, soonest expiry first; `until` keeps those expiring by that day (expired ones included).
+    static func list(site: UUID, staff: UUID?, type: String?, until: CalendarDate?, after: [String]?, limit: Int) -> PostgresStatement {
+        PostgresStatement(
+            """
+            SELECT \(columns) FROM \(from)
+            WHERE c.site_id = $1 AND ($2::uuid IS NULL OR c.staff_id = $2) AND ($3::text IS NULL OR c.certificate_type = $3)
+              AND ($4::date IS NULL OR c.expires_on <= $4) AND st.status = 'active'
+              AND ($5::date IS NULL OR (c.expires_on, c.id) > ($5, $6::uuid))
+            ORDER BY c.expires_on, c.id LIMIT $7
+            """, [site, staff, type, until, after?.first.flatMap(CalendarDate.init), after?.last.flatMap(UUID.init(uuidString:)), limit + 1])
+    }
+
+    /// Across the sites the scope reaches (headquarters): active staff's certificates expiring by `until`.
+    static func acrossSites(now: Date, days: Int, kind: String?, region: String?, after: [String]?, limit: Int) -> PostgresStatement {
+        PostgresStatement(
+            """
+            SELECT \(columns) FROM \(from)
+            WHERE c.expires_on <= ($1::timestamptz AT TIME ZONE s.timezone)::date + $7::int AND st.status = 'active' AND s.status = 'active' AND ($2::text IS NULL OR s.kind = $2) AND ($3::text IS NULL OR s.region = $3)
+              AND ($4::date IS NULL OR (c.expires_on, c.id) > ($4, $5::uuid))
+            ORDER BY c.expires_on, c.id LIMIT $6
+            """, [now, kind, region, after?.first.flatMap(CalendarDate.init), after?.last.flatMap(UUID.init(uuidString:)), limit + 1, days], prepared: false)
+    }
+
+    static func get(site: UUID, id: UUID) -> PostgresStatement {
+        PostgresStatement("SELECT \(columns) FROM \(from) WHERE c.site_id = $1 AND c.id = $2", [site, id])
+    }
+
+    static func insert(site: UUID, _ certificate: NewCertificate) -> PostgresStatement {
+        PostgresStatement(
+            """
+            WITH created AS (
+                INSERT INTO staff_certificates (site_id, staff_id, certificate_type, number, issuer, issued_on, expires_on, document_ref)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *
+            )
+            SELECT \(columns) FROM created c JOIN staff st ON st.site_id = c.site_id AND st.id = c.staff_id
+            JOIN sites s ON s.id = c.site_id JOIN certificate_types t ON t.code = c.certificate_type
+            """,
+            [site, certificate.staffId, certificate.type, certificate.number, certificate.issuer, certificate.issuedOn, certificate.expiresOn, certificate.documentRef])
+    }
+
+    static func update(site: UUID, id: UUID, _ certificate: NewCertificate, expectedVersion: Int) -> PostgresStatement {
+        PostgresStatement(
+            """
+            WITH changed AS (
+                UPDATE staff_certificates SET number = $3, issuer = $4, issued_on = $5, expires_on = $6, document_ref = $7, version = version + 1, updated_at = now()
+                WHERE site_id = $1 AND id = $2 AND version = $8 RETURNING *
+            )
+            SELECT \(columns) FROM changed c JOIN staff st ON st.site_id = c.site_id AND st.id = c.staff_id
+            JOIN sites s ON s.id = c.site_id JOIN certificate_types t ON t.code = c.certificate_type
+            """,
+            [site, id, certificate.number, certificate.issuer, certificate.issuedOn, certificate.expiresOn, certificate.documentRef, expectedVersion])
+    }
+
+    /// Throws 422 `staff.licence_required` unless `staff` holds, on `day`, a valid certificate of
+    /// every type the post requires.
+    static func requireLicence(_ connection: isolated PostgresConnection, site: UUID, staff: UUID, post: UUID, day: CalendarDate, field: String) throws {
+        let rows = try connection.query(
+            """
+            SELECT p.name AS post, r.type, t.name_zh,
+                   EXISTS (SELECT 1 FROM staff_certificates c WHERE c.site_id = $1 AND c.staff_id = $2 AND c.certificate_type = r.type
+                           AND c.issued_on <= $4 AND c.expires_on >= $4) AS held
+            FROM posts p CROSS JOIN LATERAL unnest(p.required_certificates) AS r(type) JOIN certificate_types t ON t.code = r.type
+            WHERE p.site_id = $1 AND p.id = $3
+            """, [site, staff, post, day])
+        let missing = try rows.filter { try !$0.decode("held", as: Bool.self) }
+        guard missing.isEmpty else {
+            let post: String = try missing[0].decode("post")
+            let names = try missing.map { try $0.decode("name_zh", as: String.self) }
+            throw DomainError(.invalid, code: "staff.licence_required",
+                              message: "\(post) is a licensed post: the staff member needs a valid \(names.joined(separator: ", ")) on \(day)",
+                              fieldErrors: [.init(field: field, code: "staff.licence_required", message: "no valid \(names.joined(separator: ", ")) on \(day)")])
+        }
+    }
+
+    static func notFound(_ id: String) -> Problem {
+        Problem(status: .notFound, code: "certificate.not_found", detail: "no certificate \(id) at this site")
+    }
+}
