@@ -6,12 +6,6 @@ import Postgres
 /// non-conformities and monthly statistics.
 struct TicketRoutes {
     let services: APIServices
-    let searchTerms: SearchTermStatistics
-
-    init(services: APIServices) {
-        self.services = services
-        self.searchTerms = SearchTermStatistics(database: services.database)
-    }
     static let base = "/api/v1/sites/{siteCode}/tickets"
     static let statuses = TicketStatus.allCases.map(\.rawValue)
     static let categories = TicketCategory.allCases.map(\.rawValue)
@@ -127,16 +121,27 @@ struct TicketRoutes {
         let phone = text.flatMap { text in
             text.allSatisfy({ $0.isASCII && ($0.isNumber || " -+()".contains($0)) }) ? RepeatRule.phoneKey(text) : nil
         }
-        var filter = TicketStore.Filter(
+        let filter = TicketStore.Filter(
             status: try request.query("status", oneOf: Self.statuses), category: try request.query("category", oneOf: Self.categories),
             priority: try request.query("priority", oneOf: Self.priorities), department: try request.query(uuid: "department"),
             owner: try request.query(uuid: "owner"), handler: try request.query(uuid: "handler"), overdue: try request.query(bool: "overdue"),
             from: try request.query(instant: "from"), to: try request.query(instant: "to"), text: phone == nil ? text : nil, phone: phone,
             nonconformity: try request.query(bool: "nonconformity"))
-        if let text = filter.text { filter.indexTerm = await searchTerms.rarestTerm(of: text, scope: access.scope) }
         let now = services.clock.now()
-        let rows = try await services.read(access, [TicketStore.list(site: access.site.id, filter: filter, now: now, after: page.after, limit: page.limit)])
-        let tickets = try rows[0].map { try TicketStore.decode($0, now: now) }
+        var tickets: [Ticket]
+        if filter.text == nil {
+            let rows = try await services.read(access, [TicketStore.list(site: access.site.id, filter: filter, now: now, after: page.after, limit: page.limit)])
+            tickets = try rows[0].map { try TicketStore.decode($0, now: now) }
+        } else {
+            let recent = try await services.read(access, TicketStore.searchRecent(site: access.site.id, filter: filter, now: now, after: page.after, limit: page.limit))
+            tickets = try recent[0].map { try TicketStore.decode($0, now: now) }
+            if tickets.count <= page.limit, let boundary = recent[1].first {
+                let before = [RFC3339.format(try boundary.decode("received_at", as: Date.self)), try boundary.decode("id", as: UUID.self).uuidString]
+                let older = try await services.read(access, TicketStore.searchOlder(site: access.site.id, filter: filter, now: now, before: before,
+                                                                                   limit: page.limit - tickets.count))
+                tickets += try older[2].map { try TicketStore.decode($0, now: now) }
+            }
+        }
         return try Response.json(page.page(tickets, listing: listing) { [RFC3339.format($0.receivedAt), $0.id.uuidString] })
     }
 

@@ -72,8 +72,6 @@ public enum TicketStore {
         public var text: String?
         /// The reporter's phone number, digits only.
         public var phone: String?
-        /// The term of `text` the index looks up (its rarest); all of `text` is checked after.
-        public var indexTerm: String?
         public var nonconformity: Bool?
     }
 
@@ -88,22 +86,53 @@ public enum TicketStore {
 
     /// Not prepared: planned for each request's own filters, so the absent ones fold away and
     /// the planner sees the search terms (a generic plan would guess their selectivity).
-    static func list(site: UUID, filter: Filter, now: Date, after: [String]?, limit: Int) -> PostgresStatement {
+    static func list(site: UUID, filter: Filter, now: Date, after: [String]?, limit: Int, alsoSelect: String = "") -> PostgresStatement {
         PostgresStatement(
             """
-            SELECT \(columns) FROM tickets
+            SELECT \(columns)\(alsoSelect) FROM tickets
             WHERE site_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR category = $3) AND ($4::text IS NULL OR priority = $4)
               AND ($5::uuid IS NULL OR department_id = $5) AND ($6::uuid IS NULL OR owner_id = $6) AND ($7::uuid IS NULL OR handler_id = $7)
               AND ($8::bool IS NULL OR $8 = \(overdueCondition("$9")))
               AND ($10::timestamptz IS NULL OR received_at >= $10) AND ($11::timestamptz IS NULL OR received_at < $11)
-              AND ($12::text IS NULL OR (search_terms @> CASE WHEN $18::text IS NULL THEN app.search_terms($12) ELSE ARRAY[$18::text] END AND strpos(search_text, lower($12)) > 0))
+              AND ($12::text IS NULL OR (search_terms @> app.search_terms($12) AND strpos(search_text, lower($12)) > 0))
               AND ($13::bool IS NULL OR nonconformity_open = $13)
               AND ($14::timestamptz IS NULL OR (received_at, id) < ($14, $15::uuid))
               AND ($17::text IS NULL OR reporter_phone = $17)
             ORDER BY received_at DESC, id DESC LIMIT $16
             """,
             [site, filter.status, filter.category, filter.priority, filter.department, filter.owner, filter.handler, filter.overdue, now,
-             filter.from, filter.to, filter.text, filter.nonconformity, after?.first.flatMap(RFC3339.parse), after?.last.flatMap(UUID.init(uuidString:)), limit + 1, filter.phone, filter.indexTerm], prepared: false)
+             filter.from, filter.to, filter.text, filter.nonconformity, after?.first.flatMap(RFC3339.parse), after?.last.flatMap(UUID.init(uuidString:)), limit + 1, filter.phone], prepared: false)
+    }
+
+    /// Text search in two steps, because the planner cannot tell a common phrase from a rare
+    /// one (the pairs of one word always come together, so it multiplies their frequencies
+    /// into nonsense). First the `window` newest tickets matching the other filters are read in
+    /// order and checked with `strpos` — enough for any phrase that is not rare. When they give
+    /// less than a page, the rest comes from the GIN index (`searchOlder`).
+    static let searchWindow = 5_000
+
+    static func searchRecent(site: UUID, filter: Filter, now: Date, after: [String]?, limit: Int) -> [PostgresStatement] {
+        var plain = filter
+        plain.text = nil
+        let candidates = list(site: site, filter: plain, now: now, after: after, limit: searchWindow - 1, alsoSelect: ", search_text").sql
+        let cursor = after.map { [$0.first.flatMap(RFC3339.parse) as (any PostgresEncodable)?, $0.last.flatMap(UUID.init(uuidString:))] } ?? [nil, nil]
+        let parameters: [(any PostgresEncodable)?] = [site, plain.status, plain.category, plain.priority, plain.department, plain.owner, plain.handler, plain.overdue, now,
+                                                      plain.from, plain.to, nil, plain.nonconformity] + cursor + [searchWindow, plain.phone]
+        return [
+            PostgresStatement(
+                "SELECT \(columns) FROM (\(candidates)) AS recent WHERE strpos(search_text, lower($18)) > 0 ORDER BY received_at DESC, id DESC LIMIT $19",
+                parameters + [filter.text, limit + 1], prepared: false),
+            PostgresStatement(
+                "SELECT received_at, id FROM (\(candidates)) AS recent ORDER BY received_at DESC, id DESC OFFSET \(searchWindow - 1) LIMIT 1",
+                parameters, prepared: false),
+        ]
+    }
+
+    /// The second step: matches older than the window, from the GIN index (the planner is
+    /// told not to walk the time index, which it would otherwise pick for a phrase it wrongly
+    /// believes common).
+    static func searchOlder(site: UUID, filter: Filter, now: Date, before: [String], limit: Int) -> [PostgresStatement] {
+        [.setLocal("enable_indexscan", "off"), .setLocal("enable_seqscan", "off"), list(site: site, filter: filter, now: now, after: before, limit: limit)]
     }
 
     static func get(site: UUID, id: UUID, forUpdate: Bool = false) -> PostgresStatement {
