@@ -251,25 +251,44 @@ struct AppointmentRoutes {
             throw DomainError.invalid(field: "item", code: "appointment.unknown_item", message: "no service item with this id at this site")
         }
         let item = try AppointmentStore.decodeItem(itemRow)
-        var taken: [UUID: [(start: Date, end: Date)]] = [:]
+        // Bookings per window and UTC day (a slot never spans more than a day), so each slot
+        // compares with a handful of bookings, not the month's.
+        var taken: [UUID: [Int: [(start: Date, end: Date)]]] = [:]
         for row in results[2] {
-            taken[try row.decode("window_id"), default: []].append((try row.decode("slot_start"), try row.decode("slot_end")))
+            let (start, end): (Date, Date) = (try row.decode("slot_start"), try row.decode("slot_end"))
+            let window: UUID = try row.decode("window_id")
+            for day in Int(start.timeIntervalSince1970 / 86_400)...Int(end.timeIntervalSince1970 / 86_400) {
+                taken[window, default: [:]][day, default: []].append((start, end))
+            }
         }
-        var slots: [AvailableSlot] = []
+        var slots: [(slot: SlotGrid.Slot, window: ServiceWindow, remaining: Int)] = []
         if item.active {
             for window in try results[1].map(AppointmentStore.decodeWindow) {
-                let bookings = (taken[window.id] ?? []).sorted { $0.start < $1.start }
+                let bookings = taken[window.id] ?? [:]
                 for slot in SlotGrid.slots(from: from, to: to, durationMinutes: item.durationMinutes, calendar: rules.calendar(window.calendar), timeZone: rules.timeZone)
                 where slot.start > now {
-                    let used = bookings.lazy.filter { $0.start < slot.end && $0.end > slot.start }.count
+                    let used = (bookings[Int(slot.start.timeIntervalSince1970 / 86_400)] ?? []).lazy.filter { $0.start < slot.end && $0.end > slot.start }.count
                     guard used < item.capacityPerSlot else { continue }
-                    slots.append(AvailableSlot(windowId: window.id, windowCode: window.code, start: slot.start, end: slot.end,
-                                               localStart: LocalTime.format(slot.start, rules.timeZone), remaining: item.capacityPerSlot - used))
+                    slots.append((slot, window, item.capacityPerSlot - used))
                 }
             }
         }
-        slots.sort { ($0.start, $0.windowCode) < ($1.start, $1.windowCode) }
-        return try Response.json(Availability(itemId: itemID, timezone: rules.timeZone.identifier, items: slots))
+        slots.sort { ($0.slot.start, $0.window.code) < ($1.slot.start, $1.window.code) }
+        // Thousands of slots for a month of many windows: written directly rather than through JSONEncoder.
+        var json = "{\"itemId\":\"\(itemID.uuidString)\",\"timezone\":\(Self.quoted(rules.timeZone.identifier)),\"items\":["
+        json.reserveCapacity(slots.count * 200)
+        for (index, entry) in slots.enumerated() {
+            if index > 0 { json += "," }
+            json += "{\"end\":\"\(RFC3339.format(entry.slot.end))\",\"localStart\":\"\(entry.slot.localStart)\",\"remaining\":\(entry.remaining),"
+            json += "\"start\":\"\(RFC3339.format(entry.slot.start))\",\"windowCode\":\(Self.quoted(entry.window.code)),\"windowId\":\"\(entry.window.id.uuidString)\"}"
+        }
+        json += "]}"
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: json)))
+    }
+
+    /// A JSON string literal.
+    static func quoted(_ text: String) -> String {
+        String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
     }
 
     // MARK: Bookings

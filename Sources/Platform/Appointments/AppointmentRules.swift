@@ -113,6 +113,12 @@ public enum SlotGrid {
     public struct Slot: Sendable, Equatable {
         public var start: Date
         public var end: Date
+        /// The local day and minute after midnight the slot starts at.
+        public var day: CalendarDate
+        public var minute: Int
+
+        /// Wall-clock start at the site, `2026-11-26T09:00`.
+        public var localStart: String { "\(day)T\(WorkingCalendar.clock(minute))" }
     }
 
     /// Every slot starting on the days `from`…`to` (inclusive).
@@ -123,14 +129,15 @@ public enum SlotGrid {
         var slots: [Slot] = []
         var day = from
         while day <= to {
-            if let midnight = gregorian.date(from: DateComponents(year: day.year, month: day.month, day: day.day)) {
-                for interval in calendar.hours(on: day).intervals {
+            let intervals = calendar.hours(on: day).intervals
+            if !intervals.isEmpty, let midnight = gregorian.date(from: DateComponents(year: day.year, month: day.month, day: day.day)) {
+                for interval in intervals {
+                    // The calendar places the opening (daylight-saving days included); slots follow in plain minutes.
+                    guard let opening = gregorian.date(byAdding: .minute, value: interval.opens, to: midnight) else { continue }
                     var minute = interval.opens
                     while minute + durationMinutes <= interval.closes {
-                        if let start = gregorian.date(byAdding: .minute, value: minute, to: midnight),
-                            let end = gregorian.date(byAdding: .minute, value: minute + durationMinutes, to: midnight) {
-                            slots.append(Slot(start: start, end: end))
-                        }
+                        let start = opening.addingTimeInterval(Double(minute - interval.opens) * 60)
+                        slots.append(Slot(start: start, end: start.addingTimeInterval(Double(durationMinutes) * 60), day: day, minute: minute))
                         minute += durationMinutes
                     }
                 }

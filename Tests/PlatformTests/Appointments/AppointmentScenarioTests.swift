@@ -266,6 +266,15 @@ struct AppointmentScenarioTests {
             let first = try #require((free.json["items"] as? [[String: Any]])?.first)
             #expect(first["localStart"] as? String == "2026-11-28T08:30" && first["start"] as? String == "2026-11-28T13:30:00.000000Z")
             #expect((free.json["items"] as? [[String: Any]])?.count == 18)  // Saturday 08:30–17:30 in half hours
+            // The hand-written JSON is the documented type.
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .custom { decoder in
+                let text = try decoder.singleValueContainer().decode(String.self)
+                guard let date = RFC3339.parse(text) else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: text)) }
+                return date
+            }
+            let typed = try decoder.decode(Availability.self, from: Data(free.body.utf8))
+            #expect(typed.items.count == 18 && typed.items.allSatisfy { $0.remaining == 1 && $0.windowCode == "desk" && $0.end.timeIntervalSince($0.start) == 1800 })
             let booked = try await client.call(.post, "/api/v1/sites/N01/appointments", token: admin, json: """
                 {"itemId":"\(item)","start":"2026-11-28T08:30:00-05:00","channel":"online","applicant":{"name":"Ann Lee","phone":"2125550100"}}
                 """)
