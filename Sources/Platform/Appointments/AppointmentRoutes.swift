@@ -92,18 +92,15 @@ struct AppointmentRoutes {
             try access.require(.manageSite)
             let (body, data) = try await services.body(NewServiceItem.self, request, context)
             let item = try AppointmentRules.validate(body)
-            let (site, scope, requestID) = (access.site, access.scope, context.requestID)
-            do {
-                return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: access.principal.userID).run(request, body: data) { connection in
-                    _ = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: item.departmentId, calendar: nil, items: nil, post: item.postId)
-                    let created = try AppointmentStore.decodeItem(try connection.execute(AppointmentStore.insertItem(site: site.id, item))[0])
-                    try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "service_item.create", targetType: "service_item",
-                                                           targetID: created.id.uuidString, detail: ["code": created.code], requestID: requestID))
-                    return .init(status: .created, body: try PlatformJSONEncoder.encode(created), version: created.version, location: "/api/v1/sites/\(site.code)/service-items/\(created.id.uuidString)")
-                }
-            } catch let error as PostgresError where error.code == .uniqueViolation {
-                throw DomainError(.conflict, code: "appointment.item_code_taken", message: "service item code \(item.code) is already used at this site",
-                                  fieldErrors: [.init(field: "code", code: "appointment.item_code_taken", message: "already used")])
+            let site = access.site
+            return try await services.create(
+                request, context, access, body: data, collection: "service-items", action: "service_item.create",
+                conflict: DomainError(.conflict, code: "appointment.item_code_taken", message: "service item code \(item.code) is already used at this site",
+                                      fieldErrors: [.init(field: "code", code: "appointment.item_code_taken", message: "already used")])
+            ) { connection in
+                _ = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: item.departmentId, calendar: nil, items: nil, post: item.postId)
+                let created = try AppointmentStore.decodeItem(try connection.execute(AppointmentStore.insertItem(site: site.id, item))[0])
+                return .init(record: created, id: created.id, version: created.version, detail: ["code": created.code])
             }
         }
         routes.add(Endpoint(.get, base + "/{itemId}", summary: "One service item", tag: "Appointments", response: "ServiceItem")) { _, context in
@@ -166,18 +163,15 @@ struct AppointmentRoutes {
             try access.require(.manageSite)
             let (body, data) = try await services.body(NewServiceWindow.self, request, context)
             let window = try AppointmentRules.validate(body)
-            let (site, scope, requestID) = (access.site, access.scope, context.requestID)
-            do {
-                return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: access.principal.userID).run(request, body: data) { connection in
-                    let calendar = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: window.departmentId, calendar: window.calendar, items: window.itemIds)
-                    let created = try AppointmentStore.decodeWindow(try connection.execute(AppointmentStore.insertWindow(site: site.id, window, calendar: calendar))[0])
-                    try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "window.create", targetType: "window", targetID: created.id.uuidString,
-                                                           detail: ["code": created.code], requestID: requestID))
-                    return .init(status: .created, body: try PlatformJSONEncoder.encode(created), version: created.version, location: "/api/v1/sites/\(site.code)/windows/\(created.id.uuidString)")
-                }
-            } catch let error as PostgresError where error.code == .uniqueViolation {
-                throw DomainError(.conflict, code: "appointment.window_code_taken", message: "window code \(window.code) is already used at this site",
-                                  fieldErrors: [.init(field: "code", code: "appointment.window_code_taken", message: "already used")])
+            let site = access.site
+            return try await services.create(
+                request, context, access, body: data, collection: "windows", action: "window.create",
+                conflict: DomainError(.conflict, code: "appointment.window_code_taken", message: "window code \(window.code) is already used at this site",
+                                      fieldErrors: [.init(field: "code", code: "appointment.window_code_taken", message: "already used")])
+            ) { connection in
+                let calendar = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: window.departmentId, calendar: window.calendar, items: window.itemIds)
+                let created = try AppointmentStore.decodeWindow(try connection.execute(AppointmentStore.insertWindow(site: site.id, window, calendar: calendar))[0])
+                return .init(record: created, id: created.id, version: created.version, detail: ["code": created.code])
             }
         }
         routes.add(Endpoint(.get, base + "/{windowId}", summary: "One window", tag: "Appointments", response: "ServiceWindow")) { _, context in

@@ -45,6 +45,36 @@ struct APIServices: Sendable {
         return scope
     }
 
+    /// What a creating handler's insert produced, for the response and the audit line.
+    struct Inserted<Record: Encodable & Sendable>: Sendable {
+        var record: Record
+        var id: UUID
+        var version: Int
+        var detail: [String: String]
+    }
+
+    /// A creating POST of a site record: at most once per `Idempotency-Key`, the insert and
+    /// its audit line (`action`) in one transaction, 201 with `Location` under `collection`;
+    /// a unique violation becomes `conflict`.
+    func create<Record: Encodable & Sendable>(
+        _ request: Request, _ context: PlatformRequestContext, _ access: SiteAccess, body: Data, collection: String, action: String,
+        conflict: DomainError, insert: @Sendable @escaping (isolated PostgresConnection) throws -> Inserted<Record>
+    ) async throws -> Response {
+        let (site, scope, requestID) = (access.site, access.scope, context.requestID)
+        let targetType = String(action.prefix { $0 != "." })
+        do {
+            return try await IdempotentCreate(database: database, scope: scope, siteID: site.id, userID: access.principal.userID).run(request, body: body) { connection in
+                let inserted = try insert(connection)
+                try connection.execute(AuditLog.record(site: site.id, scope: scope, action: action, targetType: targetType, targetID: inserted.id.uuidString,
+                                                       detail: inserted.detail, requestID: requestID))
+                return .init(status: .created, body: try PlatformJSONEncoder.encode(inserted.record), version: inserted.version,
+                             location: "/api/v1/sites/\(site.code)/\(collection)/\(inserted.id.uuidString)")
+            }
+        } catch let error as PostgresError where error.code == .uniqueViolation {
+            throw conflict
+        }
+    }
+
     /// Runs statements in one pipelined transaction in the site's scope.
     func read(_ access: SiteAccess, _ statements: [PostgresStatement]) async throws -> [PostgresRows] {
         try await database.pipeline(access.scope, statements)

@@ -33,19 +33,17 @@ struct CertificateRoutes {
             try access.require(.manageSite)
             let (body, data) = try await services.body(NewCertificate.self, request, context)
             let certificate = try LicenceRules.validate(body)
-            let (site, scope, requestID, now) = (access.site, access.scope, context.requestID, services.clock.now())
-            do {
-                return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: access.principal.userID).run(request, body: data) { connection in
-                    try Self.checkReferences(connection, site: site.id, staff: certificate.staffId, type: certificate.type)
-                    let created = try CertificateStore.decode(try connection.execute(CertificateStore.insert(site: site.id, certificate))[0], now: now)
-                    try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "certificate.create", targetType: "certificate", targetID: created.id.uuidString,
-                                                           detail: ["staff": created.employeeNo, "type": created.type, "expiresOn": created.expiresOn.description], requestID: requestID))
-                    return .init(status: .created, body: try PlatformJSONEncoder.encode(created), version: created.version,
-                                 location: "/api/v1/sites/\(site.code)/certificates/\(created.id.uuidString)")
-                }
-            } catch let error as PostgresError where error.code == .uniqueViolation {
-                throw DomainError(.conflict, code: "staff.certificate_number_taken", message: "a \(certificate.type) certificate numbered \(certificate.number) is already recorded at this site",
-                                  fieldErrors: [.init(field: "number", code: "staff.certificate_number_taken", message: "already recorded")])
+            let (site, now) = (access.site, services.clock.now())
+            return try await services.create(
+                request, context, access, body: data, collection: "certificates", action: "certificate.create",
+                conflict: DomainError(.conflict, code: "staff.certificate_number_taken",
+                                      message: "a \(certificate.type) certificate numbered \(certificate.number) is already recorded at this site",
+                                      fieldErrors: [.init(field: "number", code: "staff.certificate_number_taken", message: "already recorded")])
+            ) { connection in
+                try Self.checkReferences(connection, site: site.id, staff: certificate.staffId, type: certificate.type)
+                let created = try CertificateStore.decode(try connection.execute(CertificateStore.insert(site: site.id, certificate))[0], now: now)
+                return .init(record: created, id: created.id, version: created.version,
+                             detail: ["staff": created.employeeNo, "type": created.type, "expiresOn": created.expiresOn.description])
             }
         }
         routes.add(Endpoint(.get, Self.base + "/{certificateId}", summary: "One certificate", tag: "Staff", response: "Certificate")) { _, context in
