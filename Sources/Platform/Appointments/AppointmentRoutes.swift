@@ -390,10 +390,7 @@ struct AppointmentRoutes {
             if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
             if role == .siteStaff {
                 let windowDepartment: UUID = try row.decode("window_department_id")
-                let own: UUID? = try staff.flatMap { staff in
-                    try connection.query("SELECT department_id FROM staff WHERE site_id = $1 AND id = $2 AND status = 'active'", [site.id, staff]).first?.decode("department_id")
-                }
-                guard own == windowDepartment else {
+                guard try StaffStore.activeDepartment(connection, site: site.id, staff: staff) == windowDepartment else {
                     throw Problem(status: .forbidden, code: "appointment.not_your_window", detail: "department staff act only on bookings of their own department's windows")
                 }
             }

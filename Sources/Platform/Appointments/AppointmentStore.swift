@@ -197,19 +197,25 @@ enum AppointmentStore {
         PostgresStatement("SELECT \(columns) FROM \(from) WHERE a.site_id = $1 AND a.id = $2\(forUpdate ? " FOR UPDATE OF a" : "")", [site, id])
     }
 
+    /// The lowest place (1 … capacity `$5`) of window `$3` that no live booking holds over
+    /// `[$4, $6)`, leaving out the booking `excluding` (a parameter) when moving it.
+    static func freePlace(excluding booking: String?) -> String {
+        """
+        SELECT g.seat FROM generate_series(1, $5::int) AS g(seat)
+        WHERE NOT EXISTS (
+            SELECT 1 FROM appointments b WHERE b.site_id = $1 AND b.window_id = $3 AND b.seat = g.seat\(booking.map { " AND b.id <> \($0)" } ?? "")
+              AND b.slot && tstzrange($4, $6) AND b.status IN ('requested', 'confirmed', 'checked_in', 'completed'))
+        ORDER BY g.seat LIMIT 1
+        """
+    }
+
     /// Takes the lowest free place of the slot, or returns nothing when another booking took
     /// it first (the exclusion constraint decides; the caller tries the next free place).
     static func insert(site: UUID, item: UUID, window: UUID, start: Date, end: Date, capacity: Int, body: NewAppointment,
                        phone: String, confirmDue: Date, now: Date, actor: UUID?, role: String) -> PostgresStatement {
         PostgresStatement(
             """
-            WITH place AS (
-                SELECT g.seat FROM generate_series(1, $5::int) AS g(seat)
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM appointments b WHERE b.site_id = $1 AND b.window_id = $3 AND b.seat = g.seat
-                      AND b.slot && tstzrange($4, $6) AND b.status IN ('requested', 'confirmed', 'checked_in', 'completed'))
-                ORDER BY g.seat LIMIT 1
-            ), created AS (
+            WITH place AS (\(freePlace(excluding: nil))), created AS (
                 INSERT INTO appointments (site_id, item_id, window_id, slot, seat, channel, status, applicant_name, applicant_phone, applicant_id_number,
                     home_visit, home_visit_reason, address, note, requested_at, confirm_due_at, created_by, created_at, updated_at)
                 SELECT $1, $2, $3, tstzrange($4, $6), seat, $7, 'requested', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $15, $15 FROM place
@@ -267,13 +273,7 @@ enum AppointmentStore {
                            from: AppointmentStatus, reason: String?, detail: [String: String], actor: UUID?, role: String) -> PostgresStatement {
         PostgresStatement(
             """
-            WITH place AS (
-                SELECT g.seat FROM generate_series(1, $5::int) AS g(seat)
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM appointments b WHERE b.site_id = $1 AND b.window_id = $3 AND b.seat = g.seat AND b.id <> $2
-                      AND b.slot && tstzrange($4, $6) AND b.status IN ('requested', 'confirmed', 'checked_in', 'completed'))
-                ORDER BY g.seat LIMIT 1
-            ), changed AS (
+            WITH place AS (\(freePlace(excluding: "$2"))), changed AS (
                 UPDATE appointments SET window_id = $3, slot = tstzrange($4, $6), seat = place.seat, reschedule_count = reschedule_count + 1,
                     version = version + 1, updated_at = $7
                 FROM place WHERE site_id = $1 AND id = $2 AND version = $8 RETURNING id, version, status

@@ -22,19 +22,7 @@ public struct AppointmentSweeper: Service {
     }
 
     public func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let marked = try await sweep(now: clock.now())
-                    if marked > 0 { logger.info("marked overdue requests and no-shows", metadata: ["count": "\(marked)"]) }
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.warning("appointment sweep failed; will retry", metadata: ["error": "\(error)"])
-                }
-                try await Task.sleep(for: interval)
-            }
-        }
+        await runPeriodically(every: interval, logger: logger, job: "appointment sweep") { [self] in try await sweep(now: clock.now()) }
     }
 
     /// Marks what is due at `now` at every active site; returns how many bookings changed.

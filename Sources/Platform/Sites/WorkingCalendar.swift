@@ -84,13 +84,9 @@ public struct WorkingCalendar: Sendable, Equatable {
     ///
     /// This is how "within 1 working day" is measured: `usualDayMinutes` of opening time.
     public func adding(workingMinutes minutes: Int, to instant: Date, in timeZone: TimeZone) -> Date? {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
-        guard let year = parts.year, let month = parts.month, let dayOfMonth = parts.day else { return nil }
-        let start = CalendarDate(year: year, month: month, day: dayOfMonth)
+        let (calendar, start, second) = Self.local(instant, in: timeZone)
         // Whole minutes only: a request at 16:00:30 counts from 16:01.
-        let startMinute = (parts.hour ?? 0) * 60 + (parts.minute ?? 0) + ((parts.second ?? 0) > 0 ? 1 : 0)
+        let startMinute = (second + 59) / 60
         var remaining = max(0, minutes)
         for offset in 0..<(2 * 366) {
             let day = start.adding(days: offset)
@@ -112,12 +108,7 @@ public struct WorkingCalendar: Sendable, Equatable {
     /// (weekend, public holiday). This is how "within 24 hours" is measured: a Friday
     /// evening complaint is due on Monday evening, and a make-up Saturday counts.
     public func adding(minutesOnWorkingDays minutes: Int, to instant: Date, in timeZone: TimeZone) -> Date? {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
-        guard let year = parts.year, let month = parts.month, let dayOfMonth = parts.day else { return nil }
-        let start = CalendarDate(year: year, month: month, day: dayOfMonth)
-        let startSecond = (parts.hour ?? 0) * 3600 + (parts.minute ?? 0) * 60 + (parts.second ?? 0)
+        let (calendar, start, startSecond) = Self.local(instant, in: timeZone)
         var remaining = max(0, minutes) * 60
         for offset in 0..<(2 * 366) {
             let day = start.adding(days: offset)
@@ -134,12 +125,8 @@ public struct WorkingCalendar: Sendable, Equatable {
     /// The end of the working day that `instant` falls on, or of the next working day when
     /// the day is closed or its hours are over ("same day" work).
     public func endOfWorkingDay(from instant: Date, in timeZone: TimeZone) -> Date? {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
-        guard let year = parts.year, let month = parts.month, let dayOfMonth = parts.day else { return nil }
-        let start = CalendarDate(year: year, month: month, day: dayOfMonth)
-        let minute = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
+        let (calendar, start, second) = Self.local(instant, in: timeZone)
+        let minute = second / 60
         for offset in 0..<(2 * 366) {
             let day = start.adding(days: offset)
             guard let close = hours(on: day).intervals.map(\.closes).max() else { continue }
@@ -150,14 +137,19 @@ public struct WorkingCalendar: Sendable, Equatable {
 
     /// Whether `start`…`end` lies within one opening interval of a single day.
     public func isOpen(from start: Date, to end: Date, in timeZone: TimeZone) -> Bool {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: start)
-        guard let year = parts.year, let month = parts.month, let dayOfMonth = parts.day else { return false }
-        let day = CalendarDate(year: year, month: month, day: dayOfMonth)
-        let opens = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
+        let (_, day, second) = Self.local(start, in: timeZone)
+        let opens = second / 60
         let closes = opens + Int((end.timeIntervalSince(start) / 60).rounded(.up))
         return hours(on: day).intervals.contains { $0.opens <= opens && closes <= $0.closes }
+    }
+
+    /// `instant` as a site sees it: its calendar for `timeZone`, the local day, and the second after midnight.
+    static func local(_ instant: Date, in timeZone: TimeZone) -> (calendar: Calendar, day: CalendarDate, second: Int) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
+        return (calendar, CalendarDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1),
+                (parts.hour ?? 0) * 3600 + (parts.minute ?? 0) * 60 + (parts.second ?? 0))
     }
 
     /// The instant of `minute` (0–1440) on `day` in the calendar's timezone.

@@ -103,6 +103,12 @@ public enum StaffStore {
              member.probationUntil, member.mentorId, member.isVeteran, member.status, expectedVersion])
     }
 
+    /// The department of an active staff member, or nil.
+    static func activeDepartment(_ connection: isolated PostgresConnection, site: UUID, staff: UUID?) throws -> UUID? {
+        guard let staff else { return nil }
+        return try connection.query("SELECT department_id FROM staff WHERE site_id = $1 AND id = $2 AND status = 'active'", [site, staff]).first?.decode("department_id")
+    }
+
     static func notFound(_ id: String) -> Problem {
         Problem(status: .notFound, code: "staff.not_found", detail: "no staff member with id \(id) at this site")
     }

@@ -275,10 +275,7 @@ struct TicketRoutes {
 
     /// Department staff act only on tickets dispatched to their own department.
     static func requireOwnDepartment(_ connection: isolated PostgresConnection, site: UUID, staff: UUID?, ticket: Ticket) throws {
-        let department: UUID? = try staff.flatMap { staff in
-            try connection.query("SELECT department_id FROM staff WHERE site_id = $1 AND id = $2 AND status = 'active'", [site, staff]).first?.decode("department_id")
-        }
-        guard let department, department == ticket.departmentId else {
+        guard let department = try StaffStore.activeDepartment(connection, site: site, staff: staff), department == ticket.departmentId else {
             throw Problem(status: .forbidden, code: "ticket.not_your_department",
                           detail: "department staff act only on tickets dispatched to their own department")
         }

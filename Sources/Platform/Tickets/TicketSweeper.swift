@@ -42,20 +42,7 @@ public struct TicketSweeper: Service {
     ]
 
     public func run() async throws {
-        // Stops at once on graceful shutdown, between sweeps or while waiting for the next.
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let marked = try await sweep(now: clock.now())
-                    if marked > 0 { logger.info("marked missed ticket deadlines", metadata: ["count": "\(marked)"]) }
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.warning("ticket deadline sweep failed; will retry", metadata: ["error": "\(error)"])
-                }
-                try await Task.sleep(for: interval)
-            }
-        }
+        await runPeriodically(every: interval, logger: logger, job: "ticket deadline sweep") { [self] in try await sweep(now: clock.now()) }
     }
 
     /// Marks every deadline missed by `now` at every active site; returns how many marks were set.
