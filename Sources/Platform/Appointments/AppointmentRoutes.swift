@@ -257,10 +257,14 @@ struct AppointmentRoutes {
         }
         var slots: [(slot: SlotGrid.Slot, window: ServiceWindow, remaining: Int)] = []
         if item.active {
+            // Windows usually share a calendar: cut its days into slots once.
+            var grids: [String: [SlotGrid.Slot]] = [:]
             for window in try results[1].map(AppointmentStore.decodeWindow) {
                 let bookings = taken[window.id] ?? [:]
-                for slot in SlotGrid.slots(from: from, to: to, durationMinutes: item.durationMinutes, calendar: rules.calendar(window.calendar), timeZone: rules.timeZone)
-                where slot.start > now {
+                let grid = grids[window.calendar] ?? SlotGrid.slots(from: from, to: to, durationMinutes: item.durationMinutes,
+                                                                    calendar: rules.calendar(window.calendar), timeZone: rules.timeZone)
+                grids[window.calendar] = grid
+                for slot in grid where slot.start > now {
                     let used = (bookings[Int(slot.start.timeIntervalSince1970 / 86_400)] ?? []).lazy.filter { $0.start < slot.end && $0.end > slot.start }.count
                     guard used < item.capacityPerSlot else { continue }
                     slots.append((slot, window, item.capacityPerSlot - used))
