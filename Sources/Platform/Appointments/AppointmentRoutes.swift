@@ -271,7 +271,9 @@ struct AppointmentRoutes {
                 }
             }
         }
-        slots.sort { ($0.slot.start, $0.window.code) < ($1.slot.start, $1.window.code) }
+        // Windows came sorted by code: their order breaks ties between equal starts.
+        let order = Dictionary(uniqueKeysWithValues: (try results[1].map { try $0.decode("id", as: UUID.self) }).enumerated().map { ($1, $0) })
+        slots.sort { ($0.slot.start, order[$0.window.id] ?? 0) < ($1.slot.start, order[$1.window.id] ?? 0) }
         // Thousands of slots for a month of many windows: written directly rather than through JSONEncoder.
         var json = "{\"itemId\":\"\(itemID.uuidString)\",\"timezone\":\(Self.quoted(rules.timeZone.identifier)),\"items\":["
         json.reserveCapacity(slots.count * 200)

@@ -304,9 +304,7 @@ enum AppointmentStore {
 /// Wall-clock time in a timezone, as `2026-11-26T09:00`.
 enum LocalTime {
     static func format(_ date: Date, _ timeZone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
+        let (_, day, second) = WorkingCalendar.local(date, in: timeZone)
+        return "\(day)T\(WorkingCalendar.clock(second / 60))"
     }
 }

@@ -169,6 +169,8 @@ public struct WorkingCalendar: Sendable, Equatable {
 
     /// Formats minutes as "HH:MM".
     public static func clock(_ minutes: Int) -> String {
-        String(format: "%02d:%02d", minutes / 60, minutes % 60)
+        // Not String(format:): it is slow on Linux, and availability formats thousands of these.
+        func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+        return twoDigits(minutes / 60) + ":" + twoDigits(minutes % 60)
     }
 }
