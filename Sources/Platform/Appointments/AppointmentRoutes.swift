@@ -277,10 +277,22 @@ struct AppointmentRoutes {
         // Thousands of slots for a month of many windows: written directly rather than through JSONEncoder.
         var json = "{\"itemId\":\"\(itemID.uuidString)\",\"timezone\":\(Self.quoted(rules.timeZone.identifier)),\"items\":["
         json.reserveCapacity(slots.count * 200)
+        var instants = MinuteFormatter()
+        var windows: [UUID: String] = [:]
         for (index, entry) in slots.enumerated() {
             if index > 0 { json += "," }
-            json += "{\"end\":\"\(RFC3339.format(entry.slot.end))\",\"localStart\":\"\(entry.slot.localStart)\",\"remaining\":\(entry.remaining),"
-            json += "\"start\":\"\(RFC3339.format(entry.slot.start))\",\"windowCode\":\(Self.quoted(entry.window.code)),\"windowId\":\"\(entry.window.id.uuidString)\"}"
+            let window = windows[entry.window.id] ?? "\"windowCode\":\(Self.quoted(entry.window.code)),\"windowId\":\"\(entry.window.id.uuidString)\"}"
+            windows[entry.window.id] = window
+            json += "{\"end\":\""
+            json += instants.format(entry.slot.end)
+            json += "\",\"localStart\":\""
+            json += entry.slot.localStart
+            json += "\",\"remaining\":"
+            json += String(entry.remaining)
+            json += ",\"start\":\""
+            json += instants.format(entry.slot.start)
+            json += "\","
+            json += window
         }
         json += "]}"
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: json)))
@@ -490,6 +502,22 @@ struct AppointmentRoutes {
         let range = try TicketStatisticsStore.monthRange(month, timeZone: rules.timeZone)
         let results = try await services.read(access, AppointmentStatisticsStore.statements(site: access.site.id, start: range.start, end: range.end, now: services.clock.now()))
         return try Response.json(try AppointmentStatisticsStore.decode(results, month: month, timezone: rules.timeZone.identifier))
+    }
+}
+
+/// RFC 3339 (as `RFC3339.format` writes it) for instants on whole minutes, with each UTC
+/// day's text made once: availability writes thousands of them.
+struct MinuteFormatter {
+    private var days: [Int: String] = [:]
+
+    mutating func format(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        guard seconds % 60 == 0, Double(seconds) == date.timeIntervalSince1970 else { return RFC3339.format(date) }
+        let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let prefix = days[day] ?? String(RFC3339.format(Date(timeIntervalSince1970: Double(day) * 86_400)).prefix(11))
+        days[day] = prefix
+        let minute = (seconds - day * 86_400) / 60
+        return prefix + WorkingCalendar.clock(minute) + ":00.000000Z"
     }
 }
 
