@@ -48,6 +48,7 @@ public enum PlatformApplication {
         AuditRoutes(services: services).register(&routes)
         TicketRoutes(services: services).register(&routes)
         AppointmentRoutes(services: services).register(&routes)
+        AssessmentRoutes(services: services).register(&routes)
         OperationalRoutes.registerDocument(&routes)
         return (router, routes.endpoints)
     }

@@ -257,6 +257,42 @@ enum OpenAPISchemas {
         "CertificateChanges": object([
             "number": string(maxLength: 64), "issuer": string(maxLength: 100), "issuedOn": string("date"), "expiresOn": string("date"), "documentRef": string(maxLength: 300),
         ], required: []),
+        "AssessmentItem": object([
+            "dimension": string(values: AssessmentDimension.allCases.map(\.rawValue)), "name": string(maxLength: 100), "weight": number, "scaleMax": number,
+        ], required: ["dimension", "name", "weight", "scaleMax"]),
+        "AssessmentTemplate": object([
+            "id": string("uuid"), "code": string(), "name": string(), "kind": string(values: ["regular", "probation"]),
+            "items": ["type": "array", "items": OpenAPIDocument.ref("AssessmentItem")], "version": integer, "createdAt": string("date-time"),
+        ], required: ["id", "code", "name", "kind", "items", "version", "createdAt"]),
+        "AssessmentTemplateList": list("AssessmentTemplate"),
+        "NewAssessmentTemplate": object([
+            "code": string(maxLength: 32), "name": string(maxLength: 100), "kind": string(values: ["regular", "probation"]),
+            "items": ["type": "array", "items": OpenAPIDocument.ref("AssessmentItem")],
+        ], required: ["code", "name", "items"]),
+        "AssessmentCycle": object([
+            "id": string("uuid"), "templateId": string("uuid"), "name": string(), "period": string(values: ["monthly", "quarterly", "annual"]),
+            "startsOn": string("date"), "endsOn": string("date"), "departmentIds": ["type": "array", "items": string("uuid")],
+            "postIds": ["type": "array", "items": string("uuid")], "status": string(values: CycleStatus.allCases.map(\.rawValue)),
+            "publishedAt": string("date-time"), "version": integer, "createdAt": string("date-time"), "updatedAt": string("date-time"),
+        ], required: ["id", "templateId", "name", "period", "startsOn", "endsOn", "departmentIds", "postIds", "status", "version", "createdAt", "updatedAt"]),
+        "AssessmentCycleList": list("AssessmentCycle"),
+        "NewAssessmentCycle": object([
+            "templateId": string("uuid"), "name": string(maxLength: 100), "period": string(values: ["monthly", "quarterly", "annual"]),
+            "startsOn": string("date"), "endsOn": string("date"), "departmentIds": ["type": "array", "items": string("uuid")],
+            "postIds": ["type": "array", "items": string("uuid")],
+        ], required: ["templateId", "name", "period", "startsOn", "endsOn"]),
+        "ScoreSheet": object(["scores": ["type": "array", "items": number], "reason": string(maxLength: 2000, nullable: true)], required: ["scores"]),
+        "BottomFollowUpBody": object(["action": string(values: BottomFollowUp.allCases.map(\.rawValue)), "note": string(maxLength: 2000, nullable: true)],
+                                     required: ["action"]),
+        "RankingEntry": object([
+            "staffId": string("uuid"), "employeeNo": string(), "name": string(), "postId": string("uuid"), "total": number, "rank": integer,
+            "postRank": integer, "percentile": number, "bottom": boolean, "explanation": string(), "revision": integer,
+            "followUp": string(values: BottomFollowUp.allCases.map(\.rawValue)), "followUpNote": string(),
+        ], required: ["staffId", "employeeNo", "name", "bottom", "explanation"]),
+        "Ranking": object([
+            "cycleId": string("uuid"), "status": string(values: CycleStatus.allCases.map(\.rawValue)), "frozen": boolean,
+            "items": ["type": "array", "items": OpenAPIDocument.ref("RankingEntry")],
+        ], required: ["cycleId", "status", "frozen", "items"]),
         "WorkingDayList": object(["calendar": string(), "timezone": string(), "items": ["type": "array", "items": OpenAPIDocument.ref("WorkingDay")]], required: ["calendar", "timezone", "items"]),
     ] }
 }

@@ -119,5 +119,10 @@ struct OpenAPIDocumentTests {
         #expect(properties("AppointmentActionBody") == AppointmentActionBody.knownFields)
         #expect(properties("NewCertificate") == NewCertificate.knownFields)
         #expect(properties("CertificateChanges") == CertificateChanges.knownFields)
+        #expect(properties("NewAssessmentTemplate") == NewAssessmentTemplate.knownFields)
+        #expect(properties("AssessmentItem") == AssessmentItem.knownFields)
+        #expect(properties("NewAssessmentCycle") == NewAssessmentCycle.knownFields)
+        #expect(properties("ScoreSheet") == ScoreSheet.knownFields)
+        #expect(properties("BottomFollowUpBody") == BottomFollowUpBody.knownFields)
     }
 }

@@ -1,0 +1,115 @@
+import Foundation
+import Postgres
+
+public struct AssessmentItem: Sendable, Codable, Equatable {
+    public var dimension: AssessmentDimension
+    public var name: String
+    public var weight: Decimal
+    /// The top of the item's scale (e.g. 5 or 100); a score is 0 … scaleMax.
+    public var scaleMax: Decimal
+}
+
+extension AssessmentItem: RequestBody {
+    public enum CodingKeys: String, CodingKey, CaseIterable { case dimension, name, weight, scaleMax }
+
+    public init(from decoder: any Decoder) throws {
+        try Self.refuseUnknownFields(decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(dimension: try container.decode(AssessmentDimension.self, forKey: .dimension), name: try container.decode(String.self, forKey: .name),
+                  weight: try container.decode(Decimal.self, forKey: .weight), scaleMax: try container.decode(Decimal.self, forKey: .scaleMax))
+    }
+}
+
+/// An assessment template (考核表) over conduct 德, ability 能, diligence 勤 and results 绩.
+public struct AssessmentTemplate: Sendable, Codable, Equatable {
+    public var id: UUID
+    public var code: String
+    public var name: String
+    /// `regular`, or `probation` for reviews of staff on probation.
+    public var kind: String
+    public var items: [AssessmentItem]
+    public var version: Int
+    public var createdAt: Date
+}
+
+public struct NewAssessmentTemplate: RequestBody, Equatable {
+    public var code: String
+    public var name: String
+    public var kind: String?
+    public var items: [AssessmentItem]
+    public enum CodingKeys: String, CodingKey, CaseIterable { case code, name, kind, items }
+}
+
+public enum CycleStatus: String, Sendable, Codable, CaseIterable {
+    case draft, open
+    case managerReview = "manager_review"
+    case calibrated, published
+}
+
+public struct AssessmentCycle: Sendable, Codable, Equatable {
+    public var id: UUID
+    public var templateId: UUID
+    public var name: String
+    public var period: String
+    public var startsOn: CalendarDate
+    public var endsOn: CalendarDate
+    public var departmentIds: [UUID]
+    public var postIds: [UUID]
+    public var status: CycleStatus
+    public var publishedAt: Date?
+    public var version: Int
+    public var createdAt: Date
+    public var updatedAt: Date
+}
+
+public struct NewAssessmentCycle: RequestBody, Equatable {
+    public var templateId: UUID
+    public var name: String
+    public var period: String
+    public var startsOn: CalendarDate
+    public var endsOn: CalendarDate
+    public var departmentIds: [UUID]?
+    public var postIds: [UUID]?
+    public enum CodingKeys: String, CodingKey, CaseIterable { case templateId, name, period, startsOn, endsOn, departmentIds, postIds }
+}
+
+/// A manager's scoring of one staff member: one score per template item, in order.
+public struct ScoreSheet: RequestBody, Equatable {
+    public var scores: [Decimal]
+    /// Required once the cycle is published: the revision is recorded, the published result stays.
+    public var reason: String?
+    public enum CodingKeys: String, CodingKey, CaseIterable { case scores, reason }
+}
+
+public struct BottomFollowUpBody: RequestBody, Equatable {
+    public var action: BottomFollowUp
+    public var note: String?
+    public enum CodingKeys: String, CodingKey, CaseIterable { case action, note }
+}
+
+/// One line of a cycle's ranking.
+public struct RankingEntry: Sendable, Codable, Equatable {
+    public var staffId: UUID
+    public var employeeNo: String
+    public var name: String
+    public var postId: UUID?
+    public var total: Decimal?
+    /// Within the cycle's group at the site, and within the post.
+    public var rank: Int?
+    public var postRank: Int?
+    public var percentile: Decimal?
+    public var bottom: Bool
+    public var explanation: String
+    /// The latest score revision; after publication a higher one is a recorded later edit.
+    public var revision: Int?
+    public var followUp: BottomFollowUp?
+    public var followUpNote: String?
+}
+
+public struct Ranking: Sendable, Codable, Equatable {
+    public var cycleId: UUID
+    public var status: CycleStatus
+    /// True once published: the figures are the frozen ones.
+    public var frozen: Bool
+    public var items: [RankingEntry]
+}
