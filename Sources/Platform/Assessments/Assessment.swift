@@ -1,22 +1,43 @@
 import Foundation
 import Postgres
 
+/// Platform data an item can be computed from, for one staff member over the cycle's days.
+public enum AssessmentMetric: String, Sendable, Codable, CaseIterable {
+    /// Tickets the member resolved as handler; full marks at `target`.
+    case ticketsResolved = "tickets_resolved"
+    /// Share of those resolved by their target time.
+    case onTimeResolutionRate = "on_time_resolution_rate"
+    /// Share of follow-ups on the member's tickets that were satisfied or basically satisfied.
+    case followUpSatisfactionRate = "follow_up_satisfaction_rate"
+    /// Complaints of cause class 1 (our service) against tickets the member handled; `target` points off each.
+    case complaintsUpheld = "complaints_upheld"
+    /// The member's home visits cancelled by the center with less notice than the rule; `target` points off each.
+    case lateCancellations = "late_cancellations"
+    /// The member's home visits that ended as no-shows; `target` points off each.
+    case noShows = "no_shows"
+}
+
 public struct AssessmentItem: Sendable, Codable, Equatable {
     public var dimension: AssessmentDimension
     public var name: String
     public var weight: Decimal
     /// The top of the item's scale (e.g. 5 or 100); a score is 0 … scaleMax.
     public var scaleMax: Decimal
+    /// Computed from platform data instead of scored by hand.
+    public var metric: AssessmentMetric?
+    /// For counts: the count that earns full marks (tickets_resolved) or the points off per event.
+    public var target: Decimal?
 }
 
 extension AssessmentItem: RequestBody {
-    public enum CodingKeys: String, CodingKey, CaseIterable { case dimension, name, weight, scaleMax }
+    public enum CodingKeys: String, CodingKey, CaseIterable { case dimension, name, weight, scaleMax, metric, target }
 
     public init(from decoder: any Decoder) throws {
         try Self.refuseUnknownFields(decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(dimension: try container.decode(AssessmentDimension.self, forKey: .dimension), name: try container.decode(String.self, forKey: .name),
-                  weight: try container.decode(Decimal.self, forKey: .weight), scaleMax: try container.decode(Decimal.self, forKey: .scaleMax))
+                  weight: try container.decode(Decimal.self, forKey: .weight), scaleMax: try container.decode(Decimal.self, forKey: .scaleMax),
+                  metric: try container.decodeIfPresent(AssessmentMetric.self, forKey: .metric), target: try container.decodeIfPresent(Decimal.self, forKey: .target))
     }
 }
 
@@ -73,7 +94,8 @@ public struct NewAssessmentCycle: RequestBody, Equatable {
     public enum CodingKeys: String, CodingKey, CaseIterable { case templateId, name, period, startsOn, endsOn, departmentIds, postIds }
 }
 
-/// A manager's scoring of one staff member: one score per template item, in order.
+/// A manager's scoring of one staff member: one score per hand-scored template item, in
+/// order; computed items are filled in from platform data.
 public struct ScoreSheet: RequestBody, Equatable {
     public var scores: [Decimal]
     /// Required once the cycle is published: the revision is recorded, the published result stays.
@@ -102,6 +124,8 @@ public struct RankingEntry: Sendable, Codable, Equatable {
     public var explanation: String
     /// The latest score revision; after publication a higher one is a recorded later edit.
     public var revision: Int?
+    /// Every item's score of the latest revision, computed ones included, in template order.
+    public var scores: [Decimal]?
     public var followUp: BottomFollowUp?
     public var followUpNote: String?
 }

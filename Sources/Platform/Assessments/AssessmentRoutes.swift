@@ -131,6 +131,17 @@ struct AssessmentRoutes {
             throw DomainError.invalid(field: "items[\(index)].name", code: "request.invalid_value", message: "1–100 characters")
         }
         try AssessmentRules.checkWeights(template.items.map { .init(dimension: $0.dimension, weight: $0.weight, scaleMax: $0.scaleMax) })
+        for (index, item) in template.items.enumerated() {
+            if item.metric == nil && item.target != nil {
+                throw DomainError.invalid(field: "items[\(index)].target", code: "request.not_applicable", message: "only computed items (with a metric) have a target")
+            }
+            if let target = item.target, target <= 0 {
+                throw DomainError.invalid(field: "items[\(index)].target", code: "request.invalid_value", message: "a target is positive")
+            }
+            if item.metric == .ticketsResolved && item.target == nil {
+                throw DomainError.invalid(field: "items[\(index)].target", code: "request.missing_field", message: "how many resolved tickets earn full marks")
+            }
+        }
         return template
     }
 
@@ -170,10 +181,10 @@ struct AssessmentRoutes {
     static func members(site: UUID, cycle: AssessmentCycle) -> PostgresStatement {
         PostgresStatement(
             """
-            SELECT s.id, s.employee_no, s.name, s.post_id, latest.total, latest.revision, r.total AS frozen_total, r.rank, r.post_rank, r.percentile,
+            SELECT s.id, s.employee_no, s.name, s.post_id, latest.total, latest.revision, latest.scores, r.total AS frozen_total, r.rank, r.post_rank, r.percentile,
                    r.bottom, r.explanation, r.follow_up, r.follow_up_note
             FROM staff s
-            LEFT JOIN LATERAL (SELECT total, revision FROM assessment_scores sc WHERE sc.site_id = $1 AND sc.cycle_id = $2 AND sc.staff_id = s.id
+            LEFT JOIN LATERAL (SELECT total, revision, scores FROM assessment_scores sc WHERE sc.site_id = $1 AND sc.cycle_id = $2 AND sc.staff_id = s.id
                                ORDER BY revision DESC LIMIT 1) latest ON true
             LEFT JOIN assessment_results r ON r.site_id = $1 AND r.cycle_id = $2 AND r.staff_id = s.id
             WHERE s.site_id = $1 AND (r.staff_id IS NOT NULL OR (s.status = 'active'
@@ -189,11 +200,12 @@ struct AssessmentRoutes {
         var post: UUID?
         var total: Decimal?
         var revision: Int?
+        var scores: [Decimal]?
     }
 
     static func decodeMember(_ row: PostgresRow) throws -> Member {
         Member(id: try row.decode("id"), employeeNo: try row.decode("employee_no"), name: try row.decode("name"), post: try row.decodeIfPresent("post_id"),
-               total: try row.decodeIfPresent("total"), revision: try row.decodeIfPresent("revision"))
+               total: try row.decodeIfPresent("total"), revision: try row.decodeIfPresent("revision"), scores: try row.decodeIfPresent("scores"))
     }
 
     /// The live ranking of scored members: within the whole group (with the bottom group),
@@ -213,7 +225,7 @@ struct AssessmentRoutes {
             let ranked = overall[member.id]
             return RankingEntry(staffId: member.id, employeeNo: member.employeeNo, name: member.name, postId: member.post, total: member.total,
                                 rank: ranked?.rank, postRank: postRanks[member.id], percentile: ranked?.percentile, bottom: ranked?.bottom ?? false,
-                                explanation: ranked?.explanation ?? "not scored yet", revision: member.revision, followUp: nil, followUpNote: nil)
+                                explanation: ranked?.explanation ?? "not scored yet", revision: member.revision, scores: member.scores, followUp: nil, followUpNote: nil)
         }.sorted { ($0.rank ?? Int.max, $0.employeeNo) < ($1.rank ?? Int.max, $1.employeeNo) }
     }
 
@@ -271,30 +283,77 @@ struct AssessmentRoutes {
             if published && reason == nil {
                 throw DomainError.invalid(field: "reason", code: "assessment.reason_required", message: "the cycle is published: a later edit is a revision with a reason")
             }
-            guard body.scores.count == template.items.count else {
-                throw DomainError.invalid(field: "scores", code: "request.invalid_value", message: "one score per template item: \(template.items.count)")
+            let manual = template.items.filter { $0.metric == nil }
+            guard body.scores.count == manual.count else {
+                throw DomainError.invalid(field: "scores", code: "request.invalid_value", message: "one score per hand-scored item: \(manual.count) (computed items are filled in)")
             }
-            for (index, (score, item)) in zip(body.scores, template.items).enumerated() where score < 0 || score > item.scaleMax {
+            for (index, (score, item)) in zip(body.scores, manual).enumerated() where score < 0 || score > item.scaleMax {
                 throw DomainError.invalid(field: "scores[\(index)]", code: "request.invalid_value", message: "\(item.name) is scored 0–\(item.scaleMax)")
             }
             let members = try connection.execute(Self.members(site: site.id, cycle: cycle)).map(Self.decodeMember)
             guard let member = members.first(where: { $0.id == staffID }) else {
                 throw Problem(status: .notFound, code: "staff.not_found", detail: "no member \(staffID.uuidString) in this cycle")
             }
-            let total = AssessmentRules.weightedScore(zip(template.items, body.scores).map { (AssessmentRules.Item(dimension: $0.dimension, weight: $0.weight, scaleMax: $0.scaleMax), $1) })
+            let evidence = template.items.contains { $0.metric != nil }
+                ? try Self.evidence(connection, site: site, staff: staffID, cycle: cycle) : AssessmentRules.Evidence()
+            var manualScores = body.scores.makeIterator()
+            let scores: [Decimal] = template.items.map { item in
+                item.metric.map { AssessmentRules.computedScore($0, target: item.target, scaleMax: item.scaleMax, evidence: evidence) } ?? manualScores.next() ?? 0
+            }
+            let total = AssessmentRules.weightedScore(zip(template.items, scores).map { (AssessmentRules.Item(dimension: $0.dimension, weight: $0.weight, scaleMax: $0.scaleMax), $1) })
             let revision = (member.revision ?? 0) + 1
             try connection.query(
                 """
                 INSERT INTO assessment_scores (site_id, cycle_id, staff_id, revision, scores, total, after_publication, reason, actor_id, at)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                """, [site.id, id, staffID, revision, body.scores, total, published, reason, actor, now])
+                """, [site.id, id, staffID, revision, scores, total, published, reason, actor, now])
             try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "assessment.score", targetType: "staff", targetID: staffID.uuidString,
                                                    detail: ["cycle": id.uuidString, "total": "\(total)", "revision": String(revision)], requestID: requestID))
             return RankingEntry(staffId: staffID, employeeNo: member.employeeNo, name: member.name, postId: member.post, total: total, rank: nil, postRank: nil,
                                 percentile: nil, bottom: false, explanation: published ? "revision \(revision) recorded; the published result is unchanged" : "scored",
-                                revision: revision, followUp: nil, followUpNote: nil)
+                                revision: revision, scores: scores, followUp: nil, followUpNote: nil)
         }
         return try Response.json(entry)
+    }
+
+    /// What the platform recorded about a member over the cycle's days (site timezone).
+    /// Complaints count against the member when upheld as our service's fault (cause class 1)
+    /// and about a ticket they handled or a home visit they made.
+    static func evidence(_ connection: isolated PostgresConnection, site: Site, staff: UUID, cycle: AssessmentCycle) throws -> AssessmentRules.Evidence {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: site.timezone) ?? .gmt
+        let from = calendar.date(from: DateComponents(year: cycle.startsOn.year, month: cycle.startsOn.month, day: cycle.startsOn.day)) ?? Date()
+        let end = cycle.endsOn.adding(days: 1)
+        let to = calendar.date(from: DateComponents(year: end.year, month: end.month, day: end.day)) ?? Date()
+        let row = try connection.query(
+            """
+            SELECT (SELECT count(*) FROM tickets WHERE site_id = $1 AND handler_id = $2 AND resolved_at >= $3 AND resolved_at < $4)::int AS resolved,
+                   (SELECT count(*) FROM tickets WHERE site_id = $1 AND handler_id = $2 AND resolved_at >= $3 AND resolved_at < $4
+                        AND resolve_due_at IS NOT NULL)::int AS with_target,
+                   (SELECT count(*) FROM tickets WHERE site_id = $1 AND handler_id = $2 AND resolved_at >= $3 AND resolved_at < $4
+                        AND resolved_at <= resolve_due_at)::int AS on_time,
+                   (SELECT count(*) FROM ticket_follow_ups f JOIN tickets t ON t.site_id = f.site_id AND t.id = f.ticket_id
+                        WHERE f.site_id = $1 AND t.handler_id = $2 AND f.at >= $3 AND f.at < $4)::int AS follow_ups,
+                   (SELECT count(*) FROM ticket_follow_ups f JOIN tickets t ON t.site_id = f.site_id AND t.id = f.ticket_id
+                        WHERE f.site_id = $1 AND t.handler_id = $2 AND f.at >= $3 AND f.at < $4 AND f.rating <> 'unsatisfied')::int AS satisfied,
+                   (SELECT count(*) FROM tickets c WHERE c.site_id = $1 AND c.category = 'complaint' AND c.cause_class = 1 AND c.received_at >= $3 AND c.received_at < $4
+                        AND (EXISTS (SELECT 1 FROM tickets t WHERE t.site_id = c.site_id AND t.id = c.related_ticket_id AND t.handler_id = $2)
+                             OR EXISTS (SELECT 1 FROM appointments a WHERE a.site_id = c.site_id AND a.id = c.appointment_id AND a.assigned_staff_id = $2)))::int AS complaints,
+                   (SELECT count(*) FROM appointments WHERE site_id = $1 AND assigned_staff_id = $2 AND late_cancellation
+                        AND lower(slot) >= $3 AND lower(slot) < $4)::int AS late,
+                   (SELECT count(*) FROM appointments WHERE site_id = $1 AND assigned_staff_id = $2 AND status = 'no_show'
+                        AND lower(slot) >= $3 AND lower(slot) < $4)::int AS no_shows
+            """, [site.id, staff, from, to])[0]
+        var evidence = AssessmentRules.Evidence()
+        evidence.resolved = try row.decode("resolved")
+        evidence.resolvedWithTarget = try row.decode("with_target")
+        evidence.resolvedOnTime = try row.decode("on_time")
+        evidence.followUps = try row.decode("follow_ups")
+        evidence.followUpsSatisfied = try row.decode("satisfied")
+        evidence.complaintsUpheld = try row.decode("complaints")
+        evidence.lateCancellations = try row.decode("late")
+        evidence.noShows = try row.decode("no_shows")
+        return evidence
     }
 
     func ranking(_ request: Request, _ context: PlatformRequestContext, bottomOnly: Bool) async throws -> Response {
@@ -320,7 +379,8 @@ struct AssessmentRoutes {
                         staffId: try row.decode("id"), employeeNo: try row.decode("employee_no"), name: try row.decode("name"), postId: try row.decodeIfPresent("post_id"),
                         total: total, rank: try row.decode("rank"), postRank: try row.decode("post_rank"), percentile: try row.decode("percentile"),
                         bottom: try row.decode("bottom"), explanation: try row.decode("explanation"), revision: try row.decodeIfPresent("revision"),
-                        followUp: try row.decodeIfPresent("follow_up", as: String.self).flatMap(BottomFollowUp.init(rawValue:)), followUpNote: try row.decodeIfPresent("follow_up_note"))
+                        scores: nil, followUp: try row.decodeIfPresent("follow_up", as: String.self).flatMap(BottomFollowUp.init(rawValue:)),
+                        followUpNote: try row.decodeIfPresent("follow_up_note"))
                 }.sorted { ($0.rank ?? 0, $0.employeeNo) < ($1.rank ?? 0, $1.employeeNo) }
             } else {
                 entries = Self.rank(try rows.map(Self.decodeMember), policy: rules.policies)
@@ -369,7 +429,7 @@ struct AssessmentRoutes {
                                                    detail: ["cycle": id.uuidString, "action": body.action.rawValue], requestID: requestID))
             return RankingEntry(staffId: staffID, employeeNo: try row.decode("employee_no"), name: try row.decode("name"), postId: try row.decodeIfPresent("post_id"),
                                 total: try row.decode("total"), rank: try row.decode("rank"), postRank: try row.decode("post_rank"), percentile: try row.decode("percentile"),
-                                bottom: true, explanation: try row.decode("explanation"), revision: nil, followUp: body.action, followUpNote: note)
+                                bottom: true, explanation: try row.decode("explanation"), revision: nil, scores: nil, followUp: body.action, followUpNote: note)
         }
         return try Response.json(entry)
     }

@@ -114,3 +114,38 @@ public enum AssessmentRules {
         return ranked
     }
 }
+
+extension AssessmentRules {
+    /// Counted platform data of one member over a cycle.
+    public struct Evidence: Sendable, Equatable {
+        public var resolved = 0
+        public var resolvedOnTime = 0
+        public var resolvedWithTarget = 0
+        public var followUps = 0
+        public var followUpsSatisfied = 0
+        public var complaintsUpheld = 0
+        public var lateCancellations = 0
+        public var noShows = 0
+
+        public init() {}
+    }
+
+    /// The score a computed item earns from the evidence, on the item's scale. A rate with
+    /// nothing to measure earns full marks (no evidence against the member).
+    public static func computedScore(_ metric: AssessmentMetric, target: Decimal?, scaleMax: Decimal, evidence: Evidence) -> Decimal {
+        func rate(_ part: Int, _ whole: Int) -> Decimal { whole == 0 ? scaleMax : Decimal(part) / Decimal(whole) * scaleMax }
+        func penalty(_ count: Int) -> Decimal { max(0, scaleMax - Decimal(count) * (target ?? 1)) }
+        let score: Decimal = switch metric {
+        case .ticketsResolved: min(1, Decimal(evidence.resolved) / max(target ?? 1, 1)) * scaleMax
+        case .onTimeResolutionRate: rate(evidence.resolvedOnTime, evidence.resolvedWithTarget)
+        case .followUpSatisfactionRate: rate(evidence.followUpsSatisfied, evidence.followUps)
+        case .complaintsUpheld: penalty(evidence.complaintsUpheld)
+        case .lateCancellations: penalty(evidence.lateCancellations)
+        case .noShows: penalty(evidence.noShows)
+        }
+        var rounded = Decimal()
+        var exact = score
+        NSDecimalRound(&rounded, &exact, 2, .plain)
+        return rounded
+    }
+}

@@ -259,6 +259,7 @@ enum OpenAPISchemas {
         ], required: []),
         "AssessmentItem": object([
             "dimension": string(values: AssessmentDimension.allCases.map(\.rawValue)), "name": string(maxLength: 100), "weight": number, "scaleMax": number,
+            "metric": string(values: AssessmentMetric.allCases.map(\.rawValue)), "target": number,
         ], required: ["dimension", "name", "weight", "scaleMax"]),
         "AssessmentTemplate": object([
             "id": string("uuid"), "code": string(), "name": string(), "kind": string(values: ["regular", "probation"]),
@@ -287,6 +288,7 @@ enum OpenAPISchemas {
         "RankingEntry": object([
             "staffId": string("uuid"), "employeeNo": string(), "name": string(), "postId": string("uuid"), "total": number, "rank": integer,
             "postRank": integer, "percentile": number, "bottom": boolean, "explanation": string(), "revision": integer,
+            "scores": ["type": "array", "items": number],
             "followUp": string(values: BottomFollowUp.allCases.map(\.rawValue)), "followUpNote": string(),
         ], required: ["staffId", "employeeNo", "name", "bottom", "explanation"]),
         "Ranking": object([

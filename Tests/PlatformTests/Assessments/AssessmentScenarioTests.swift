@@ -85,4 +85,79 @@ struct AssessmentScenarioTests {
         }
         try await fixture.close()
     }
+
+    /// Computed items against a hand count of seeded tickets, follow-ups and home visits.
+    @Test func computedItemsCountWhatThePlatformRecorded() async throws {
+        let fixture = try await APIFixture.make()
+        let plumber = try await fixture.addStaff(fixture.h01, "G001", "李师傅", department: "engineering")
+        let reception = try await fixture.addStaff(fixture.h01, "K001", "王接待", department: "customer_service")
+        let engineering = try await fixture.departmentID(fixture.h01, "engineering")
+        let site = fixture.h01.id
+        func ticket(_ number: Int, resolved: String, due: String, category: String = "repair", cause: Int? = nil, related: String? = nil) -> PostgresStatement {
+            PostgresStatement(
+                """
+                INSERT INTO tickets (site_id, id, number, channel, category, priority, status, owner_id, handler_id, description, received_at, feedback_due_at,
+                    resolve_due_at, resolved_at, cause_class, related_ticket_id, search_text, search_terms)
+                VALUES ($1, $2, $3, 'phone', $4, 'normal', 'resolved', $5, $6, '维修', $7::timestamptz - interval '1 day', $7, $8, $7, $9,
+                        (SELECT id FROM tickets WHERE site_id = $1 AND number = $10), '维修', '{维修}')
+                """, [site, UUID(), "H01-2026-\(String(format: "%06d", number))", category, reception, category == "complaint" ? nil : plumber, resolved, due, cause,
+                      related])
+        }
+        var statements = [
+            ticket(1, resolved: "2026-11-10T10:00:00+08:00", due: "2026-11-11T10:00:00+08:00"),
+            ticket(2, resolved: "2026-11-10T10:00:00+08:00", due: "2026-11-11T10:00:00+08:00"),
+            ticket(3, resolved: "2026-11-10T10:00:00+08:00", due: "2026-11-11T10:00:00+08:00"),
+            ticket(4, resolved: "2026-11-10T10:00:00+08:00", due: "2026-11-09T10:00:00+08:00"),
+            ticket(5, resolved: "2026-11-30T23:30:00+08:00", due: "2026-11-09T10:00:00+08:00"),  // late, and still November in Shanghai
+            ticket(6, resolved: "2026-10-31T23:30:00+08:00", due: "2026-11-09T10:00:00+08:00"),  // October in Shanghai
+            ticket(7, resolved: "2026-11-15T10:00:00+08:00", due: "2026-11-16T10:00:00+08:00", category: "complaint", cause: 1, related: "H01-2026-000004"),
+            ticket(8, resolved: "2026-11-15T10:00:00+08:00", due: "2026-11-16T10:00:00+08:00", category: "complaint", cause: 2, related: "H01-2026-000005"),
+        ]
+        for (number, rating, at) in [(1, "satisfied", "2026-11-12"), (2, "basically_satisfied", "2026-11-12"), (3, "unsatisfied", "2026-11-12"), (6, "satisfied", "2026-10-31")] {
+            statements.append(PostgresStatement(
+                "INSERT INTO ticket_follow_ups (site_id, ticket_id, at, method, rating) SELECT $1, id, $3::date + time '12:00', 'phone', $2 FROM tickets WHERE site_id = $1 AND number = $4",
+                [site, rating, at, "H01-2026-\(String(format: "%06d", number))"]))
+        }
+        statements.append(PostgresStatement(
+            """
+            WITH item AS (INSERT INTO service_items (site_id, code, name, department_id, duration_minutes, capacity_per_slot, home_visit_allowed)
+                          VALUES ($1, 'home', '上门维修', $2, 60, 1, true) RETURNING id),
+                 win AS (INSERT INTO service_windows (site_id, code, name, kind, department_id, calendar_id, item_ids)
+                         SELECT $1, 'field', '上门组', 'field_team', $2, c.id, ARRAY[item.id] FROM item, working_calendars c WHERE c.site_id = $1 AND c.is_default RETURNING id)
+            INSERT INTO appointments (site_id, item_id, window_id, slot, seat, channel, status, applicant_name, applicant_phone, home_visit, home_visit_reason, address,
+                                      assigned_staff_id, requested_at, confirm_due_at, late_cancellation)
+            SELECT $1, item.id, win.id, tstzrange(s, s + interval '1 hour'), 1, 'phone', st, '住户', '13900000000', true, 'elderly', '3号楼', $3, now(), now(), late
+            FROM item, win, (VALUES (timestamptz '2026-11-20 10:00+08', 'cancelled_by_center', true), (timestamptz '2026-11-21 10:00+08', 'no_show', false),
+                                    (timestamptz '2026-12-01 10:00+08', 'no_show', false)) AS v(s, st, late)
+            """, [site, engineering, plumber]))
+        _ = try await fixture.platform.platform.pipeline(.operations, statements)
+
+        let clock = TestClock("2026-12-01T09:00:00+08:00")
+        try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
+            let manager = fixture.bearer("h01.manager")
+            let items = """
+                [{"dimension":"conduct","name":"职业道德","weight":20,"scaleMax":5},
+                 {"dimension":"ability","name":"按时完成率","weight":20,"scaleMax":100,"metric":"on_time_resolution_rate"},
+                 {"dimension":"diligence","name":"维修单量","weight":20,"scaleMax":100,"metric":"tickets_resolved","target":10},
+                 {"dimension":"results","name":"回访满意率","weight":20,"scaleMax":100,"metric":"follow_up_satisfaction_rate"},
+                 {"dimension":"results","name":"有效投诉","weight":10,"scaleMax":100,"metric":"complaints_upheld","target":10},
+                 {"dimension":"results","name":"迟取消","weight":5,"scaleMax":100,"metric":"late_cancellations","target":20},
+                 {"dimension":"results","name":"爽约","weight":5,"scaleMax":100,"metric":"no_shows","target":50}]
+                """
+            let noTarget = try await client.call(.post, "\(Self.base)/assessment-templates", token: manager,
+                json: #"{"code":"t","name":"t","items":\#(items.replacingOccurrences(of: #""metric":"tickets_resolved","target":10"#, with: #""metric":"tickets_resolved""#))}"#)
+            #expect(noTarget.status == .unprocessableContent && noTarget.fields == ["items[2].target"], "\(noTarget.body)")
+            let template = try #require(try await client.call(.post, "\(Self.base)/assessment-templates", token: manager, json: #"{"code":"data","name":"数据考核","items":\#(items)}"#).json["id"] as? String)
+            let cycle = try #require(try await client.call(.post, "\(Self.base)/assessment-cycles", token: manager, json: """
+                {"templateId":"\(template)","name":"11月","period":"monthly","startsOn":"2026-11-01","endsOn":"2026-11-30","departmentIds":["\(engineering)"]}
+                """).json["id"] as? String)
+            _ = try await client.call(.post, "\(Self.base)/assessment-cycles/\(cycle)/open", token: manager)
+            #expect(try await client.call(.put, "\(Self.base)/assessment-cycles/\(cycle)/scores/\(plumber)", token: manager, json: #"{"scores":[4,60]}"#).fields == ["scores"])
+            let scored = try await client.call(.put, "\(Self.base)/assessment-cycles/\(cycle)/scores/\(plumber)", token: manager, json: #"{"scores":[4]}"#)
+            // 5 resolved in November (3 on time), follow-ups 2 of 3 satisfied, 1 upheld complaint, 1 late cancellation, 1 no-show.
+            #expect(scored.json["scores"] as? [Double] == [4, 60, 50, 66.67, 90, 80, 50], "\(scored.body)")
+            #expect(scored.json["total"] as? Double == 66.83)
+        }
+        try await fixture.close()
+    }
 }
