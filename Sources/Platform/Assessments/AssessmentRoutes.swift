@@ -177,7 +177,8 @@ struct AssessmentRoutes {
         return (cycle, template)
     }
 
-    /// The cycle's members (active staff of its departments and posts) with their latest scores.
+    /// The cycle's members (active staff of its departments and posts; for a probation
+    /// template, only those on probation during the cycle) with their latest scores.
     static func members(site: UUID, cycle: AssessmentCycle) -> PostgresStatement {
         PostgresStatement(
             """
@@ -188,9 +189,11 @@ struct AssessmentRoutes {
                                ORDER BY revision DESC LIMIT 1) latest ON true
             LEFT JOIN assessment_results r ON r.site_id = $1 AND r.cycle_id = $2 AND r.staff_id = s.id
             WHERE s.site_id = $1 AND (r.staff_id IS NOT NULL OR (s.status = 'active'
-                  AND (cardinality($3::uuid[]) = 0 OR s.department_id = ANY($3)) AND (cardinality($4::uuid[]) = 0 OR s.post_id = ANY($4))))
+                  AND (cardinality($3::uuid[]) = 0 OR s.department_id = ANY($3)) AND (cardinality($4::uuid[]) = 0 OR s.post_id = ANY($4))
+                  AND ((SELECT kind FROM assessment_templates WHERE site_id = $1 AND id = $5) <> 'probation'
+                       OR (s.probation_until >= $6 AND s.hire_date <= $7))))
             ORDER BY s.employee_no
-            """, [site, cycle.id, cycle.departmentIds, cycle.postIds])
+            """, [site, cycle.id, cycle.departmentIds, cycle.postIds, cycle.templateId, cycle.startsOn, cycle.endsOn])
     }
 
     struct Member: Sendable {

@@ -49,6 +49,7 @@ public enum PlatformApplication {
         TicketRoutes(services: services).register(&routes)
         AppointmentRoutes(services: services).register(&routes)
         AssessmentRoutes(services: services).register(&routes)
+        AssessmentSummaryRoutes(services: services).register(&routes)
         OperationalRoutes.registerDocument(&routes)
         return (router, routes.endpoints)
     }

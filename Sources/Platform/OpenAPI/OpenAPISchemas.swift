@@ -295,6 +295,16 @@ enum OpenAPISchemas {
             "cycleId": string("uuid"), "status": string(values: CycleStatus.allCases.map(\.rawValue)), "frozen": boolean,
             "items": ["type": "array", "items": OpenAPIDocument.ref("RankingEntry")],
         ], required: ["cycleId", "status", "frozen", "items"]),
+        "AssessmentSummary": object([
+            "period": string(), "cycles": integer,
+            "distributions": ["type": "array", "items": object([
+                "siteCode": string(), "post": string(), "count": integer, "min": number, "p25": number, "median": number, "p75": number, "max": number, "mean": number,
+            ], required: ["siteCode", "post", "count", "min", "p25", "median", "p75", "max", "mean"])],
+            "bottom": ["type": "array", "items": object([
+                "siteCode": string(), "cycleId": string("uuid"), "employeeNo": string(), "name": string(), "post": string(), "total": number, "rank": integer,
+                "followUp": string(values: BottomFollowUp.allCases.map(\.rawValue)),
+            ], required: ["siteCode", "cycleId", "employeeNo", "name", "total", "rank"])],
+        ], required: ["period", "cycles", "distributions", "bottom"]),
         "WorkingDayList": object(["calendar": string(), "timezone": string(), "items": ["type": "array", "items": OpenAPIDocument.ref("WorkingDay")]], required: ["calendar", "timezone", "items"]),
     ] }
 }

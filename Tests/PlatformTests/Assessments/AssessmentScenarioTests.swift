@@ -82,6 +82,21 @@ struct AssessmentScenarioTests {
             #expect(csv.headers[.contentType] == "text/csv; charset=utf-8" && csv.body.hasPrefix("\u{FEFF}排名,岗位排名,工号,姓名"))
             #expect(csv.body.contains("G001,工程师1,84") && csv.body.components(separatedBy: "\r\n").count == 5)
             #expect(try await client.call(.get, "\(cycleURI)/rankings", token: fixture.bearer("h01.agent")).status == .forbidden)
+
+            // Headquarters: the distribution per site and post, and the bottom groups, of published cycles.
+            let summary = try await client.call(.get, "/api/v1/hq/assessments/summary?period=2026-11", token: fixture.bearer("hq.analyst"))
+            #expect(summary.status == .ok && summary.json["cycles"] as? Int == 1, "\(summary.body)")
+            let distributions = summary.json["distributions"] as? [[String: Any]] ?? []
+            #expect(distributions.map { "\($0["siteCode"] ?? ""):\($0["post"] ?? "")" } == ["H01:all", "H01:none"])
+            let all = try #require(distributions.first)
+            #expect(all["count"] as? Int == 21 && all["min"] as? Double == 84 && all["p25"] as? Double == 85.6 && all["median"] as? Double == 87.6)
+            #expect(all["p75"] as? Double == 89.6 && all["max"] as? Double == 91.6 && all["mean"] as? Double == 87.6)  // (3 × 84 + Σ 84 + 0.4i for i = 2…19) / 21
+            let bottomAcross = summary.json["bottom"] as? [[String: Any]] ?? []
+            #expect(bottomAcross.compactMap { $0["employeeNo"] as? String } == ["G001", "G002", "G021"] && bottomAcross.first?["followUp"] as? String == "retraining")
+            #expect(try await client.call(.get, "/api/v1/hq/assessments/summary?period=2026-11", token: fixture.bearer("east")).json["cycles"] as? Int == 1)
+            #expect(try await client.call(.get, "/api/v1/hq/assessments/summary?period=2026-11", token: fixture.bearer("r01.manager")).status == .forbidden)
+            #expect(try await client.call(.get, "/api/v1/hq/assessments/summary?period=2026-Q4", token: fixture.bearer("hq.admin")).json["cycles"] as? Int == 0)
+            #expect(try await client.call(.get, "/api/v1/hq/assessments/summary?period=November", token: fixture.bearer("hq.admin")).fields == ["period"])
         }
         try await fixture.close()
     }
@@ -157,6 +172,35 @@ struct AssessmentScenarioTests {
             // 5 resolved in November (3 on time), follow-ups 2 of 3 satisfied, 1 upheld complaint, 1 late cancellation, 1 no-show.
             #expect(scored.json["scores"] as? [Double] == [4, 60, 50, 66.67, 90, 80, 50], "\(scored.body)")
             #expect(scored.json["total"] as? Double == 66.83)
+        }
+        try await fixture.close()
+    }
+
+    /// Probation reviews use a probation template and cover only staff on probation during the cycle.
+    @Test func probationReviewsCoverOnlyStaffOnProbation() async throws {
+        let fixture = try await APIFixture.make()
+        let mentor = try await fixture.addStaff(fixture.h01, "G001", "李师傅", department: "engineering")
+        let trainee = try await fixture.addStaff(fixture.h01, "G002", "小张", department: "engineering")
+        let finished = try await fixture.addStaff(fixture.h01, "G003", "小王", department: "engineering")
+        _ = try await fixture.platform.platform.pipeline(.operations, [
+            PostgresStatement("UPDATE staff SET hire_date = '2026-09-01', probation_until = '2027-02-28', mentor_id = $2 WHERE id = $1", [trainee, mentor]),
+            PostgresStatement("UPDATE staff SET hire_date = '2026-03-01', probation_until = '2026-08-31', mentor_id = $2 WHERE id = $1", [finished, mentor]),
+        ])
+        let clock = TestClock("2026-12-01T09:00:00+08:00")
+        try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
+            let manager = fixture.bearer("h01.manager")
+            let items = #"[{"dimension":"conduct","name":"德","weight":25,"scaleMax":5},{"dimension":"ability","name":"能","weight":25,"scaleMax":5},"#
+                + #"{"dimension":"diligence","name":"勤","weight":25,"scaleMax":5},{"dimension":"results","name":"绩","weight":25,"scaleMax":5}]"#
+            let template = try #require(try await client.call(.post, "\(Self.base)/assessment-templates", token: manager,
+                                                              json: #"{"code":"probation","name":"试用期考核","kind":"probation","items":\#(items)}"#).json["id"] as? String)
+            let cycle = try #require(try await client.call(.post, "\(Self.base)/assessment-cycles", token: manager, json: """
+                {"templateId":"\(template)","name":"试用期11月","period":"monthly","startsOn":"2026-11-01","endsOn":"2026-11-30"}
+                """).json["id"] as? String)
+            let members = try await client.call(.get, "\(Self.base)/assessment-cycles/\(cycle)/rankings", token: manager)
+            #expect(members.items.compactMap { $0["employeeNo"] as? String } == ["G002"])
+            _ = try await client.call(.post, "\(Self.base)/assessment-cycles/\(cycle)/open", token: manager)
+            #expect(try await client.call(.put, "\(Self.base)/assessment-cycles/\(cycle)/scores/\(mentor)", token: manager, json: #"{"scores":[5,5,5,5]}"#).status == .notFound)
+            #expect(try await client.call(.put, "\(Self.base)/assessment-cycles/\(cycle)/scores/\(trainee)", token: manager, json: #"{"scores":[4,4,5,3]}"#).json["total"] as? Double == 80)
         }
         try await fixture.close()
     }

@@ -1,0 +1,124 @@
+import Foundation
+import Hummingbird
+import Postgres
+
+/// `GET /api/v1/hq/assessments/summary?period=…`: published results across sites — the score
+/// distribution per site and post, and the bottom groups with their follow-ups.
+struct AssessmentSummaryRoutes {
+    let services: APIServices
+
+    struct Distribution: Sendable, Codable, Equatable {
+        public var siteCode: String
+        /// Post code, or `all` for the site's whole group.
+        public var post: String
+        public var count: Int
+        public var min: Decimal
+        public var p25: Decimal
+        public var median: Decimal
+        public var p75: Decimal
+        public var max: Decimal
+        public var mean: Decimal
+    }
+
+    struct BottomMember: Sendable, Codable, Equatable {
+        public var siteCode: String
+        public var cycleId: UUID
+        public var employeeNo: String
+        public var name: String
+        public var post: String?
+        public var total: Decimal
+        public var rank: Int
+        public var followUp: String?
+    }
+
+    struct Summary: Sendable, Codable, Equatable {
+        public var period: String
+        public var cycles: Int
+        public var distributions: [Distribution]
+        public var bottom: [BottomMember]
+    }
+
+    func register(_ routes: inout APIRoutes) {
+        routes.add(Endpoint(
+            .get, "/api/v1/hq/assessments/summary", summary: "Published assessment results across sites: distributions per site and post, bottom groups",
+            tag: "Assessments", response: "AssessmentSummary",
+            query: [.init("period", "string", "2026-11 (monthly), 2026-Q4 (quarterly) or 2026 (annual)"), .init("kind", "string", "Site kind", values: OpenAPISchemas.siteKinds),
+                    .init("region", "string", "Region")])) { request, context in
+            let scope = try services.headquartersScope(context, what: "the assessment summary")
+            guard let label = request.uri.queryParameters.get("period"), let period = Self.period(label) else {
+                throw DomainError.invalid(field: "period", code: "request.invalid_value", message: "2026-11, 2026-Q4 or 2026")
+            }
+            let kind = try request.query("kind", oneOf: OpenAPISchemas.siteKinds)
+            let region = try request.query(text: "region")
+            let cycles = "c.status = 'published' AND c.period = $1 AND c.starts_on = $2 AND c.ends_on = $3 AND ($4::text IS NULL OR s.kind = $4) AND ($5::text IS NULL OR s.region = $5)"
+            let parameters: [(any PostgresEncodable)?] = [period.name, period.start, period.end, kind, region]
+            let results = try await services.database.pipeline(scope, [
+                PostgresStatement(
+                    """
+                    SELECT s.code AS site, coalesce(p.code, 'none') AS post, r.total
+                    FROM assessment_results r JOIN assessment_cycles c ON c.site_id = r.site_id AND c.id = r.cycle_id JOIN sites s ON s.id = r.site_id
+                    JOIN staff st ON st.site_id = r.site_id AND st.id = r.staff_id LEFT JOIN posts p ON p.site_id = st.site_id AND p.id = st.post_id
+                    WHERE \(cycles) ORDER BY s.code, r.total
+                    """, parameters, prepared: false),
+                PostgresStatement(
+                    """
+                    SELECT s.code AS site, r.cycle_id, st.employee_no, st.name, p.code AS post, r.total, r.rank, r.follow_up
+                    FROM assessment_results r JOIN assessment_cycles c ON c.site_id = r.site_id AND c.id = r.cycle_id JOIN sites s ON s.id = r.site_id
+                    JOIN staff st ON st.site_id = r.site_id AND st.id = r.staff_id LEFT JOIN posts p ON p.site_id = st.site_id AND p.id = st.post_id
+                    WHERE \(cycles) AND r.bottom ORDER BY s.code, r.total, st.employee_no
+                    """, parameters, prepared: false),
+                PostgresStatement("SELECT count(*)::int AS n FROM assessment_cycles c JOIN sites s ON s.id = c.site_id WHERE \(cycles)", parameters, prepared: false),
+            ])
+            var groups: [String: [Decimal]] = [:]
+            var order: [String] = []
+            for row in results[0] {
+                let site: String = try row.decode("site"), post: String = try row.decode("post"), total: Decimal = try row.decode("total")
+                for key in ["\(site)\t all", "\(site)\t\(post)"] {
+                    if groups[key] == nil { order.append(key) }
+                    groups[key, default: []].append(total)
+                }
+            }
+            let distributions = order.sorted().map { key -> Distribution in
+                let parts = key.split(separator: "\t", omittingEmptySubsequences: false)
+                return Self.distribution(site: String(parts[0]), post: String(parts[1]).trimmingCharacters(in: .whitespaces), groups[key] ?? [])
+            }
+            let bottom = try results[1].map { row in
+                BottomMember(siteCode: try row.decode("site"), cycleId: try row.decode("cycle_id"), employeeNo: try row.decode("employee_no"), name: try row.decode("name"),
+                             post: try row.decodeIfPresent("post"), total: try row.decode("total"), rank: try row.decode("rank"), followUp: try row.decodeIfPresent("follow_up"))
+            }
+            return try Response.json(Summary(period: label, cycles: try results[2][0].decode("n"), distributions: distributions, bottom: bottom))
+        }
+    }
+
+    /// The cycle period and days a label names.
+    static func period(_ label: String) -> (name: String, start: CalendarDate, end: CalendarDate)? {
+        let parts = label.split(separator: "-")
+        guard let year = Int(parts[0]), (2000...2999).contains(year), parts.count <= 2 else { return nil }
+        if parts.count == 1 { return ("annual", CalendarDate(year: year, month: 1, day: 1), CalendarDate(year: year, month: 12, day: 31)) }
+        if parts[1].hasPrefix("Q"), let quarter = Int(parts[1].dropFirst()), (1...4).contains(quarter) {
+            let start = CalendarDate(year: year, month: quarter * 3 - 2, day: 1)
+            let next = quarter == 4 ? CalendarDate(year: year + 1, month: 1, day: 1) : CalendarDate(year: year, month: quarter * 3 + 1, day: 1)
+            return ("quarterly", start, next.adding(days: -1))
+        }
+        guard let month = Int(parts[1]), (1...12).contains(month), parts[1].count == 2 else { return nil }
+        let next = month == 12 ? CalendarDate(year: year + 1, month: 1, day: 1) : CalendarDate(year: year, month: month + 1, day: 1)
+        return ("monthly", CalendarDate(year: year, month: month, day: 1), next.adding(days: -1))
+    }
+
+    /// Quartiles by the nearest-rank method on the sorted totals; the mean to two decimals.
+    static func distribution(site: String, post: String, _ totals: [Decimal]) -> Distribution {
+        let sorted = totals.sorted()
+        func quantile(_ q: Decimal) -> Decimal {
+            guard !sorted.isEmpty else { return 0 }
+            var exact = q * Decimal(sorted.count)
+            var rounded = Decimal()
+            NSDecimalRound(&rounded, &exact, 0, .up)
+            return sorted[max(0, min(sorted.count - 1, NSDecimalNumber(decimal: rounded).intValue - 1))]
+        }
+        var mean = sorted.isEmpty ? 0 : sorted.reduce(0, +) / Decimal(sorted.count)
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &mean, 2, .plain)
+        return Distribution(siteCode: site, post: post, count: sorted.count, min: sorted.first ?? 0, p25: quantile(0.25), median: quantile(0.5), p75: quantile(0.75),
+                            max: sorted.last ?? 0, mean: rounded)
+    }
+}
