@@ -388,8 +388,7 @@ struct AppointmentRoutes {
         let (access, id) = try await booking(context)
         try access.require(action.isWindowWork ? .departmentWork : .intake)
         let expected = try Versioning.expectedVersion(request)
-        let data = try await StrictJSONDecoder.body(of: request, context: context)
-        let body = data.isEmpty ? AppointmentActionBody() : try StrictJSONDecoder.decode(AppointmentActionBody.self, from: data)
+        let body = try await services.optionalBody(AppointmentActionBody.self, request, context, empty: AppointmentActionBody())
         let refused = body.present.filter { $0.1 && !AppointmentActionBody.fields(for: action).contains($0.0) }.map(\.0.stringValue)
         guard refused.isEmpty else {
             throw DomainError(.invalid, code: "request.unknown_field", message: "'\(action.rawValue)' does not take \(refused.joined(separator: ", "))",

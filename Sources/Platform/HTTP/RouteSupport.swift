@@ -21,6 +21,12 @@ struct APIServices: Sendable {
         return (try StrictJSONDecoder.decode(type, from: data), data)
     }
 
+    /// The body of an action, which may be left out: an empty body is `empty`.
+    func optionalBody<T: RequestBody>(_ type: T.Type, _ request: Request, _ context: PlatformRequestContext, empty: @autoclosure () -> T) async throws -> T {
+        let data = try await StrictJSONDecoder.body(of: request, context: context)
+        return data.isEmpty ? empty() : try StrictJSONDecoder.decode(type, from: data)
+    }
+
     /// One record by a `SELECT` of at most one row, as JSON with its version as ETag;
     /// `missing` when there is no such row at this site.
     func record<Record: Encodable>(

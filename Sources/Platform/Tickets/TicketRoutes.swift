@@ -192,8 +192,7 @@ struct TicketRoutes {
         let (access, id) = try await ticket(context)
         try access.require(action.isDepartmentWork ? .departmentWork : .intake)
         let expected = try Versioning.expectedVersion(request)
-        let data = try await StrictJSONDecoder.body(of: request, context: context)
-        let body = data.isEmpty ? TicketActionBody() : try StrictJSONDecoder.decode(TicketActionBody.self, from: data)
+        let body = try await services.optionalBody(TicketActionBody.self, request, context, empty: TicketActionBody())
         let now = services.clock.now()
         let rules = try await services.rulebook.rules(for: access.site)
         let policy = rules.tickets
