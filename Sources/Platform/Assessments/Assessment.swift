@@ -59,6 +59,31 @@ public struct NewAssessmentTemplate: RequestBody, Equatable {
     public var kind: String?
     public var items: [AssessmentItem]
     public enum CodingKeys: String, CodingKey, CaseIterable { case code, name, kind, items }
+
+    public init(from decoder: any Decoder) throws {
+        try Self.refuseUnknownFields(decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        code = try container.decode(String.self, forKey: .code)
+        name = try container.decode(String.self, forKey: .name)
+        kind = try container.decodeIfPresent(String.self, forKey: .kind)
+        items = try container.decode([AssessmentItem].self, forKey: .items)
+    }
+}
+
+/// A group-wide template, copied to sites (`POST /api/v1/hq/assessment-templates`).
+public struct GroupAssessmentTemplate: RequestBody, Equatable {
+    public var template: NewAssessmentTemplate
+    /// The sites to copy it to; every active site of `kind` (or every active site) when absent.
+    public var siteCodes: [String]?
+    public var kind: String?
+    public enum CodingKeys: String, CodingKey, CaseIterable { case template, siteCodes, kind }
+}
+
+/// Where a group-wide template was copied.
+public struct TemplateCopies: Sendable, Codable, Equatable {
+    public var created: [String]
+    /// Sites that already had a template with the code; theirs is kept.
+    public var skipped: [String]
 }
 
 public enum CycleStatus: String, Sendable, Codable, CaseIterable {

@@ -40,6 +40,45 @@ struct AssessmentSummaryRoutes {
 
     func register(_ routes: inout APIRoutes) {
         routes.add(Endpoint(
+            .post, "/api/v1/hq/assessment-templates", summary: "Copy a group-wide template to sites (hq_admin); sites that have the code keep theirs",
+            tag: "Assessments", request: "GroupAssessmentTemplate", response: "TemplateCopies")) { request, context in
+            let principal = try context.requirePrincipal()
+            guard principal.globalRole?.may(.administerGroup) == true else {
+                throw Problem(status: .forbidden, code: "auth.forbidden", detail: "group-wide templates are copied by hq_admin")
+            }
+            let (body, _) = try await services.body(GroupAssessmentTemplate.self, request, context)
+            let template = try AssessmentRoutes.validate(body.template)
+            let kind = try body.kind.map { kind -> String in
+                guard OpenAPISchemas.siteKinds.contains(kind) else { throw DomainError.invalid(field: "kind", code: "request.invalid_value", message: "a site kind") }
+                return kind
+            }
+            let codes = body.siteCodes?.map { $0.uppercased() }
+            let copies = try await services.database.transaction(principal.scope) { connection -> TemplateCopies in
+                let sites = try connection.query(
+                    "SELECT id, code FROM sites WHERE status = 'active' AND ($1::text[] IS NULL OR code = ANY($1)) AND ($2::text IS NULL OR kind = $2) ORDER BY code",
+                    [codes, kind]).map { (try $0.decode("id", as: UUID.self), try $0.decode("code", as: String.self)) }
+                if let codes, Set(codes) != Set(sites.map(\.1)) {
+                    let unknown = Set(codes).subtracting(sites.map(\.1)).sorted()
+                    throw DomainError.invalid(field: "siteCodes", code: "site.not_found", message: "no active site \(unknown.joined(separator: ", "))")
+                }
+                var copies = TemplateCopies(created: [], skipped: [])
+                for (site, code) in sites {
+                    let inserted = try connection.query(
+                        "INSERT INTO assessment_templates (site_id, code, name, kind, items) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (site_id, code) DO NOTHING RETURNING id",
+                        [site, template.code, template.name, template.kind ?? "regular", PostgresJSON(template.items)])
+                    if let id = try inserted.first?.decode("id", as: UUID.self) {
+                        copies.created.append(code)
+                        try connection.execute(AuditLog.record(site: site, scope: principal.scope, action: "assessment_template.copy", targetType: "assessment_template",
+                                                               targetID: id.uuidString, detail: ["code": template.code], requestID: context.requestID))
+                    } else {
+                        copies.skipped.append(code)
+                    }
+                }
+                return copies
+            }
+            return try Response.json(copies)
+        }
+        routes.add(Endpoint(
             .get, "/api/v1/hq/assessments/summary", summary: "Published assessment results across sites: distributions per site and post, bottom groups",
             tag: "Assessments", response: "AssessmentSummary",
             query: [.init("period", "string", "2026-11 (monthly), 2026-Q4 (quarterly) or 2026 (annual)"), .init("kind", "string", "Site kind", values: OpenAPISchemas.siteKinds),

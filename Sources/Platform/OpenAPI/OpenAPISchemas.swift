@@ -270,6 +270,10 @@ enum OpenAPISchemas {
             "code": string(maxLength: 32), "name": string(maxLength: 100), "kind": string(values: ["regular", "probation"]),
             "items": ["type": "array", "items": OpenAPIDocument.ref("AssessmentItem")],
         ], required: ["code", "name", "items"]),
+        "GroupAssessmentTemplate": object([
+            "template": OpenAPIDocument.ref("NewAssessmentTemplate"), "siteCodes": ["type": "array", "items": string()], "kind": string(values: siteKinds),
+        ], required: ["template"]),
+        "TemplateCopies": object(["created": ["type": "array", "items": string()], "skipped": ["type": "array", "items": string()]], required: ["created", "skipped"]),
         "AssessmentCycle": object([
             "id": string("uuid"), "templateId": string("uuid"), "name": string(), "period": string(values: ["monthly", "quarterly", "annual"]),
             "startsOn": string("date"), "endsOn": string("date"), "departmentIds": ["type": "array", "items": string("uuid")],

@@ -204,4 +204,30 @@ struct AssessmentScenarioTests {
         }
         try await fixture.close()
     }
+
+    @Test func headquartersCopiesAGroupTemplateToSitesThatLackIt() async throws {
+        let fixture = try await APIFixture.make()
+        let clock = TestClock("2026-12-01T09:00:00+08:00")
+        try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
+            let items = #"[{"dimension":"conduct","name":"德","weight":10,"scaleMax":5},{"dimension":"ability","name":"能","weight":30,"scaleMax":5},"#
+                + #"{"dimension":"diligence","name":"勤","weight":20,"scaleMax":5},{"dimension":"results","name":"绩","weight":40,"scaleMax":100}]"#
+            #expect(try await client.call(.post, "\(Self.base)/assessment-templates", token: fixture.bearer("h01.manager"),
+                                          json: #"{"code":"annual","name":"医院自定年度考核","items":\#(items)}"#).status == .created)
+            let body = #"{"template":{"code":"annual","name":"集团年度考核","items":\#(items)}}"#
+            #expect(try await client.call(.post, "/api/v1/hq/assessment-templates", token: fixture.bearer("hq.analyst"), json: body).status == .forbidden)
+            let copied = try await client.call(.post, "/api/v1/hq/assessment-templates", token: fixture.bearer("hq.admin"), json: body)
+            #expect(copied.json["created"] as? [String] == ["R01"] && copied.json["skipped"] as? [String] == ["H01"], "\(copied.body)")
+            let h01 = try await client.call(.get, "\(Self.base)/assessment-templates", token: fixture.bearer("h01.manager"))
+            #expect(h01.items.compactMap { $0["name"] as? String } == ["医院自定年度考核"])
+            let r01 = try await client.call(.get, "/api/v1/sites/R01/assessment-templates", token: fixture.bearer("r01.manager"))
+            #expect(r01.items.compactMap { $0["name"] as? String } == ["集团年度考核"])
+            let bad = try await client.call(.post, "/api/v1/hq/assessment-templates", token: fixture.bearer("hq.admin"),
+                                            json: #"{"template":{"code":"x","name":"x","items":[{"dimension":"conduct","name":"德","weight":100,"scaleMax":5}]},"siteCodes":["Z99"]}"#)
+            #expect(bad.status == .unprocessableContent && bad.code == "assessment.template_invalid")
+            let unknown = try await client.call(.post, "/api/v1/hq/assessment-templates", token: fixture.bearer("hq.admin"),
+                                                json: #"{"template":{"code":"y","name":"y","items":\#(items)},"siteCodes":["Z99"]}"#)
+            #expect(unknown.status == .unprocessableContent && unknown.fields == ["siteCodes"])
+        }
+        try await fixture.close()
+    }
 }

@@ -124,5 +124,6 @@ struct OpenAPIDocumentTests {
         #expect(properties("NewAssessmentCycle") == NewAssessmentCycle.knownFields)
         #expect(properties("ScoreSheet") == ScoreSheet.knownFields)
         #expect(properties("BottomFollowUpBody") == BottomFollowUpBody.knownFields)
+        #expect(properties("GroupAssessmentTemplate") == GroupAssessmentTemplate.knownFields)
     }
 }
