@@ -22,6 +22,19 @@ AS $$
 $$;
 GRANT EXECUTE ON FUNCTION app.search_terms(text) TO platform_app, platform_report;
 
+-- The pairs a query looks up in the index: every other pair and the last, which still
+-- cover the whole query (a ticket holding the query holds all of them) with about half the
+-- posting lists to intersect; the caller checks the whole string afterwards.
+CREATE FUNCTION app.search_cover(query text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+    SELECT coalesce(array_agg(DISTINCT pair ORDER BY pair), '{}')
+    FROM (SELECT substr(lower(query), i, 2) AS pair FROM generate_series(1, char_length(query) - 1) AS i
+          WHERE i % 2 = 1 OR i = char_length(query) - 1) AS pairs
+    WHERE pair !~ '\s'
+$$;
+GRANT EXECUTE ON FUNCTION app.search_cover(text) TO platform_app, platform_report;
+
 -- The last ticket number given out per site and year. Incremented in the creating
 -- transaction, so a rolled-back creation gives its number back: no gaps (统一编号).
 CREATE TABLE ticket_counters (

@@ -111,17 +111,28 @@ public enum TicketStore {
     /// less than a page, the rest comes from the GIN index (`searchOlder`).
     static let searchWindow = 5_000
 
+    ///
+    /// The window is the newest tickets matching the filters that have an index in time order
+    /// (department, owner, handler, dates, …); status, priority and category are checked on
+    /// the window's rows, since the GIN index of step 2 carries them. So the window costs the
+    /// same whatever those filters are.
     static func searchRecent(site: UUID, filter: Filter, now: Date, after: [String]?, limit: Int) -> [PostgresStatement] {
         var plain = filter
         plain.text = nil
+        (plain.status, plain.priority, plain.category) = (nil, nil, nil)
         let candidates = list(site: site, filter: plain, now: now, after: after, limit: searchWindow - 1, alsoSelect: ", search_text").sql
         let cursor = after.map { [$0.first.flatMap(RFC3339.parse) as (any PostgresEncodable)?, $0.last.flatMap(UUID.init(uuidString:))] } ?? [nil, nil]
-        let parameters: [(any PostgresEncodable)?] = [site, plain.status, plain.category, plain.priority, plain.department, plain.owner, plain.handler, plain.overdue, now,
+        let parameters: [(any PostgresEncodable)?] = [site, nil, nil, nil, plain.department, plain.owner, plain.handler, plain.overdue, now,
                                                       plain.from, plain.to, nil, plain.nonconformity] + cursor + [searchWindow, plain.phone]
         return [
             PostgresStatement(
-                "SELECT \(columns) FROM (\(candidates)) AS recent WHERE strpos(search_text, lower($18)) > 0 ORDER BY received_at DESC, id DESC LIMIT $19",
-                parameters + [filter.text, limit + 1], prepared: false),
+                """
+                SELECT \(columns) FROM (\(candidates)) AS recent
+                WHERE strpos(search_text, lower($18)) > 0 AND ($20::text IS NULL OR status = $20) AND ($21::text IS NULL OR priority = $21)
+                  AND ($22::text IS NULL OR category = $22)
+                ORDER BY received_at DESC, id DESC LIMIT $19
+                """,
+                parameters + [filter.text, limit + 1, filter.status, filter.priority, filter.category], prepared: false),
             PostgresStatement(
                 "SELECT received_at, id FROM (\(candidates)) AS recent ORDER BY received_at DESC, id DESC OFFSET \(searchWindow - 1) LIMIT 1",
                 parameters, prepared: false),
@@ -131,8 +142,12 @@ public enum TicketStore {
     /// The second step: matches older than the window, from the GIN index (the planner is
     /// told not to walk the time index, which it would otherwise pick for a phrase it wrongly
     /// believes common).
+    /// The index is asked for a cover of the phrase (every other pair and the last, see
+    /// `app.search_cover`), fewer posting lists to intersect; `strpos` checks the whole phrase.
     static func searchOlder(site: UUID, filter: Filter, now: Date, before: [String], limit: Int) -> [PostgresStatement] {
-        [.setLocal("enable_indexscan", "off"), .setLocal("enable_seqscan", "off"), list(site: site, filter: filter, now: now, after: before, limit: limit)]
+        var statement = list(site: site, filter: filter, now: now, after: before, limit: limit)
+        statement.sql = statement.sql.replacingOccurrences(of: "search_terms @> app.search_terms($12)", with: "search_terms @> app.search_cover($12)")
+        return [.setLocal("enable_indexscan", "off"), .setLocal("enable_seqscan", "off"), statement]
     }
 
     static func get(site: UUID, id: UUID, forUpdate: Bool = false) -> PostgresStatement {
