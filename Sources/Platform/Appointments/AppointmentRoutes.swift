@@ -194,7 +194,7 @@ struct AppointmentRoutes {
                 }
                 let current = try AppointmentStore.decodeWindow(row)
                 if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
-                let name = try TicketWorkflow.text(changes.name ?? current.name, field: "name", max: 100) ?? current.name
+                let name = try InputText.trimmed(changes.name ?? current.name, field: "name", max: 100) ?? current.name
                 let calendar = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: nil, calendar: changes.calendar ?? current.calendar,
                                                                           items: changes.itemIds)
                 guard let updated = try connection.execute(AppointmentStore.updateWindow(
@@ -232,7 +232,7 @@ struct AppointmentRoutes {
         let results = try await services.read(access, [
             AppointmentStore.item(site: access.site.id, id: itemID),
             PostgresStatement(
-                "SELECT \(AppointmentStore.windowColumns) FROM \(AppointmentStore.windowFrom) WHERE w.site_id = $1 AND w.active AND w.item_ids @> ARRAY[$2::uuid] ORDER BY w.code",
+                "SELECT \(AppointmentStore.windowColumns) FROM \(AppointmentStore.windowFrom()) WHERE w.site_id = $1 AND w.active AND w.item_ids @> ARRAY[$2::uuid] ORDER BY w.code",
                 [access.site.id, itemID]),
             PostgresStatement(
                 """
@@ -255,11 +255,12 @@ struct AppointmentRoutes {
                 taken[window, default: [:]][day, default: []].append((start, end))
             }
         }
-        var slots: [(slot: SlotGrid.Slot, window: ServiceWindow, remaining: Int)] = []
+        // Windows come sorted by code; their position breaks ties between equal starts.
+        var slots: [(slot: SlotGrid.Slot, window: ServiceWindow, position: Int, remaining: Int)] = []
         if item.active {
             // Windows usually share a calendar: cut its days into slots once.
             var grids: [String: [SlotGrid.Slot]] = [:]
-            for window in try results[1].map(AppointmentStore.decodeWindow) {
+            for (position, window) in try results[1].map(AppointmentStore.decodeWindow).enumerated() {
                 let bookings = taken[window.id] ?? [:]
                 let grid = grids[window.calendar] ?? SlotGrid.slots(from: from, to: to, durationMinutes: item.durationMinutes,
                                                                     calendar: rules.calendar(window.calendar), timeZone: rules.timeZone)
@@ -267,13 +268,11 @@ struct AppointmentRoutes {
                 for slot in grid where slot.start > now {
                     let used = (bookings[Int(slot.start.timeIntervalSince1970 / 86_400)] ?? []).lazy.filter { $0.start < slot.end && $0.end > slot.start }.count
                     guard used < item.capacityPerSlot else { continue }
-                    slots.append((slot, window, item.capacityPerSlot - used))
+                    slots.append((slot, window, position, item.capacityPerSlot - used))
                 }
             }
         }
-        // Windows came sorted by code: their order breaks ties between equal starts.
-        let order = Dictionary(uniqueKeysWithValues: (try results[1].map { try $0.decode("id", as: UUID.self) }).enumerated().map { ($1, $0) })
-        slots.sort { ($0.slot.start, order[$0.window.id] ?? 0) < ($1.slot.start, order[$1.window.id] ?? 0) }
+        slots.sort { ($0.slot.start, $0.position) < ($1.slot.start, $1.position) }
         // Thousands of slots for a month of many windows: written directly rather than through JSONEncoder.
         var json = "{\"itemId\":\"\(itemID.uuidString)\",\"timezone\":\(Self.quoted(rules.timeZone.identifier)),\"items\":["
         json.reserveCapacity(slots.count * 200)
@@ -343,7 +342,7 @@ struct AppointmentRoutes {
                 throw DomainError.invalid(field: "homeVisit", code: "appointment.home_visit_not_offered", message: "this service item is not offered as a home visit")
             }
             let windows = try connection.query(
-                "SELECT \(AppointmentStore.windowColumns) FROM \(AppointmentStore.windowFrom) WHERE w.site_id = $1 AND w.active AND w.item_ids @> ARRAY[$2::uuid] AND ($3::uuid IS NULL OR w.id = $3) ORDER BY w.code",
+                "SELECT \(AppointmentStore.windowColumns) FROM \(AppointmentStore.windowFrom()) WHERE w.site_id = $1 AND w.active AND w.item_ids @> ARRAY[$2::uuid] AND ($3::uuid IS NULL OR w.id = $3) ORDER BY w.code",
                 [site.id, item.id, booking.body.windowId]).map(AppointmentStore.decodeWindow)
             guard !windows.isEmpty else {
                 throw DomainError.invalid(field: booking.body.windowId == nil ? "itemId" : "windowId", code: "appointment.no_window",

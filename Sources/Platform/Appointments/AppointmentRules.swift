@@ -194,7 +194,7 @@ public enum AppointmentRules {
                 errors.append(.init(field: "documents", code: "request.invalid_value", message: "at most 30 documents of 1–200 characters"))
             }
         }
-        guard errors.isEmpty else { throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors) }
+        try DomainError.check(errors)
         return item
     }
 
@@ -211,7 +211,7 @@ public enum AppointmentRules {
             errors.append(.init(field: "kind", code: "request.invalid_value", message: "counter or field_team"))
         }
         if window.itemIds.count > 200 { errors.append(.init(field: "itemIds", code: "request.invalid_value", message: "at most 200 items")) }
-        guard errors.isEmpty else { throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors) }
+        try DomainError.check(errors)
         return window
     }
 
@@ -247,7 +247,7 @@ public enum AppointmentRules {
             body.homeVisit?.address = address
         }
         if let note = body.note, note.count > 2000 { errors.append(.init(field: "note", code: "request.too_long", message: "at most 2000 characters")) }
-        guard errors.isEmpty else { throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors) }
+        try DomainError.check(errors)
         return Booking(body: body, phone: digits)
     }
 
@@ -269,8 +269,8 @@ public enum AppointmentRules {
             lateCancellation: current.lateCancellation, complaintTicket: current.complaintTicketId)
         var detail: [String: String] = [:]
         var complaint: (String, UUID)?
-        let note = try TicketWorkflow.text(body.note, field: "note", max: 2000)
-        let reason = try TicketWorkflow.text(body.reason, field: "reason", max: 500)
+        let note = try InputText.trimmed(body.note, field: "note", max: 2000)
+        let reason = try InputText.trimmed(body.reason, field: "reason", max: 500)
         switch action {
         case .confirm:
             if current.homeVisit != nil {
@@ -298,7 +298,7 @@ public enum AppointmentRules {
             change.status = .checkedIn
             change.checkedInAt = now
         case .complete:
-            guard let result = try TicketWorkflow.text(body.result, field: "result", max: 4000) else {
+            guard let result = try InputText.trimmed(body.result, field: "result", max: 4000) else {
                 throw DomainError.invalid(field: "result", code: "request.missing_field", message: "the result is recorded")
             }
             change.status = .completed

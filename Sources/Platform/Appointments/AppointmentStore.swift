@@ -51,7 +51,10 @@ enum AppointmentStore {
     static let windowColumns = """
         w.id, w.code, w.name, w.kind, w.department_id, c.code AS calendar, w.item_ids, w.active, w.version, w.created_at, w.updated_at
         """
-    static let windowFrom = "service_windows w JOIN working_calendars c ON c.site_id = w.site_id AND c.id = w.calendar_id"
+    /// Windows (`source`: the table, or the rows a `WITH` just wrote) with their calendar's code.
+    static func windowFrom(_ source: String = "service_windows") -> String {
+        "\(source) w JOIN working_calendars c ON c.site_id = w.site_id AND c.id = w.calendar_id"
+    }
 
     static func decodeWindow(_ row: PostgresRow) throws -> ServiceWindow {
         ServiceWindow(
@@ -63,14 +66,14 @@ enum AppointmentStore {
     static func windows(site: UUID, item: UUID?, after: [String]?, limit: Int) -> PostgresStatement {
         PostgresStatement(
             """
-            SELECT \(windowColumns) FROM \(windowFrom)
+            SELECT \(windowColumns) FROM \(windowFrom())
             WHERE w.site_id = $1 AND ($2::uuid IS NULL OR w.item_ids @> ARRAY[$2::uuid]) AND ($3::text IS NULL OR w.code > $3)
             ORDER BY w.code LIMIT $4
             """, [site, item, after?.first, limit + 1])
     }
 
     static func window(site: UUID, id: UUID) -> PostgresStatement {
-        PostgresStatement("SELECT \(windowColumns) FROM \(windowFrom) WHERE w.site_id = $1 AND w.id = $2", [site, id])
+        PostgresStatement("SELECT \(windowColumns) FROM \(windowFrom()) WHERE w.site_id = $1 AND w.id = $2", [site, id])
     }
 
     /// Checks what a window refers to: its department, its calendar (by code; the default
@@ -112,7 +115,7 @@ enum AppointmentStore {
                 INSERT INTO service_windows (site_id, code, name, kind, department_id, calendar_id, item_ids)
                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *
             )
-            SELECT \(windowColumns) FROM created w JOIN working_calendars c ON c.site_id = w.site_id AND c.id = w.calendar_id
+            SELECT \(windowColumns) FROM \(windowFrom("created"))
             """, [site, window.code, window.name, window.kind ?? "counter", window.departmentId, calendar, Array(Set(window.itemIds)).sorted { $0.uuidString < $1.uuidString }])
     }
 
@@ -123,7 +126,7 @@ enum AppointmentStore {
                 UPDATE service_windows SET name = $3, calendar_id = $4, item_ids = $5, active = $6, version = version + 1, updated_at = now()
                 WHERE site_id = $1 AND id = $2 AND version = $7 RETURNING *
             )
-            SELECT \(windowColumns) FROM changed w JOIN working_calendars c ON c.site_id = w.site_id AND c.id = w.calendar_id
+            SELECT \(windowColumns) FROM \(windowFrom("changed"))
             """, [site, id, name, calendar, items, active, expectedVersion])
     }
 

@@ -53,7 +53,7 @@ struct AssessmentRoutes {
                 throw DomainError.invalid(field: "period", code: "request.invalid_value", message: "monthly, quarterly or annual")
             }
             guard body.startsOn <= body.endsOn else { throw DomainError.invalid(field: "endsOn", code: "request.invalid_value", message: "the cycle ends on or after its start") }
-            let name = try TicketWorkflow.text(body.name, field: "name", max: 100) ?? ""
+            let name = try InputText.trimmed(body.name, field: "name", max: 100) ?? ""
             guard !name.isEmpty else { throw DomainError.invalid(field: "name", code: "request.missing_field", message: "name the cycle") }
             let site = access.site
             return try await services.create(
@@ -74,7 +74,7 @@ struct AssessmentRoutes {
                 if try known.decode("posts", as: Int.self) != Set(body.postIds ?? []).count {
                     errors.append(.init(field: "postIds", code: "assessment.unknown_post", message: "every post must be of this site"))
                 }
-                guard errors.isEmpty else { throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors) }
+                try DomainError.check(errors)
                 let created = try Self.decodeCycle(try connection.query(
                     """
                     INSERT INTO assessment_cycles (site_id, template_id, name, period, starts_on, ends_on, department_ids, post_ids)
@@ -277,7 +277,7 @@ struct AssessmentRoutes {
         let id = try context.uuidParameter("cycleId", resource: "assessment_cycle")
         let staffID = try context.uuidParameter("staffId", resource: "staff")
         let (body, _) = try await services.body(ScoreSheet.self, request, context)
-        let reason = try TicketWorkflow.text(body.reason, field: "reason", max: 2000)
+        let reason = try InputText.trimmed(body.reason, field: "reason", max: 2000)
         let (site, scope, requestID, now, actor) = (access.site, access.scope, context.requestID, services.clock.now(), access.principal.userID)
         let entry = try await services.database.transaction(scope) { connection -> RankingEntry in
             let (cycle, template) = try Self.cycle(connection, site: site.id, id: id)
@@ -414,7 +414,7 @@ struct AssessmentRoutes {
         let id = try context.uuidParameter("cycleId", resource: "assessment_cycle")
         let staffID = try context.uuidParameter("staffId", resource: "staff")
         let (body, _) = try await services.body(BottomFollowUpBody.self, request, context)
-        let note = try TicketWorkflow.text(body.note, field: "note", max: 2000)
+        let note = try InputText.trimmed(body.note, field: "note", max: 2000)
         let (site, scope, requestID, now, actor) = (access.site, access.scope, context.requestID, services.clock.now(), access.principal.userID)
         let entry = try await services.database.transaction(scope) { connection -> RankingEntry in
             let (cycle, _) = try Self.cycle(connection, site: site.id, id: id)

@@ -54,10 +54,7 @@ public enum AssessmentRules {
         for (item, score) in scores {
             total += min(max(score, 0), item.scaleMax) / item.scaleMax * item.weight
         }
-        var rounded = Decimal()
-        var exact = total
-        NSDecimalRound(&rounded, &exact, 2, .plain)
-        return rounded
+        return total.rounded(2)
     }
 
     public struct Ranked: Sendable, Equatable {
@@ -83,10 +80,7 @@ public enum AssessmentRules {
         let size = sorted.count
         var places = 0
         if size >= minimumGroup {
-            var exact = share * Decimal(size)
-            var rounded = Decimal()
-            NSDecimalRound(&rounded, &exact, 0, .up)
-            places = max(1, NSDecimalNumber(decimal: rounded).intValue)
+            places = max(1, (share * Decimal(size)).roundedUp())
         }
         // The score at the boundary: the lowest `places` members, and everyone tied with them.
         let cutoff: Decimal? = places > 0 ? sorted[size - places].score : nil
@@ -95,9 +89,7 @@ public enum AssessmentRules {
             let rank = (sorted.firstIndex { $0.score == member.score } ?? index) + 1
             let lower = sorted.filter { $0.score < member.score }.count
             let percentile = size == 0 ? 0 : (Decimal(lower) * 100 / Decimal(size))
-            var roundedPercentile = Decimal()
-            var exactPercentile = percentile
-            NSDecimalRound(&roundedPercentile, &exactPercentile, 1, .plain)
+            let roundedPercentile = percentile.rounded(1)
             let bottom = cutoff.map { member.score <= $0 } ?? false
             let explanation: String
             if places == 0 {
@@ -143,9 +135,24 @@ extension AssessmentRules {
         case .lateCancellations: penalty(evidence.lateCancellations)
         case .noShows: penalty(evidence.noShows)
         }
-        var rounded = Decimal()
-        var exact = score
-        NSDecimalRound(&rounded, &exact, 2, .plain)
-        return rounded
+        return score.rounded(2)
+    }
+}
+
+extension Decimal {
+    /// Rounded half up to `scale` decimal places.
+    func rounded(_ scale: Int) -> Decimal {
+        var exact = self
+        var result = Decimal()
+        NSDecimalRound(&result, &exact, scale, .plain)
+        return result
+    }
+
+    /// The smallest whole number not below this one.
+    func roundedUp() -> Int {
+        var exact = self
+        var result = Decimal()
+        NSDecimalRound(&result, &exact, 0, .up)
+        return NSDecimalNumber(decimal: result).intValue
     }
 }

@@ -149,14 +149,9 @@ struct AssessmentSummaryRoutes {
         let sorted = totals.sorted()
         func quantile(_ q: Decimal) -> Decimal {
             guard !sorted.isEmpty else { return 0 }
-            var exact = q * Decimal(sorted.count)
-            var rounded = Decimal()
-            NSDecimalRound(&rounded, &exact, 0, .up)
-            return sorted[max(0, min(sorted.count - 1, NSDecimalNumber(decimal: rounded).intValue - 1))]
+            return sorted[max(0, min(sorted.count - 1, (q * Decimal(sorted.count)).roundedUp() - 1))]
         }
-        var mean = sorted.isEmpty ? 0 : sorted.reduce(0, +) / Decimal(sorted.count)
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &mean, 2, .plain)
+        let rounded = (sorted.isEmpty ? 0 : sorted.reduce(0, +) / Decimal(sorted.count)).rounded(2)
         return Distribution(siteCode: site, post: post, count: sorted.count, min: sorted.first ?? 0, p25: quantile(0.25), median: quantile(0.5), p75: quantile(0.75),
                             max: sorted.last ?? 0, mean: rounded)
     }

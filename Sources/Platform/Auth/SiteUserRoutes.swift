@@ -83,7 +83,7 @@ struct SiteUserRoutes {
         let (body, data) = try await services.body(NewSiteUser.self, request, context)
         try RoleGrantRules.check(role: body.role, staffLinked: body.staffId != nil, grantor: access.role, grantorIsGrantee: false)
         let (username, displayName, errors) = UserStore.identity(username: body.username, displayName: body.displayName)
-        guard errors.isEmpty else { throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors) }
+        try DomainError.check(errors)
         let passwordHash = try body.password.map { password in
             try PasswordHasher.check(password)
             return try PasswordHasher.hash(password)

@@ -62,9 +62,7 @@ public struct UserStore: Sendable {
         if Set(grants.map { $0.siteCode.uppercased() }).count != grants.count {
             errors.append(.init(field: "grants", code: "user.duplicate_site", message: "one role per site"))
         }
-        guard errors.isEmpty else {
-            throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors)
-        }
+        try DomainError.check(errors)
         do {
             return try await database.transaction(scope) { connection in
                 let row = try connection.query(

@@ -37,6 +37,13 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         DomainError(.invalid, code: "request.invalid", message: message, fieldErrors: [FieldError(field: field, code: code, message: message)])
     }
 
+    /// Throws one 422 naming every field in `errors`; nothing when there are none.
+    public static func check(_ errors: [FieldError]) throws {
+        guard errors.isEmpty else {
+            throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors)
+        }
+    }
+
     public var description: String {
         ([message] + fieldErrors.filter { $0.message != message }.map { "\($0.field): \($0.message)" }).joined(separator: "; ")
     }

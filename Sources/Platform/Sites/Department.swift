@@ -37,7 +37,7 @@ public struct NewDepartment: RequestBody, Equatable {
             errors.append(.init(field: "code", code: "department.invalid_code", message: "a department code is 1–32 of a–z, 0–9 and '_', starting with a letter"))
         }
         if let error = DepartmentChanges.nameError(department.name) { errors.append(error) }
-        guard errors.isEmpty else { throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors) }
+        try DomainError.check(errors)
         return department
     }
 }

@@ -118,6 +118,6 @@ struct CertificateRoutes {
         if try !row.decode("type_known", as: Bool.self) {
             errors.append(.init(field: "type", code: "staff.unknown_certificate_type", message: "not a certificate type (see certificate_types)"))
         }
-        guard errors.isEmpty else { throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors) }
+        try DomainError.check(errors)
     }
 }

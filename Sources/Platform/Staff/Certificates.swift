@@ -73,7 +73,7 @@ public enum LicenceRules {
         if certificate.expiresOn < certificate.issuedOn {
             errors.append(.init(field: "expiresOn", code: "staff.certificate_expires_before_issue", message: "a certificate cannot expire before it is issued"))
         }
-        guard errors.isEmpty else { throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors) }
+        try DomainError.check(errors)
         return certificate
     }
 }
@@ -88,10 +88,13 @@ enum CertificateStore {
         c.id, s.code AS site_code, s.timezone AS site_timezone, c.staff_id, st.employee_no, st.name AS staff_name, c.certificate_type, t.name_zh, c.number, c.issuer, c.issued_on,
         c.expires_on, c.document_ref, c.version, c.created_at, c.updated_at
         """
-    static let from = """
-        staff_certificates c JOIN staff st ON st.site_id = c.site_id AND st.id = c.staff_id JOIN sites s ON s.id = c.site_id
+    /// Certificates (`source`: the table, or the rows a `WITH` just wrote) with their staff, site and type.
+    static func from(_ source: String = "staff_certificates") -> String {
+        """
+        \(source) c JOIN staff st ON st.site_id = c.site_id AND st.id = c.staff_id JOIN sites s ON s.id = c.site_id
         JOIN certificate_types t ON t.code = c.certificate_type
         """
+    }
 
     static func decode(_ row: PostgresRow, now: Date) throws -> StaffCertificate {
         let site: String = try row.decode("site_code")
@@ -110,7 +113,7 @@ enum CertificateStore {
     static func list(site: UUID, staff: UUID?, type: String?, until: CalendarDate?, after: [String]?, limit: Int) -> PostgresStatement {
         PostgresStatement(
             """
-            SELECT \(columns) FROM \(from)
+            SELECT \(columns) FROM \(from())
             WHERE c.site_id = $1 AND ($2::uuid IS NULL OR c.staff_id = $2) AND ($3::text IS NULL OR c.certificate_type = $3)
               AND ($4::date IS NULL OR c.expires_on <= $4) AND st.status = 'active'
               AND ($5::date IS NULL OR (c.expires_on, c.id) > ($5, $6::uuid))
@@ -122,7 +125,7 @@ enum CertificateStore {
     static func acrossSites(now: Date, days: Int, kind: String?, region: String?, after: [String]?, limit: Int) -> PostgresStatement {
         PostgresStatement(
             """
-            SELECT \(columns) FROM \(from)
+            SELECT \(columns) FROM \(from())
             WHERE c.expires_on <= ($1::timestamptz AT TIME ZONE s.timezone)::date + $7::int AND st.status = 'active' AND s.status = 'active' AND ($2::text IS NULL OR s.kind = $2) AND ($3::text IS NULL OR s.region = $3)
               AND ($4::date IS NULL OR (c.expires_on, c.id) > ($4, $5::uuid))
             ORDER BY c.expires_on, c.id LIMIT $6
@@ -130,7 +133,7 @@ enum CertificateStore {
     }
 
     static func get(site: UUID, id: UUID) -> PostgresStatement {
-        PostgresStatement("SELECT \(columns) FROM \(from) WHERE c.site_id = $1 AND c.id = $2", [site, id])
+        PostgresStatement("SELECT \(columns) FROM \(from()) WHERE c.site_id = $1 AND c.id = $2", [site, id])
     }
 
     static func insert(site: UUID, _ certificate: NewCertificate) -> PostgresStatement {
@@ -140,8 +143,7 @@ enum CertificateStore {
                 INSERT INTO staff_certificates (site_id, staff_id, certificate_type, number, issuer, issued_on, expires_on, document_ref)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *
             )
-            SELECT \(columns) FROM created c JOIN staff st ON st.site_id = c.site_id AND st.id = c.staff_id
-            JOIN sites s ON s.id = c.site_id JOIN certificate_types t ON t.code = c.certificate_type
+            SELECT \(columns) FROM \(from("created"))
             """,
             [site, certificate.staffId, certificate.type, certificate.number, certificate.issuer, certificate.issuedOn, certificate.expiresOn, certificate.documentRef])
     }
@@ -153,8 +155,7 @@ enum CertificateStore {
                 UPDATE staff_certificates SET number = $3, issuer = $4, issued_on = $5, expires_on = $6, document_ref = $7, version = version + 1, updated_at = now()
                 WHERE site_id = $1 AND id = $2 AND version = $8 RETURNING *
             )
-            SELECT \(columns) FROM changed c JOIN staff st ON st.site_id = c.site_id AND st.id = c.staff_id
-            JOIN sites s ON s.id = c.site_id JOIN certificate_types t ON t.code = c.certificate_type
+            SELECT \(columns) FROM \(from("changed"))
             """,
             [site, id, certificate.number, certificate.issuer, certificate.issuedOn, certificate.expiresOn, certificate.documentRef, expectedVersion])
     }

@@ -57,9 +57,7 @@ public enum StaffRules {
         if let mentor = draft.mentorId, mentor == draft.id {
             errors.append(.init(field: "mentorId", code: "staff.self_mentor", message: "a staff member cannot mentor themselves"))
         }
-        guard errors.isEmpty else {
-            throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors)
-        }
+        try DomainError.check(errors)
         return draft
     }
 }

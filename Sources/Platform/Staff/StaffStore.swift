@@ -76,9 +76,7 @@ public enum StaffStore {
                 }
             }
         }
-        guard errors.isEmpty else {
-            throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors)
-        }
+        try DomainError.check(errors)
     }
 
     static func insert(site: UUID, _ member: NewStaffMember) -> PostgresStatement {

@@ -207,7 +207,6 @@ struct TicketRoutes {
                 try TicketRoutes.requireOwnDepartment(connection, site: site.id, staff: staff, ticket: current)
             }
             var context = TicketWorkflow.Context(now: now, actor: actor, actorStaff: staff, policy: policy)
-            try TicketLifecycle.check(action, current.lifecycleState)
             if action == .resolve, let plan = current.followUp, plan.sampled == nil, policy.followUp[plan.followUpClass] != nil {
                 context.resolutionOrdinal = try connection.execute(TicketStore.nextResolutionOrdinal(
                     site: site.id, month: CalendarDate(year: Int(month.prefix(4)) ?? 2000, month: Int(month.suffix(2)) ?? 1, day: 1),
@@ -286,8 +285,8 @@ struct TicketRoutes {
         let id = try context.uuidParameter("nonconformityId", resource: "nonconformity")
         let expected = try Versioning.expectedVersion(request)
         let (body, _) = try await services.body(CorrectiveAction.self, request, context)
-        let cause = try TicketWorkflow.text(body.cause, field: "cause", max: 2000)
-        let action = try TicketWorkflow.text(body.action, field: "action", max: 2000)
+        let cause = try InputText.trimmed(body.cause, field: "cause", max: 2000)
+        let action = try InputText.trimmed(body.action, field: "action", max: 2000)
         guard let cause else { throw DomainError.invalid(field: "cause", code: "request.missing_field", message: "the cause found") }
         guard let action else { throw DomainError.invalid(field: "action", code: "request.missing_field", message: "the corrective and preventive action") }
         let now = services.clock.now()

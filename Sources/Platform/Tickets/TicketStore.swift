@@ -194,9 +194,7 @@ public enum TicketStore {
         if appointment != nil, try row.decodeIfPresent("appointment_exists", as: Bool.self) == nil {
             errors.append(.init(field: "appointmentId", code: "ticket.unknown_appointment", message: "no such booking at this site"))
         }
-        guard errors.isEmpty else {
-            throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors)
-        }
+        try DomainError.check(errors)
     }
 
     /// Checks a department and handler an action assigns: both active at this site, and the
@@ -220,9 +218,7 @@ public enum TicketStore {
                 errors.append(.init(field: "handlerId", code: "ticket.handler_not_in_department", message: "the handler is not in the department the ticket is dispatched to"))
             }
         }
-        guard errors.isEmpty else {
-            throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors)
-        }
+        try DomainError.check(errors)
     }
 
     /// Earlier tickets that make this one a repeat: same category, same reporter phone or

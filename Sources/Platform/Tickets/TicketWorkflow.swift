@@ -50,7 +50,7 @@ public enum TicketWorkflow {
         var ticket = current
         var detail: [String: String] = [:]
         var effects: [SideEffect] = []
-        var note = try text(body.note, field: "note", max: 2000)
+        var note = try InputText.trimmed(body.note, field: "note", max: 2000)
         let now = context.now
 
         switch action {
@@ -75,7 +75,7 @@ public enum TicketWorkflow {
             ticket.status = .inProgress
             ticket.startedAt = now
         case .resolve:
-            guard let result = try text(body.result, field: "result", max: 4000) else {
+            guard let result = try InputText.trimmed(body.result, field: "result", max: 4000) else {
                 throw DomainError.invalid(field: "result", code: "request.missing_field", message: "the result of the work is required")
             }
             ticket.resolution = result
@@ -99,7 +99,7 @@ public enum TicketWorkflow {
                 ticket.timeOnSiteMinutes = minutes
             }
             if let acceptance = body.acceptance {
-                guard try text(acceptance.name, field: "acceptance.name", max: 100) != nil else {
+                guard try InputText.trimmed(acceptance.name, field: "acceptance.name", max: 100) != nil else {
                     throw DomainError.invalid(field: "acceptance.name", code: "request.missing_field", message: "who accepted the work")
                 }
                 guard acceptance.signedAt <= now.addingTimeInterval(300) else {
@@ -158,14 +158,14 @@ public enum TicketWorkflow {
             ticket.status = .closed
             ticket.closedAt = now
         case .cancel:
-            guard let reason = try text(body.reason, field: "reason", max: 2000) else {
+            guard let reason = try InputText.trimmed(body.reason, field: "reason", max: 2000) else {
                 throw DomainError.invalid(field: "reason", code: "request.missing_field", message: "say why the ticket is cancelled")
             }
             note = reason
             ticket.status = .cancelled
             ticket.cancelledAt = now
         case .answer:
-            guard let reply = try text(body.reply, field: "reply", max: 4000) else {
+            guard let reply = try InputText.trimmed(body.reply, field: "reply", max: 4000) else {
                 throw DomainError.invalid(field: "reply", code: "request.missing_field", message: "the answer given to the reporter is required")
             }
             if ticket.category == .suggestion {
@@ -235,13 +235,6 @@ public enum TicketWorkflow {
         case (nil, let rating?):
             return rating
         }
-    }
-
-    /// Trimmed text of at most `max` characters; nil when absent or blank.
-    static func text(_ value: String?, field: String, max: Int) throws -> String? {
-        guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
-        guard value.count <= max else { throw DomainError.invalid(field: field, code: "request.too_long", message: "at most \(max) characters") }
-        return value
     }
 
     static func refuseFields(of body: TicketActionBody, for action: TicketAction) throws {
