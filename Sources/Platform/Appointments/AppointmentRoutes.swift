@@ -225,10 +225,7 @@ struct AppointmentRoutes {
         guard from <= to, to.daysSinceEpoch - from.daysSinceEpoch <= 62 else {
             throw DomainError.invalid(field: "to", code: "request.invalid_value", message: "to is on or after from, at most 62 days later")
         }
-        var gregorian = Calendar(identifier: .gregorian)
-        gregorian.timeZone = rules.timeZone
-        let rangeStart = gregorian.date(from: DateComponents(year: from.year, month: from.month, day: from.day)) ?? now
-        let rangeEnd = gregorian.date(from: DateComponents(year: to.year, month: to.month, day: to.day + 1)) ?? now
+        let (rangeStart, rangeEnd) = WorkingCalendar.span(from, through: to, in: rules.timeZone)
         let results = try await services.read(access, [
             AppointmentStore.item(site: access.site.id, id: itemID),
             PostgresStatement(
@@ -312,10 +309,7 @@ struct AppointmentRoutes {
         var filter = AppointmentStore.Filter(status: try request.query("status", oneOf: Self.statuses), item: try request.query(uuid: "item"),
                                              window: try request.query(uuid: "window"), overdue: try request.query(bool: "overdue"))
         if let day = try request.query(date: "date") {
-            var gregorian = Calendar(identifier: .gregorian)
-            gregorian.timeZone = rules.timeZone
-            filter.startFrom = gregorian.date(from: DateComponents(year: day.year, month: day.month, day: day.day))
-            filter.startTo = filter.startFrom.map { gregorian.date(byAdding: .day, value: 1, to: $0) ?? $0 }
+            (filter.startFrom, filter.startTo) = WorkingCalendar.span(day, through: day, in: rules.timeZone)
         }
         let now = services.clock.now()
         let rows = try await services.read(access, [AppointmentStore.list(site: access.site.id, filter: filter, now: now, after: page.after, limit: page.limit)])

@@ -323,11 +323,7 @@ struct AssessmentRoutes {
     /// Complaints count against the member when upheld as our service's fault (cause class 1)
     /// and about a ticket they handled or a home visit they made.
     static func evidence(_ connection: isolated PostgresConnection, site: Site, staff: UUID, cycle: AssessmentCycle) throws -> AssessmentRules.Evidence {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: site.timezone) ?? .gmt
-        let from = calendar.date(from: DateComponents(year: cycle.startsOn.year, month: cycle.startsOn.month, day: cycle.startsOn.day)) ?? Date()
-        let end = cycle.endsOn.adding(days: 1)
-        let to = calendar.date(from: DateComponents(year: end.year, month: end.month, day: end.day)) ?? Date()
+        let (from, to) = WorkingCalendar.span(cycle.startsOn, through: cycle.endsOn, in: TimeZone(identifier: site.timezone) ?? .gmt)
         let row = try connection.query(
             """
             SELECT (SELECT count(*) FROM tickets WHERE site_id = $1 AND handler_id = $2 AND resolved_at >= $3 AND resolved_at < $4)::int AS resolved,

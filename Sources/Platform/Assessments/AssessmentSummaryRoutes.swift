@@ -136,12 +136,10 @@ struct AssessmentSummaryRoutes {
         if parts.count == 1 { return ("annual", CalendarDate(year: year, month: 1, day: 1), CalendarDate(year: year, month: 12, day: 31)) }
         if parts[1].hasPrefix("Q"), let quarter = Int(parts[1].dropFirst()), (1...4).contains(quarter) {
             let start = CalendarDate(year: year, month: quarter * 3 - 2, day: 1)
-            let next = quarter == 4 ? CalendarDate(year: year + 1, month: 1, day: 1) : CalendarDate(year: year, month: quarter * 3 + 1, day: 1)
-            return ("quarterly", start, next.adding(days: -1))
+            return ("quarterly", start, .lastDay(ofMonth: quarter * 3, year: year))
         }
         guard let month = Int(parts[1]), (1...12).contains(month), parts[1].count == 2 else { return nil }
-        let next = month == 12 ? CalendarDate(year: year + 1, month: 1, day: 1) : CalendarDate(year: year, month: month + 1, day: 1)
-        return ("monthly", CalendarDate(year: year, month: month, day: 1), next.adding(days: -1))
+        return ("monthly", CalendarDate(year: year, month: month, day: 1), .lastDay(ofMonth: month, year: year))
     }
 
     /// Quartiles by the nearest-rank method on the sorted totals; the mean to two decimals.

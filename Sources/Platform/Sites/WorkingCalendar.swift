@@ -152,6 +152,16 @@ public struct WorkingCalendar: Sendable, Equatable {
                 (parts.hour ?? 0) * 3600 + (parts.minute ?? 0) * 60 + (parts.second ?? 0))
     }
 
+    /// The instants at which the days `first`…`last` begin and end in `timeZone`: the range
+    /// `[start, end)` a report or filter over those local days covers.
+    static func span(_ first: CalendarDate, through last: CalendarDate, in timeZone: TimeZone) -> (start: Date, end: Date) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let next = last.adding(days: 1)
+        return (instant(first, minute: 0, calendar: calendar) ?? Date(timeIntervalSince1970: Double(first.daysSinceEpoch) * 86_400),
+                instant(next, minute: 0, calendar: calendar) ?? Date(timeIntervalSince1970: Double(next.daysSinceEpoch) * 86_400))
+    }
+
     /// The instant of `minute` (0–1440) on `day` in the calendar's timezone.
     static func instant(_ day: CalendarDate, minute: Int, calendar: Calendar) -> Date? {
         let midnight = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))
@@ -172,5 +182,12 @@ public struct WorkingCalendar: Sendable, Equatable {
         // Not String(format:): it is slow on Linux, and availability formats thousands of these.
         func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
         return twoDigits(minutes / 60) + ":" + twoDigits(minutes % 60)
+    }
+}
+
+extension CalendarDate {
+    /// The last day of the month `month` (1–12) of `year`.
+    static func lastDay(ofMonth month: Int, year: Int) -> CalendarDate {
+        (month == 12 ? CalendarDate(year: year + 1, month: 1, day: 1) : CalendarDate(year: year, month: month + 1, day: 1)).adding(days: -1)
     }
 }

@@ -10,12 +10,9 @@ enum TicketStatisticsStore {
         guard text.count == 7, parts.count == 2, let year = Int(parts[0]), let month = Int(parts[1]), (2000...2999).contains(year), (1...12).contains(month) else {
             throw DomainError.invalid(field: "month", code: "request.invalid_value", message: "month is YYYY-MM, e.g. 2026-11")
         }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        guard let start = calendar.date(from: DateComponents(year: year, month: month, day: 1)),
-            let end = calendar.date(byAdding: .month, value: 1, to: start)
-        else { throw DomainError.invalid(field: "month", code: "request.invalid_value", message: "month is YYYY-MM") }
-        return (CalendarDate(year: year, month: month, day: 1), start, end)
+        let first = CalendarDate(year: year, month: month, day: 1)
+        let (start, end) = WorkingCalendar.span(first, through: .lastDay(ofMonth: month, year: year), in: timeZone)
+        return (first, start, end)
     }
 
     static func statements(site: UUID, first: CalendarDate, start: Date, end: Date, now: Date) -> [PostgresStatement] {
