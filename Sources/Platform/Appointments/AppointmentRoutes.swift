@@ -382,11 +382,7 @@ struct AppointmentRoutes {
         try access.require(action.isWindowWork ? .departmentWork : .intake)
         let expected = try Versioning.expectedVersion(request)
         let body = try await services.optionalBody(AppointmentActionBody.self, request, context, empty: AppointmentActionBody())
-        let refused = body.present.filter { $0.1 && !AppointmentActionBody.fields(for: action).contains($0.0) }.map(\.0.stringValue)
-        guard refused.isEmpty else {
-            throw DomainError(.invalid, code: "request.unknown_field", message: "'\(action.rawValue)' does not take \(refused.joined(separator: ", "))",
-                              fieldErrors: refused.map { .init(field: $0, code: "request.unknown_field", message: "not a field of '\(action.rawValue)'") })
-        }
+        try DomainError.refuse(body.present, outside: AppointmentActionBody.fields(for: action), action: action.rawValue)
         let now = services.clock.now()
         let rules = try await services.rulebook.rules(for: access.site)
         let policy = AppointmentPolicy(policies: rules.policies)

@@ -192,6 +192,15 @@ public struct TicketActionBody: RequestBody, Equatable {
         case .classify: [.causeClass, .note]
         }
     }
+
+    /// Each field and whether the body has it.
+    var present: [(CodingKeys, Bool)] {
+        [(.note, note != nil), (.departmentId, departmentId != nil), (.handlerId, handlerId != nil), (.result, result != nil),
+         (.materials, materials != nil), (.timeOnSiteMinutes, timeOnSiteMinutes != nil), (.acceptance, acceptance != nil),
+         (.passed, passed != nil), (.method, method != nil), (.satisfaction, satisfaction != nil), (.rating, rating != nil),
+         (.reply, reply != nil), (.adopted, adopted != nil), (.promisedReplyAt, promisedReplyAt != nil),
+         (.causeClass, causeClass != nil), (.reason, reason != nil), (.requiredPostId, requiredPostId != nil)]
+    }
 }
 
 /// One entry of a ticket's append-only timeline.

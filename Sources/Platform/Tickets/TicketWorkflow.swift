@@ -46,7 +46,7 @@ public enum TicketWorkflow {
 
     public static func apply(_ action: TicketAction, _ body: TicketActionBody, to current: Ticket, _ context: Context) throws -> Outcome {
         try TicketLifecycle.check(action, current.lifecycleState)
-        try refuseFields(of: body, for: action)
+        try DomainError.refuse(body.present, outside: TicketActionBody.fields(for: action), action: action.rawValue)
         var ticket = current
         var detail: [String: String] = [:]
         var effects: [SideEffect] = []
@@ -234,22 +234,6 @@ public enum TicketWorkflow {
             return derived
         case (nil, let rating?):
             return rating
-        }
-    }
-
-    static func refuseFields(of body: TicketActionBody, for action: TicketAction) throws {
-        let present: [(TicketActionBody.CodingKeys, Bool)] = [
-            (.note, body.note != nil), (.departmentId, body.departmentId != nil), (.handlerId, body.handlerId != nil), (.result, body.result != nil),
-            (.materials, body.materials != nil), (.timeOnSiteMinutes, body.timeOnSiteMinutes != nil), (.acceptance, body.acceptance != nil),
-            (.passed, body.passed != nil), (.method, body.method != nil), (.satisfaction, body.satisfaction != nil), (.rating, body.rating != nil),
-            (.reply, body.reply != nil), (.adopted, body.adopted != nil), (.promisedReplyAt, body.promisedReplyAt != nil),
-            (.causeClass, body.causeClass != nil), (.reason, body.reason != nil), (.requiredPostId, body.requiredPostId != nil),
-        ]
-        let accepted = TicketActionBody.fields(for: action)
-        let refused = present.filter { $0.1 && !accepted.contains($0.0) }.map(\.0.stringValue)
-        guard refused.isEmpty else {
-            throw DomainError(.invalid, code: "request.unknown_field", message: "'\(action.rawValue)' does not take \(refused.joined(separator: ", "))",
-                              fieldErrors: refused.map { .init(field: $0, code: "request.unknown_field", message: "not a field of '\(action.rawValue)'") })
         }
     }
 }
