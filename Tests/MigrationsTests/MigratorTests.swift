@@ -166,9 +166,10 @@ struct MigratorTests {
     @Test func theSessionSettingsOfAFileDoNotLeakIntoTheNext() async throws {
         let database = try await TestDatabase.make(migrated: false)
         let folder = try MigrationFolder([
-            // Had 0001's 200 ms limit leaked, 0002's half-second sleep would be cancelled.
-            "0001_a.sql": "-- migrate: no-transaction\n-- migrate: statement_timeout=200ms\nCREATE TABLE a (id int);",
-            "0002_b.sql": "SELECT pg_sleep(0.5);",
+            // Had 0001's 1 s limit leaked, 0002's 1.5 s sleep would be cancelled. (A 200 ms limit
+            // sometimes cancelled the CREATE TABLE itself while the suite loaded the machine.)
+            "0001_a.sql": "-- migrate: no-transaction\n-- migrate: statement_timeout=1s\nCREATE TABLE a (id int);",
+            "0002_b.sql": "SELECT pg_sleep(1.5);",
         ])
         #expect(try await migrator(database, try folder.migrations()).up().count == 2)
         try await database.drop()

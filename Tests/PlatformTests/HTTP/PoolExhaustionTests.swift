@@ -21,7 +21,14 @@ struct PoolExhaustionTests {
             // Warm the caches (sign-in and site look-up) so the only remaining query is the blocked one.
             _ = try await client.call(.get, "/api/v1/sites/H01", token: fixture.bearer("h01.manager"))
             async let stuck = client.call(.get, "/api/v1/sites/H01/departments", token: fixture.bearer("h01.manager"))
-            try await Task.sleep(for: .milliseconds(150))
+            // Probe only once that request holds the connection and waits on the lock; on a busy
+            // machine a fixed pause let the probe take the connection first and wait itself.
+            for _ in 0..<200 {
+                let waiting = try await blocker.query(
+                    "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", prepared: false)
+                if try waiting[0].decode(at: 0, as: Int.self) > 0 { break }
+                try await Task.sleep(for: .milliseconds(25))
+            }
             // The test client queues requests on one connection, so probe over another one.
             let port = try #require(client.port)
             let started = ContinuousClock.now
