@@ -258,6 +258,7 @@ struct AssessmentRoutes {
                     SELECT $1, $2, * FROM unnest($3::uuid[], $4::numeric[], $5::int[], $6::int[], $7::numeric[], $8::bool[], $9::text[])
                     """, [site.id, cycle.id, ranking.map(\.staffId), ranking.map { $0.total ?? 0 }, ranking.map { $0.rank ?? 0 }, ranking.map { $0.postRank ?? 0 },
                           ranking.map { $0.percentile ?? 0 }, ranking.map(\.bottom), ranking.map(\.explanation)])
+                try connection.execute(ReportQueue.month(site: site.id, of: cycle.endsOn))
             }
             let row = try connection.query(
                 """
@@ -361,7 +362,7 @@ struct AssessmentRoutes {
             throw Problem(status: .forbidden, code: "auth.forbidden", detail: "rankings are for managers and headquarters")
         }
         let id = try context.uuidParameter("cycleId", resource: "assessment_cycle")
-        let format = try request.query("format", oneOf: ["json", "csv"]) ?? "json"
+        let wantsCSV = try CSVExport.wanted(request)
         let rules = try await services.rulebook.rules(for: access.site)
         let site = access.site
         let ranking = try await services.database.transaction(access.scope) { connection -> Ranking in
@@ -387,21 +388,15 @@ struct AssessmentRoutes {
             if bottomOnly { entries = entries.filter(\.bottom) }
             return Ranking(cycleId: id, status: cycle.status, frozen: cycle.status == .published, items: entries)
         }
-        guard format == "csv" else { return try Response.json(ranking) }
-        var csv = "\u{FEFF}排名,岗位排名,工号,姓名,总分,百分位,末位,说明,跟进措施\r\n"
-        for entry in ranking.items {
-            func text<T>(_ value: T?) -> String { value.map { "\($0)" } ?? "" }
-            let fields: [String] = [text(entry.rank), text(entry.postRank), entry.employeeNo, entry.name, text(entry.total), text(entry.percentile),
-                                    entry.bottom ? "是" : "否", entry.explanation, text(entry.followUp?.rawValue)]
-            csv += fields.map(Self.csvField).joined(separator: ",") + "\r\n"
-        }
-        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"ranking-\(id.uuidString).csv\""],
-                        body: .init(byteBuffer: ByteBuffer(string: csv)))
-    }
-
-    /// A CSV field, quoted when it holds a comma, quote or line break.
-    static func csvField(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        guard wantsCSV else { return try Response.json(ranking) }
+        func text<T>(_ value: T?) -> String { value.map { "\($0)" } ?? "" }
+        return CSVExport.response(
+            header: ["排名", "岗位排名", "工号", "姓名", "总分", "百分位", "末位", "说明", "跟进措施"],
+            rows: ranking.items.map { entry in
+                [text(entry.rank), text(entry.postRank), entry.employeeNo, entry.name, text(entry.total), text(entry.percentile),
+                 entry.bottom ? "是" : "否", entry.explanation, text(entry.followUp?.rawValue)]
+            },
+            filename: "ranking-\(id.uuidString).csv")
     }
 
     func followUp(_ request: Request, _ context: PlatformRequestContext) async throws -> Response {
