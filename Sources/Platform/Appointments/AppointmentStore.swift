@@ -227,6 +227,8 @@ enum AppointmentStore {
             ), event AS (
                 INSERT INTO appointment_events (site_id, appointment_id, seq, at, action, from_status, to_status, actor_id, actor_role, detail)
                 SELECT $1, id, 1, $15, 'request', NULL, 'requested', $17, $18, jsonb_build_object('seat', seat::text) FROM created
+            ), queued AS (
+                \(ReportQueue.cte(site: "$1", rows: "created", instants: ["created.requested_at", "lower(created.slot)", "$15"]))
             )
             SELECT id, (SELECT count(*) FROM place)::int AS free FROM created
             UNION ALL SELECT NULL, (SELECT count(*) FROM place)::int WHERE NOT EXISTS (SELECT 1 FROM created)
@@ -259,10 +261,12 @@ enum AppointmentStore {
                 UPDATE appointments SET status = $3, assigned_staff_id = $4, confirmed_at = $5, refused_at = $6, refusal_reason = $7, checked_in_at = $8,
                     completed_at = $9, result = $10, satisfaction = $11, cancelled_at = $12, cancel_reason = $13, late_cancellation = $14,
                     complaint_ticket_id = $15, version = version + 1, updated_at = $16
-                WHERE site_id = $1 AND id = $2 AND version = $17 RETURNING id, version, status
+                WHERE site_id = $1 AND id = $2 AND version = $17 RETURNING id, version, status, requested_at, slot
             ), event AS (
                 INSERT INTO appointment_events (site_id, appointment_id, seq, at, action, from_status, to_status, actor_id, actor_role, note, detail)
                 SELECT $1, id, version, $16, $18, $19, status, $20, $21, $22, $23 FROM changed
+            ), queued AS (
+                \(ReportQueue.cte(site: "$1", rows: "changed", instants: ["changed.requested_at", "lower(changed.slot)", "$16"]))
             )
             SELECT id FROM changed
             """,
@@ -276,13 +280,17 @@ enum AppointmentStore {
                            from: AppointmentStatus, reason: String?, detail: [String: String], actor: UUID?, role: String) -> PostgresStatement {
         PostgresStatement(
             """
-            WITH place AS (\(freePlace(excluding: "$2"))), changed AS (
+            WITH place AS (\(freePlace(excluding: "$2"))), before AS (
+                SELECT lower(slot) AS start FROM appointments WHERE site_id = $1 AND id = $2
+            ), changed AS (
                 UPDATE appointments SET window_id = $3, slot = tstzrange($4, $6), seat = place.seat, reschedule_count = reschedule_count + 1,
                     version = version + 1, updated_at = $7
-                FROM place WHERE site_id = $1 AND id = $2 AND version = $8 RETURNING id, version, status
+                FROM place WHERE site_id = $1 AND id = $2 AND version = $8 RETURNING id, version, status, requested_at, slot
             ), event AS (
                 INSERT INTO appointment_events (site_id, appointment_id, seq, at, action, from_status, to_status, actor_id, actor_role, note, detail)
                 SELECT $1, id, version, $7, 'reschedule', $9, status, $10, $11, $12, $13 FROM changed
+            ), queued AS (
+                \(ReportQueue.cte(site: "$1", rows: "changed", instants: ["changed.requested_at", "lower(changed.slot)", "(SELECT start FROM before)", "$7"]))
             )
             SELECT id FROM changed
             """, [site, id, window, start, capacity, end, now, expectedVersion, from.rawValue, actor, role, reason, PostgresJSON(detail)])

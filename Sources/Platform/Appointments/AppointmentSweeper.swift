@@ -53,10 +53,12 @@ public struct AppointmentSweeper: Service {
                 ORDER BY confirm_due_at LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
             ), marked AS (
                 UPDATE appointments a SET confirm_overdue_at = $2, version = a.version + 1, updated_at = $2
-                FROM due WHERE a.site_id = $1 AND a.id = due.id RETURNING a.id, a.version, a.status
+                FROM due WHERE a.site_id = $1 AND a.id = due.id RETURNING a.id, a.version, a.status, a.requested_at, a.slot
             ), events AS (
                 INSERT INTO appointment_events (site_id, appointment_id, seq, at, action, from_status, to_status, actor_role, note)
                 SELECT $1, id, version, $2, 'confirmation.overdue', status, status, 'system', 'not confirmed or refused within the deadline' FROM marked
+            ), queued AS (
+                \(ReportQueue.cte(site: "$1", rows: "marked", instants: ["marked.requested_at", "lower(marked.slot)", "$2"]))
             )
             SELECT count(*)::int AS n FROM marked
             """, [site, now])
@@ -70,10 +72,12 @@ public struct AppointmentSweeper: Service {
                 ORDER BY lower(slot) LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
             ), marked AS (
                 UPDATE appointments a SET status = 'no_show', no_show_at = $2, version = a.version + 1, updated_at = $2
-                FROM due WHERE a.site_id = $1 AND a.id = due.id RETURNING a.id, a.version
+                FROM due WHERE a.site_id = $1 AND a.id = due.id RETURNING a.id, a.version, a.requested_at, a.slot
             ), events AS (
                 INSERT INTO appointment_events (site_id, appointment_id, seq, at, action, from_status, to_status, actor_role, note)
                 SELECT $1, id, version, $2, 'no_show', 'confirmed', 'no_show', 'system', 'no check-in within the grace period: treated as given up' FROM marked
+            ), queued AS (
+                \(ReportQueue.cte(site: "$1", rows: "marked", instants: ["marked.requested_at", "lower(marked.slot)", "$2"]))
             )
             SELECT count(*)::int AS n FROM marked
             """, [site, now, minutes])

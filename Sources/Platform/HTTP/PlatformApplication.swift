@@ -21,6 +21,7 @@ public enum PlatformApplication {
                 pool,
                 TicketSweeper(database: PlatformDatabase(pool: pool), clock: configuration.clock, interval: configuration.jobInterval, logger: logger),
                 AppointmentSweeper(database: PlatformDatabase(pool: pool), clock: configuration.clock, interval: configuration.jobInterval, logger: logger),
+                ReportRollup(database: PlatformDatabase(pool: pool), clock: configuration.clock, interval: configuration.jobInterval, logger: logger),
             ],
             logger: logger)
     }
@@ -50,6 +51,7 @@ public enum PlatformApplication {
         AppointmentRoutes(services: services).register(&routes)
         AssessmentRoutes(services: services).register(&routes)
         AssessmentSummaryRoutes(services: services).register(&routes)
+        ReportRoutes(services: services).register(&routes)
         OperationalRoutes.registerDocument(&routes)
         return (router, routes.endpoints)
     }

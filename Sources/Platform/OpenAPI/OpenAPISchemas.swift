@@ -309,6 +309,26 @@ enum OpenAPISchemas {
                 "followUp": string(values: BottomFollowUp.allCases.map(\.rawValue)),
             ], required: ["siteCode", "cycleId", "employeeNo", "name", "total", "rank"])],
         ], required: ["period", "cycles", "distributions", "bottom"]),
+        "ReportMeasures": object(
+            Dictionary(uniqueKeysWithValues: ReportMeasures.columns.map { ($0.key, number) }).merging([
+                "complaintsByCause": ["type": "object", "additionalProperties": object(["count": number, "rate": number], required: ["count"])],
+            ], uniquingKeysWith: { first, _ in first }), required: []),
+        "ReportTarget": object(["green": number, "amber": number, "higherIsBetter": boolean], required: ["green", "amber", "higherIsBetter"]),
+        "Portfolio": object([
+            "period": string(), "from": string("date"), "through": string("date"), "computedAt": string("date-time"),
+            "sites": ["type": "array", "items": object([
+                "siteCode": string(), "name": string(), "kind": string(values: siteKinds), "region": string(), "measures": OpenAPIDocument.ref("ReportMeasures"),
+            ], required: ["siteCode", "name", "kind", "measures"])],
+            "kinds": ["type": "array", "items": object([
+                "kind": string(values: siteKinds), "sites": integer, "total": OpenAPIDocument.ref("ReportMeasures"), "median": OpenAPIDocument.ref("ReportMeasures"),
+            ], required: ["kind", "sites", "total", "median"])],
+            "targets": ["type": "object", "additionalProperties": OpenAPIDocument.ref("ReportTarget")],
+        ], required: ["period", "from", "through", "sites", "kinds", "targets"]),
+        "Trend": object([
+            "through": string(), "siteCode": string(), "kind": string(values: siteKinds), "region": string(), "sites": integer,
+            "months": ["type": "array", "items": object(["month": string(), "measures": OpenAPIDocument.ref("ReportMeasures")], required: ["month", "measures"])],
+            "targets": ["type": "object", "additionalProperties": OpenAPIDocument.ref("ReportTarget")],
+        ], required: ["through", "sites", "months", "targets"]),
         "WorkingDayList": object(["calendar": string(), "timezone": string(), "items": ["type": "array", "items": OpenAPIDocument.ref("WorkingDay")]], required: ["calendar", "timezone", "items"]),
     ] }
 }

@@ -342,6 +342,7 @@ struct TicketRoutes {
                     event: TicketEventDraft(action: "nonconformity.cleared", from: ticket.status, note: nil, detail: ["nonconformity": id.uuidString]),
                     actor: actor, role: scope.role))
             }
+            try connection.execute(ReportQueue.month(site: site.id, containing: now))
             try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "ticket.nonconformity_close", targetType: "ticket", targetID: ticketID.uuidString,
                                                    detail: ["nonconformity": id.uuidString], requestID: requestID))
             return try TicketStore.decodeNonconformity(row)

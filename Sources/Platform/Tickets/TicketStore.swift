@@ -274,6 +274,8 @@ public enum TicketStore {
             ), event AS (
                 INSERT INTO ticket_events (site_id, ticket_id, seq, at, action, from_status, to_status, actor_id, actor_role, note, detail)
                 SELECT $1, id, 1, $26, 'create', NULL, 'received', $25, $27, NULL, $28 FROM created
+            ), queued AS (
+                \(ReportQueue.cte(site: "$1", rows: "created", instants: ["created.received_at", "$26"]))
             )
             SELECT \(columns) FROM created
             """,
@@ -300,6 +302,8 @@ public enum TicketStore {
             ), event AS (
                 INSERT INTO ticket_events (site_id, ticket_id, seq, at, action, from_status, to_status, actor_id, actor_role, note, detail)
                 SELECT $1, id, version, $32, $34, $35, status, $36, $37, $38, $39 FROM changed
+            ), queued AS (
+                \(ReportQueue.cte(site: "$1", rows: "changed", instants: ["changed.received_at", "$32"]))
             )
             SELECT \(columns) FROM changed
             """,

@@ -73,12 +73,14 @@ public struct TicketSweeper: Service {
             ), marked AS (
                 UPDATE tickets t SET \(deadline.mark) = $2, version = t.version + 1, updated_at = $2
                 FROM due WHERE t.site_id = $1 AND t.id = due.id
-                RETURNING t.id, t.version, t.status, t.\(deadline.due) AS due_at
+                RETURNING t.id, t.version, t.status, t.\(deadline.due) AS due_at, t.received_at
             ), events AS (
                 INSERT INTO ticket_events (site_id, ticket_id, seq, at, action, from_status, to_status, actor_id, actor_role, note, detail)
                 SELECT $1, id, version, $2, '\(deadline.action)', status, status, NULL, 'system', '\(deadline.note)',
                        jsonb_build_object('dueAt', to_char(due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
                 FROM marked
+            ), queued AS (
+                \(ReportQueue.cte(site: "$1", rows: "marked", instants: ["marked.received_at", "$2"]))
             )
             SELECT count(*)::int AS n FROM marked
             """, [site, now])

@@ -1,0 +1,59 @@
+-- Headquarters reports: each site's figures per month, kept up to date by the application,
+-- so that a portfolio over a thousand sites reads a thousand rows whatever the number of
+-- tickets behind them. No triggers: every change that moves a figure queues its site and
+-- month in the same transaction (report_refresh_queue); a background job recomputes the
+-- queued months from the source tables and removes them from the queue in one transaction.
+
+-- The first day of the month that `at` falls in, in the site's timezone.
+CREATE FUNCTION app.site_month(site uuid, at timestamptz) RETURNS date
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+AS $$
+    SELECT date_trunc('month', at AT TIME ZONE s.timezone)::date FROM sites s WHERE s.id = site
+$$;
+
+CREATE TABLE report_refresh_queue (
+    site_id uuid NOT NULL REFERENCES sites (id),
+    month date NOT NULL CHECK (extract(day FROM month) = 1),
+    queued_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (site_id, month)
+);
+SELECT app.isolate_by_site('report_refresh_queue');
+
+-- Counters of one site and month (name → whole number), from which every rate of the
+-- portfolio and the trends is derived: tickets received by category and cause class, due
+-- and on-time feedback and resolutions, follow-ups required and made, satisfaction,
+-- non-conformities, appointment answers, late cancellations, no-shows, published scores.
+CREATE TABLE site_month_figures (
+    site_id uuid NOT NULL REFERENCES sites (id),
+    month date NOT NULL CHECK (extract(day FROM month) = 1),
+    figures jsonb NOT NULL CHECK (jsonb_typeof(figures) = 'object'),
+    computed_at timestamptz NOT NULL,
+    PRIMARY KEY (site_id, month)
+);
+SELECT app.isolate_by_site('site_month_figures');
+
+-- The figures of a site as of now (not of a month): open and overdue tickets, open repeat
+-- non-conformities. Recomputed with every refresh of the site.
+CREATE TABLE site_current_figures (
+    site_id uuid NOT NULL REFERENCES sites (id),
+    open_tickets int NOT NULL,
+    overdue_tickets int NOT NULL,
+    open_repeat_nonconformities int NOT NULL,
+    computed_at timestamptz NOT NULL,
+    PRIMARY KEY (site_id)
+);
+SELECT app.isolate_by_site('site_current_figures');
+
+-- What already exists is computed once by the job after this migration (the owner reads
+-- every site for this one statement; the setting ends with the migration's transaction).
+SELECT set_config('app.scope', 'all', true);
+INSERT INTO report_refresh_queue (site_id, month)
+SELECT site_id, app.site_month(site_id, received_at) FROM tickets
+UNION SELECT site_id, app.site_month(site_id, requested_at) FROM appointments
+UNION SELECT site_id, app.site_month(site_id, lower(slot)) FROM appointments
+UNION SELECT site_id, date_trunc('month', ends_on)::date FROM assessment_cycles WHERE status = 'published'
+ON CONFLICT DO NOTHING;
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON report_refresh_queue TO platform_app;
+GRANT SELECT, INSERT, UPDATE ON site_month_figures, site_current_figures TO platform_app;
+GRANT SELECT ON site_month_figures, site_current_figures TO platform_report;
