@@ -68,6 +68,11 @@ extension TenantCommand {
 final class ProgressBar: Sendable {
     private let last = Mutex(-1)
     private let terminal = isatty(STDERR_FILENO) == 1
+    private let unit: String
+
+    init(unit: String = "rows") {
+        self.unit = unit
+    }
 
     func show(_ done: Int, of total: Int) {
         guard total > 0 else { return }
@@ -76,7 +81,7 @@ final class ProgressBar: Sendable {
         guard last.withLock({ previous in defer { previous = step }; return previous != step }) else { return }
         let width = 30
         let filled = done * width / total
-        let line = "[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(percent)% \(done)/\(total) rows"
+        let line = "[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(percent)% \(done)/\(total) \(unit)"
         FileHandle.standardError.write(Data((terminal ? "\r" + line : line + "\n").utf8))
     }
 

@@ -34,8 +34,8 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// Runs `body` with a small pool on the app URL, closing it afterwards.
-    func withDatabase<T: Sendable>(_ body: (PlatformDatabase) async throws -> T) async throws -> T {
-        let pool = PostgresPool(try app, options: .init(maxConnections: 2, acquireTimeout: .seconds(10)), logger: cliLogger)
+    func withDatabase<T: Sendable>(connections: Int = 2, _ body: (PlatformDatabase) async throws -> T) async throws -> T {
+        let pool = PostgresPool(try app, options: .init(maxConnections: connections, acquireTimeout: .seconds(10)), logger: cliLogger)
         let outcome: Result<T, any Error>
         do { outcome = .success(try await body(PlatformDatabase(pool: pool))) } catch { outcome = .failure(error) }
         await pool.close()

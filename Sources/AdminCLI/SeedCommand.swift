@@ -5,7 +5,7 @@ import Postgres
 
 struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "seed", abstract: "Load demonstration data.", subcommands: [Demo.self])
+        commandName: "seed", abstract: "Load demonstration data.", subcommands: [Demo.self, Scale.self])
 
     struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
