@@ -82,7 +82,7 @@ extension SeedCommand {
                         """
                         INSERT INTO report_refresh_queue (site_id, month)
                         SELECT s.id, m::date FROM sites s, generate_series(date_trunc('month', $2::timestamptz AT TIME ZONE 'Asia/Shanghai'),
-                            date_trunc('month', $3::timestamptz AT TIME ZONE 'Asia/Shanghai') - interval '1 month', interval '1 month') m
+                            date_trunc('month', ($3::timestamptz - interval '1 microsecond') AT TIME ZONE 'Asia/Shanghai'), interval '1 month') m
                         WHERE s.id = ANY($1) ON CONFLICT DO NOTHING
                         """, [scale.map(\.id), window.start, window.end])])
                     let rollupBar = ProgressBar(unit: "sites")

@@ -19,15 +19,46 @@ CREATE TABLE report_refresh_queue (
 );
 SELECT app.isolate_by_site('report_refresh_queue');
 
--- Counters of one site and month (name → whole number), from which every rate of the
--- portfolio and the trends is derived: tickets received by category and cause class, due
--- and on-time feedback and resolutions, follow-ups required and made, satisfaction,
--- non-conformities, appointment answers, late cancellations, no-shows, published scores.
+-- Counters of one site and month, from which every rate of the portfolio and the trends is
+-- derived by sums (over months, over sites) and ratios of sums. The ticket and booking
+-- counters are those of the site's monthly statistics (…/tickets/stats, …/appointments/stats).
 CREATE TABLE site_month_figures (
     site_id uuid NOT NULL REFERENCES sites (id),
     month date NOT NULL CHECK (extract(day FROM month) = 1),
-    figures jsonb NOT NULL CHECK (jsonb_typeof(figures) = 'object'),
     computed_at timestamptz NOT NULL,
+    tickets_received int NOT NULL DEFAULT 0,
+    category_inquiry int NOT NULL DEFAULT 0,
+    category_complaint int NOT NULL DEFAULT 0,
+    category_repair int NOT NULL DEFAULT 0,
+    category_issue_report int NOT NULL DEFAULT 0,
+    category_suggestion int NOT NULL DEFAULT 0,
+    category_praise int NOT NULL DEFAULT 0,
+    category_other int NOT NULL DEFAULT 0,
+    -- Complaints by cause class (1, 2, 3) and not yet classified.
+    cause_1 int NOT NULL DEFAULT 0,
+    cause_2 int NOT NULL DEFAULT 0,
+    cause_3 int NOT NULL DEFAULT 0,
+    cause_unclassified int NOT NULL DEFAULT 0,
+    feedback_due int NOT NULL DEFAULT 0,
+    feedback_on_time int NOT NULL DEFAULT 0,
+    resolution_due int NOT NULL DEFAULT 0,
+    resolution_on_time int NOT NULL DEFAULT 0,
+    follow_up_required int NOT NULL DEFAULT 0,
+    follow_up_done int NOT NULL DEFAULT 0,
+    satisfaction_rated int NOT NULL DEFAULT 0,
+    satisfaction_satisfied int NOT NULL DEFAULT 0,
+    repeat_nonconformities int NOT NULL DEFAULT 0,
+    reopened int NOT NULL DEFAULT 0,
+    appointment_requests int NOT NULL DEFAULT 0,
+    answer_due int NOT NULL DEFAULT 0,
+    answered_in_time int NOT NULL DEFAULT 0,
+    late_cancellations int NOT NULL DEFAULT 0,
+    no_shows int NOT NULL DEFAULT 0,
+    appointments_due int NOT NULL DEFAULT 0,
+    appointments_completed int NOT NULL DEFAULT 0,
+    -- Published results of cycles ending this month: how many, and their totals × 100.
+    scored_results int NOT NULL DEFAULT 0,
+    score_centi_sum bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (site_id, month)
 );
 SELECT app.isolate_by_site('site_month_figures');

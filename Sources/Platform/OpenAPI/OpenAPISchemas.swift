@@ -312,6 +312,7 @@ enum OpenAPISchemas {
         "ReportMeasures": object(
             Dictionary(uniqueKeysWithValues: ReportMeasures.columns.map { ($0.key, number) }).merging([
                 "complaintsByCause": ["type": "object", "additionalProperties": object(["count": number, "rate": number], required: ["count"])],
+                "ticketsByCategory": ["type": "object", "additionalProperties": number],
             ], uniquingKeysWith: { first, _ in first }), required: []),
         "ReportTarget": object(["green": number, "amber": number, "higherIsBetter": boolean], required: ["green", "amber", "higherIsBetter"]),
         "Portfolio": object([

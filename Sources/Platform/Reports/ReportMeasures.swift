@@ -1,36 +1,44 @@
 import Foundation
 
-/// The counters kept per site and month, by name. Every figure of the portfolio and the
-/// trends is a sum of these (over months, over sites) or a ratio of two sums, so a year, a
-/// site kind or a region is computed the same way as one site's month.
+/// The counters kept per site and month (the columns of `site_month_figures`). Every figure
+/// of the portfolio and the trends is a sum of these (over months, over sites) or a ratio of
+/// two sums, so a year, a site kind or a region is computed the same way as one site's month.
 enum MonthFigures {
+    static let causes = ["1", "2", "3", "unclassified"]
+
+    static let columns: [String] = ["tickets_received"] + TicketCategory.allCases.map { "category_\($0.rawValue)" } + causes.map { "cause_\($0)" } + [
+        "feedback_due", "feedback_on_time", "resolution_due", "resolution_on_time", "follow_up_required", "follow_up_done",
+        "satisfaction_rated", "satisfaction_satisfied", "repeat_nonconformities", "reopened",
+        "appointment_requests", "answer_due", "answered_in_time", "late_cancellations", "no_shows", "appointments_due", "appointments_completed",
+        "scored_results", "score_centi_sum",
+    ]
+
     static func counters(tickets: TicketStatistics, appointments: AppointmentStatistics, scoredResults: Int, scoreCentiSum: Int) -> [String: Int] {
         var counters: [String: Int] = [
-            "tickets.received": tickets.received,
-            "tickets.complaints": tickets.byCategory["complaint"] ?? 0,
-            "feedback.due": tickets.onTimeFeedback.denominator,
-            "feedback.on_time": tickets.onTimeFeedback.numerator,
-            "resolution.due": tickets.onTimeResolution.denominator,
-            "resolution.on_time": tickets.onTimeResolution.numerator,
-            "follow_up.required": tickets.followUp.reduce(0) { $0 + $1.required },
-            "follow_up.done": tickets.followUp.reduce(0) { $0 + $1.followedUp },
-            "satisfaction.rated": tickets.satisfaction.denominator,
-            "satisfaction.satisfied": tickets.satisfaction.numerator,
-            "nonconformities.repeat": tickets.repeats,
-            "nonconformities.reopened": tickets.reopened,
-            "appointments.requests": appointments.requests,
-            "appointments.answer_due": appointments.answeredInTime.denominator,
-            "appointments.answered_in_time": appointments.answeredInTime.numerator,
-            "appointments.late_cancellations": appointments.lateCancellationsByCenter,
-            "appointments.no_shows": appointments.noShows,
-            "appointments.due": appointments.completion.denominator,
-            "appointments.completed": appointments.completion.numerator,
-            "assessment.results": scoredResults,
-            "assessment.total_centi": scoreCentiSum,
+            "tickets_received": tickets.received,
+            "feedback_due": tickets.onTimeFeedback.denominator,
+            "feedback_on_time": tickets.onTimeFeedback.numerator,
+            "resolution_due": tickets.onTimeResolution.denominator,
+            "resolution_on_time": tickets.onTimeResolution.numerator,
+            "follow_up_required": tickets.followUp.reduce(0) { $0 + $1.required },
+            "follow_up_done": tickets.followUp.reduce(0) { $0 + $1.followedUp },
+            "satisfaction_rated": tickets.satisfaction.denominator,
+            "satisfaction_satisfied": tickets.satisfaction.numerator,
+            "repeat_nonconformities": tickets.repeats,
+            "reopened": tickets.reopened,
+            "appointment_requests": appointments.requests,
+            "answer_due": appointments.answeredInTime.denominator,
+            "answered_in_time": appointments.answeredInTime.numerator,
+            "late_cancellations": appointments.lateCancellationsByCenter,
+            "no_shows": appointments.noShows,
+            "appointments_due": appointments.completion.denominator,
+            "appointments_completed": appointments.completion.numerator,
+            "scored_results": scoredResults,
+            "score_centi_sum": scoreCentiSum,
         ]
-        for (category, n) in tickets.byCategory { counters["tickets.category.\(category)"] = n }
-        for (cause, n) in tickets.byCauseClass { counters["complaints.cause.\(cause)"] = n }
-        return counters.filter { $0.value != 0 }
+        for category in TicketCategory.allCases { counters["category_\(category.rawValue)"] = tickets.byCategory[category.rawValue] ?? 0 }
+        for cause in causes { counters["cause_\(cause)"] = tickets.byCauseClass[cause] ?? 0 }
+        return counters
     }
 }
 
@@ -51,6 +59,8 @@ public struct ReportMeasures: Sendable, Codable, Equatable {
     /// Complaints per ticket received.
     public var complaintRate: Double?
     public var complaintsByCause: [String: Cause]?
+    /// Tickets received per category.
+    public var ticketsByCategory: [String: Double]?
     /// Follow-ups made per follow-up required by the quotas.
     public var followUpCoverage: Double?
     /// 满意率: satisfied and basically satisfied per rated follow-up.
@@ -94,24 +104,25 @@ public struct ReportMeasures: Sendable, Codable, Equatable {
             let d = n(denominator)
             return d == 0 ? nil : Self.rounded(n(numerator) / d)
         }
-        ticketsReceived = n("tickets.received")
-        onTimeFeedbackRate = ratio("feedback.on_time", "feedback.due")
-        onTimeResolutionRate = ratio("resolution.on_time", "resolution.due")
-        complaints = n("tickets.complaints")
-        complaintRate = ratio("tickets.complaints", "tickets.received")
+        ticketsReceived = n("tickets_received")
+        onTimeFeedbackRate = ratio("feedback_on_time", "feedback_due")
+        onTimeResolutionRate = ratio("resolution_on_time", "resolution_due")
+        complaints = n("category_complaint")
+        complaintRate = ratio("category_complaint", "tickets_received")
         var causes: [String: Cause] = [:]
-        for (key, count) in c where key.hasPrefix("complaints.cause.") {
-            causes[String(key.dropFirst("complaints.cause.".count))] = Cause(count: Double(count), rate: ratio(key, "tickets.received"))
+        for cause in MonthFigures.causes where n("cause_\(cause)") > 0 {
+            causes[cause] = Cause(count: n("cause_\(cause)"), rate: ratio("cause_\(cause)", "tickets_received"))
         }
         complaintsByCause = causes
-        followUpCoverage = ratio("follow_up.done", "follow_up.required")
-        satisfactionRate = ratio("satisfaction.satisfied", "satisfaction.rated")
-        repeatNonconformities = n("nonconformities.repeat")
-        appointmentRequests = n("appointments.requests")
-        confirmationInTimeRate = ratio("appointments.answered_in_time", "appointments.answer_due")
-        lateCancellationsByCenter = n("appointments.late_cancellations")
-        noShowRate = ratio("appointments.no_shows", "appointments.due")
-        averageAssessmentScore = n("assessment.results") == 0 ? nil : (n("assessment.total_centi") / n("assessment.results")).rounded() / 100
+        ticketsByCategory = Dictionary(uniqueKeysWithValues: TicketCategory.allCases.map { ($0.rawValue, n("category_\($0.rawValue)")) })
+        followUpCoverage = ratio("follow_up_done", "follow_up_required")
+        satisfactionRate = ratio("satisfaction_satisfied", "satisfaction_rated")
+        repeatNonconformities = n("repeat_nonconformities")
+        appointmentRequests = n("appointment_requests")
+        confirmationInTimeRate = ratio("answered_in_time", "answer_due")
+        lateCancellationsByCenter = n("late_cancellations")
+        noShowRate = ratio("no_shows", "appointments_due")
+        averageAssessmentScore = n("scored_results") == 0 ? nil : (n("score_centi_sum") / n("scored_results")).rounded() / 100
         if let current {
             openTickets = Double(current["open"] ?? 0)
             overdueTickets = Double(current["overdue"] ?? 0)

@@ -73,11 +73,7 @@ public struct ReportRollup: Service {
             guard !months.isEmpty else { return 0 }
             for first in months {
                 let figures = try Self.figures(connection, site: site, rules: rules, month: first, now: now)
-                try connection.query(
-                    """
-                    INSERT INTO site_month_figures (site_id, month, figures, computed_at) VALUES ($1, $2, $3, $4)
-                    ON CONFLICT (site_id, month) DO UPDATE SET figures = EXCLUDED.figures, computed_at = EXCLUDED.computed_at
-                    """, [site.id, first, PostgresJSON(figures), now])
+                try connection.query(Self.upsert, [site.id, first, now] + MonthFigures.columns.map { figures[$0] ?? 0 })
             }
             let current = try connection.pipeline([
                 PostgresStatement(
@@ -99,6 +95,12 @@ public struct ReportRollup: Service {
             return months.count
         }
     }
+
+    static let upsert = """
+        INSERT INTO site_month_figures (site_id, month, computed_at, \(MonthFigures.columns.joined(separator: ", ")))
+        VALUES ($1, $2, $3, \(MonthFigures.columns.indices.map { "$\($0 + 4)" }.joined(separator: ", ")))
+        ON CONFLICT (site_id, month) DO UPDATE SET computed_at = EXCLUDED.computed_at, \(MonthFigures.columns.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", "))
+        """
 
     /// The counters of one site and month: the site's monthly ticket and appointment
     /// statistics (the same queries as `…/tickets/stats` and `…/appointments/stats`) and its

@@ -168,15 +168,19 @@ struct ReportRoutes {
     static func sums(group: String, where condition: String, _ parameters: [(any PostgresEncodable)?]) -> PostgresStatement {
         PostgresStatement(
             """
-            SELECT \(group) AS grp, e.key, sum(e.value::bigint)::bigint AS n
-            FROM site_month_figures m JOIN sites s ON s.id = m.site_id CROSS JOIN LATERAL jsonb_each_text(m.figures) e
-            WHERE \(condition) GROUP BY 1, 2
+            SELECT \(group) AS grp, \(MonthFigures.columns.map { "sum(m.\($0))::bigint AS \($0)" }.joined(separator: ", "))
+            FROM site_month_figures m JOIN sites s ON s.id = m.site_id
+            WHERE \(condition) GROUP BY 1
             """, parameters, prepared: false)
     }
 
     static func counters(_ rows: PostgresRows) throws -> [String: [String: Int]] {
         var counters: [String: [String: Int]] = [:]
-        for row in rows { counters[try row.decode("grp"), default: [:]][try row.decode("key")] = try row.decode("n") }
+        for row in rows {
+            var sums: [String: Int] = [:]
+            for column in MonthFigures.columns { sums[column] = try row.decode(column) }
+            counters[try row.decode("grp")] = sums
+        }
         return counters
     }
 

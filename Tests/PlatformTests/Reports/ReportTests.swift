@@ -127,14 +127,15 @@ struct ReportTests {
     }
 
     @Test func measuresAreRatiosOfSummedCountersAndMediansOfSites() {
-        let a = ReportMeasures(["tickets.received": 10, "tickets.complaints": 2, "satisfaction.rated": 4, "satisfaction.satisfied": 3,
-                                "assessment.results": 3, "assessment.total_centi": 25_550], current: ["open": 4])
-        let b = ReportMeasures(["tickets.received": 30, "tickets.complaints": 3, "satisfaction.rated": 0], current: ["open": 1])
-        let c = ReportMeasures(["tickets.received": 20, "satisfaction.rated": 2, "satisfaction.satisfied": 2], current: nil)
+        let a = ReportMeasures(["tickets_received": 10, "category_complaint": 2, "cause_1": 2, "satisfaction_rated": 4, "satisfaction_satisfied": 3,
+                                "scored_results": 3, "score_centi_sum": 25_550], current: ["open": 4])
+        let b = ReportMeasures(["tickets_received": 30, "category_complaint": 3, "satisfaction_rated": 0], current: ["open": 1])
+        let c = ReportMeasures(["tickets_received": 20, "satisfaction_rated": 2, "satisfaction_satisfied": 2], current: nil)
         #expect(a.complaintRate == 0.2 && b.complaintRate == 0.1 && c.complaintRate == 0)
         #expect(a.satisfactionRate == 0.75 && b.satisfactionRate == nil)
         #expect(a.averageAssessmentScore == 85.17 && b.averageAssessmentScore == nil)
         #expect(c.openTickets == nil && a.openTickets == 4)
+        #expect(a.complaintsByCause == ["1": .init(count: 2, rate: 0.2)] && a.ticketsByCategory?["complaint"] == 2 && b.complaintsByCause == [:])
         let median = ReportMeasures(medianOf: [a, b, c])
         #expect(median.ticketsReceived == 20 && median.complaintRate == 0.1)
         #expect(median.satisfactionRate == 0.875)  // b has none: the median of 0.75 and 1
