@@ -52,6 +52,7 @@ enum AdminExit {
     static let lintFindings = ExitCode(6)
     static let doctorProblems = ExitCode(7)
     static let importRejected = ExitCode(8)
+    static let exportMismatch = ExitCode(9)
 }
 
 let cliLogger: Logger = {

@@ -5,8 +5,8 @@ import Platform
 struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenant",
-        abstract: "Create, list, show, suspend and resume sites; import their staff.",
-        subcommands: [Create.self, List.self, Show.self, Suspend.self, Resume.self, Import.self])
+        abstract: "Create, list, show, suspend and resume sites; import their staff; export all their rows.",
+        subcommands: [Create.self, List.self, Show.self, Suspend.self, Resume.self, Import.self, Export.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
