@@ -52,6 +52,7 @@ public enum PlatformApplication {
         AssessmentRoutes(services: services).register(&routes)
         AssessmentSummaryRoutes(services: services).register(&routes)
         ReportRoutes(services: services).register(&routes)
+        DashboardRoutes().register(&routes)
         OperationalRoutes.registerDocument(&routes)
         return (router, routes.endpoints)
     }

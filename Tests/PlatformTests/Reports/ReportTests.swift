@@ -20,37 +20,48 @@ struct ReportTests {
         return row?["measures"] as? [String: Any] ?? [:]
     }
 
+    /// Figures to count by hand: at H01 one ticket in October and six in November (three
+    /// complaints, two of cause class 1; two repairs, one resolved; a praise), feedback on one
+    /// complaint, a booking confirmed in time and three certificates (one ending within 60
+    /// days); at R01 two repairs. Returns the praise ticket.
+    static func handCountedGroup(_ client: some TestClientProtocol, _ fixture: APIFixture, _ clock: TestClock) async throws -> String {
+        let cast = try await TicketCast.make(fixture)
+        let agent = fixture.bearer("h01.agent"), r01 = fixture.bearer("r01.manager")
+        _ = try await TicketQualityTests.create(client, agent, #"{"channel":"phone","category":"repair","description":"十月报修"}"#)
+        clock.set("2026-11-02T09:00:00+08:00")
+        let complaint = try await TicketQualityTests.create(client, agent, #"{"channel":"phone","category":"complaint","causeClass":1,"description":"保洁不及时"}"#)
+        _ = try await TicketQualityTests.create(client, agent, #"{"channel":"visit","category":"complaint","causeClass":1,"description":"护工态度差"}"#)
+        _ = try await TicketQualityTests.create(client, agent, #"{"channel":"visit","category":"complaint","causeClass":2,"description":"墙面开裂"}"#)
+        let repair = try await TicketQualityTests.create(client, agent, #"{"channel":"phone","category":"repair","description":"水龙头漏水"}"#)
+        _ = try await TicketQualityTests.create(client, agent, #"{"channel":"phone","category":"repair","description":"灯不亮"}"#)
+        let praise = try await TicketQualityTests.create(client, agent, #"{"channel":"letter","category":"praise","description":"表扬护士"}"#)
+        #expect(try await client.act(complaint, "feedback", as: agent, #"{"note":"已告知处理进度"}"#).status == .ok)
+        #expect(try await TicketQualityTests.resolve(client, repair, cast: cast).status == .ok)
+        try await fixture.link("r01.manager", fixture.r01, staff: try await fixture.addStaff(fixture.r01, "K101", "刘经理", department: "customer_service"))
+        for text in ["楼道灯坏了", "垃圾未清运"] {
+            _ = try await TicketQualityTests.create(client, r01, #"{"channel":"phone","category":"repair","description":"\#(text)"}"#, site: "R01")
+        }
+        let desk = try await BookingDesk.make(client, fixture)
+        let booking = try await desk.book(client, agent, start: "2026-11-10T09:00:00+08:00")
+        #expect(booking.status == .created, "\(booking.body)")
+        #expect(try await client.appointment(booking.json["id"] as? String ?? "", "confirm", as: agent).status == .ok)
+        let licensed = try await fixture.addStaff(fixture.h01, "G002", "陈电工", department: "engineering")
+        _ = try await fixture.platform.platform.pipeline(.operations, [PostgresStatement(
+            """
+            INSERT INTO staff_certificates (site_id, staff_id, certificate_type, number, issued_on, expires_on)
+            VALUES ($1, $2, 'electrician', 'E-1', '2023-01-01', '2026-12-01'), ($1, $2, 'special_equipment_operation', 'S-1', '2023-01-01', '2027-03-01'),
+                   ($1, $2, 'elevator_safety_management', 'L-1', '2020-01-01', '2026-10-01')
+            """, [fixture.h01.id, licensed])])
+
+        return praise
+    }
+
     @Test func thePortfolioMatchesAHandCountAndEachSitesOwnStatistics() async throws {
         let fixture = try await APIFixture.make()
-        let cast = try await TicketCast.make(fixture)
         let clock = TestClock("2026-10-30T10:00:00+08:00")
         try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
-            let agent = fixture.bearer("h01.agent"), analyst = fixture.bearer("hq.analyst"), r01 = fixture.bearer("r01.manager")
-            _ = try await TicketQualityTests.create(client, agent, #"{"channel":"phone","category":"repair","description":"十月报修"}"#)
-            clock.set("2026-11-02T09:00:00+08:00")
-            let complaint = try await TicketQualityTests.create(client, agent, #"{"channel":"phone","category":"complaint","causeClass":1,"description":"保洁不及时"}"#)
-            _ = try await TicketQualityTests.create(client, agent, #"{"channel":"visit","category":"complaint","causeClass":1,"description":"护工态度差"}"#)
-            _ = try await TicketQualityTests.create(client, agent, #"{"channel":"visit","category":"complaint","causeClass":2,"description":"墙面开裂"}"#)
-            let repair = try await TicketQualityTests.create(client, agent, #"{"channel":"phone","category":"repair","description":"水龙头漏水"}"#)
-            _ = try await TicketQualityTests.create(client, agent, #"{"channel":"phone","category":"repair","description":"灯不亮"}"#)
-            let praise = try await TicketQualityTests.create(client, agent, #"{"channel":"letter","category":"praise","description":"表扬护士"}"#)
-            #expect(try await client.act(complaint, "feedback", as: agent, #"{"note":"已告知处理进度"}"#).status == .ok)
-            #expect(try await TicketQualityTests.resolve(client, repair, cast: cast).status == .ok)
-            try await fixture.link("r01.manager", fixture.r01, staff: try await fixture.addStaff(fixture.r01, "K101", "刘经理", department: "customer_service"))
-            for text in ["楼道灯坏了", "垃圾未清运"] {
-                _ = try await TicketQualityTests.create(client, r01, #"{"channel":"phone","category":"repair","description":"\#(text)"}"#, site: "R01")
-            }
-            let desk = try await BookingDesk.make(client, fixture)
-            let booking = try await desk.book(client, agent, start: "2026-11-10T09:00:00+08:00")
-            #expect(booking.status == .created, "\(booking.body)")
-            #expect(try await client.appointment(booking.json["id"] as? String ?? "", "confirm", as: agent).status == .ok)
-            let licensed = try await fixture.addStaff(fixture.h01, "G002", "陈电工", department: "engineering")
-            _ = try await fixture.platform.platform.pipeline(.operations, [PostgresStatement(
-                """
-                INSERT INTO staff_certificates (site_id, staff_id, certificate_type, number, issued_on, expires_on)
-                VALUES ($1, $2, 'electrician', 'E-1', '2023-01-01', '2026-12-01'), ($1, $2, 'special_equipment_operation', 'S-1', '2023-01-01', '2027-03-01'),
-                       ($1, $2, 'elevator_safety_management', 'L-1', '2020-01-01', '2026-10-01')
-                """, [fixture.h01.id, licensed])])
+            let analyst = fixture.bearer("hq.analyst"), agent = fixture.bearer("h01.agent")
+            let praise = try await Self.handCountedGroup(client, fixture, clock)
 
             // The portfolio reads the rollups, not the tickets: nothing shows before the job runs.
             var report = try await client.call(.get, "\(Self.portfolio)?period=2026-11", token: analyst)
