@@ -131,8 +131,8 @@ struct AssessmentSummaryRoutes {
 
     /// The cycle period and days a label names.
     static func period(_ label: String) -> (name: String, start: CalendarDate, end: CalendarDate)? {
-        let parts = label.split(separator: "-")
-        guard let year = Int(parts[0]), (2000...2999).contains(year), parts.count <= 2 else { return nil }
+        let parts = label.split(separator: "-", omittingEmptySubsequences: false)
+        guard let first = parts.first, first.count == 4, let year = Int(first), (2000...2999).contains(year), parts.count <= 2 else { return nil }
         if parts.count == 1 { return ("annual", CalendarDate(year: year, month: 1, day: 1), CalendarDate(year: year, month: 12, day: 31)) }
         if parts[1].hasPrefix("Q"), let quarter = Int(parts[1].dropFirst()), (1...4).contains(quarter) {
             let start = CalendarDate(year: year, month: quarter * 3 - 2, day: 1)

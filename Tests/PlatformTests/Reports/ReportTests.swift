@@ -137,6 +137,15 @@ struct ReportTests {
         try await fixture.close()
     }
 
+    @Test func periodsAreAMonthAQuarterOrAYearAndNothingElse() {
+        #expect(AssessmentSummaryRoutes.period("2026-11")?.end == CalendarDate(year: 2026, month: 11, day: 30))
+        #expect(AssessmentSummaryRoutes.period("2026-Q1")?.start == CalendarDate(year: 2026, month: 1, day: 1))
+        #expect(AssessmentSummaryRoutes.period("2026")?.name == "annual")
+        for bad in ["", "-", "--", "2026-", "-11", "2026-11-", "2026-1", "2026-Q5", "20261", "02026", "+2026", "2026-Q", "1999"] {
+            #expect(AssessmentSummaryRoutes.period(bad) == nil, "\(bad)")
+        }
+    }
+
     @Test func measuresAreRatiosOfSummedCountersAndMediansOfSites() {
         let a = ReportMeasures(["tickets_received": 10, "category_complaint": 2, "cause_1": 2, "satisfaction_rated": 4, "satisfaction_satisfied": 3,
                                 "scored_results": 3, "score_centi_sum": 25_550], current: ["open": 4])
