@@ -54,6 +54,7 @@ public enum PlatformApplication {
         ReportRoutes(services: services).register(&routes)
         DashboardRoutes().register(&routes)
         OperationalRoutes.registerDocument(&routes)
+        router.add(middleware: MethodNotAllowedMiddleware(routes.endpoints))
         return (router, routes.endpoints)
     }
 }

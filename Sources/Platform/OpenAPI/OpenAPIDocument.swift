@@ -16,7 +16,8 @@ enum OpenAPIDocument {
             }
             parameters += endpoint.query.map { query in
                 var schema: [String: Any] = ["type": query.type]
-                if let values = query.values { schema["enum"] = values }
+                // A boolean's values are its type; an enum of the strings "true"/"false" would contradict it.
+                if let values = query.values, query.type == "string" { schema["enum"] = values }
                 return ["name": query.name, "in": "query", "required": false, "description": query.description, "schema": schema]
             }
             if endpoint.idempotent {
@@ -27,14 +28,22 @@ enum OpenAPIDocument {
                 parameters.append(["name": "If-Match", "in": "header", "required": false, "schema": ["type": "string"],
                                    "description": "The ETag last read; a stale one is answered 412."])
             }
-            parameters.append(["name": "X-Request-Id", "in": "header", "required": false, "schema": ["type": "string", "maxLength": 128]])
+            parameters.append(["name": "X-Request-Id", "in": "header", "required": false, "schema": ["type": "string"],
+                               "description": "Kept when it is 1–128 of A–Z a–z 0–9 . _ -; otherwise the server makes one. Echoed in the response."])
             operation["parameters"] = parameters
             if let request = endpoint.request {
                 operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(request)]]]
             }
             var responses: [String: Any] = [:]
             var success: [String: Any] = ["description": endpoint.success == 201 ? "Created" : "OK"]
-            if let response = endpoint.response { success["content"] = ["application/json": ["schema": ref(response)]] }
+            if let response = endpoint.response {
+                var content: [String: Any] = ["application/json": ["schema": ref(response)]]
+                // Reports that also come as a spreadsheet (`?format=csv` or `Accept: text/csv`).
+                if endpoint.query.contains(where: { $0.name == "format" && $0.values?.contains("csv") == true }) {
+                    content["text/csv"] = ["schema": ["type": "string"]]
+                }
+                success["content"] = content
+            }
             responses[String(endpoint.success)] = success
             if endpoint.idempotent && endpoint.success == 201 {
                 var existing = success

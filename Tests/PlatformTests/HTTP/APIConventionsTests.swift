@@ -37,6 +37,20 @@ struct APIConventionsTests {
         try await fixture.close()
     }
 
+    @Test func aKnownPathWithAnotherMethodIs405WithAllow() async throws {
+        let fixture = try await APIFixture.make()
+        try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
+            let trace = try await client.call(.trace, "/healthz", token: nil)
+            #expect(trace.status == .methodNotAllowed && trace.headers[.allow] == "GET" && trace.code == "request.method_not_allowed")
+            let delete = try await client.call(.delete, "/api/v1/sites/H01/tickets", token: fixture.bearer("h01.agent"))
+            #expect(delete.status == .methodNotAllowed && delete.headers[.allow] == "GET, POST")
+            #expect(delete.headers[.contentType] == "application/problem+json")
+            let nowhere = try await client.call(.get, "/api/v1/nowhere", token: fixture.bearer("h01.agent"))
+            #expect(nowhere.status == .notFound)
+        }
+        try await fixture.close()
+    }
+
     @Test func anotherSitesCodeIdsAndCursorsAreNotFound() async throws {
         let fixture = try await APIFixture.make()
         let r01Engineering = try await fixture.departmentID(fixture.r01, "engineering")
