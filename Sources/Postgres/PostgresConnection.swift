@@ -347,10 +347,19 @@ public actor PostgresConnection {
         }
         guard let sync = PQgetResult(connection) else { throw connectionError(connection) }
         let syncStatus = PQresultStatus(sync)
-        PQclear(sync)
         guard syncStatus == PGRES_PIPELINE_SYNC else {
+            // The server ended the session mid-pipeline (a restart, a terminated backend): the
+            // sync's place holds the error. That is a lost connection, which callers answer
+            // with 503 and retry; the next call on this connection reconnects.
+            let message = Self.trimmed(PQresultErrorMessage(sync))
+            PQclear(sync)
+            if let firstError, firstError.isUnavailable { throw firstError }
+            if syncStatus == PGRES_FATAL_ERROR || PQstatus(connection) != CONNECTION_OK {
+                throw PostgresError(kind: .connection, message: message.isEmpty ? "the server ended the session" : message)
+            }
             throw PostgresError(kind: .client, message: "expected pipeline sync, got \(String(cString: PQresStatus(syncStatus)))")
         }
+        PQclear(sync)
         PQexitPipelineMode(connection)
         if transactionDepth == 0, PQtransactionStatus(connection) != PQTRANS_IDLE {
             rollbackQuietly()

@@ -116,6 +116,24 @@ struct ConnectionTests {
         try await database.drop()
     }
 
+    @Test func aSessionEndedByTheServerMidPipelineIsAConnectionLossAndTheNextCallReconnects() async throws {
+        let database = try await TestDatabase.make(migrated: false)
+        try await database.withConnection(database.superuser) { connection in
+            let before: Int = try await connection.query("SELECT pg_backend_pid() AS pid")[0].decode("pid")
+            // The backend ends its own session between two statements of one pipeline, as a
+            // restart or pg_terminate_backend does to a busy connection.
+            do {
+                _ = try await connection.pipeline([PostgresStatement("SELECT pg_terminate_backend(pg_backend_pid())"), PostgresStatement("SELECT 1")])
+                Issue.record("the pipeline should have failed")
+            } catch let error as PostgresError {
+                #expect(error.isUnavailable, "\(error)")
+            }
+            let after: Int = try await connection.query("SELECT pg_backend_pid() AS pid")[0].decode("pid")
+            #expect(after != before)
+        }
+        try await database.drop()
+    }
+
     @Test func aThrowingTransactionBodyRollsBack() async throws {
         struct Abandon: Error {}
         let database = try await TestDatabase.make(migrated: false)
