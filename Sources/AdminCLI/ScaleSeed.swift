@@ -83,7 +83,7 @@ extension SeedCommand {
                         INSERT INTO report_refresh_queue (site_id, month)
                         SELECT s.id, m::date FROM sites s, generate_series(date_trunc('month', $2::timestamptz AT TIME ZONE 'Asia/Shanghai'),
                             date_trunc('month', ($3::timestamptz - interval '1 microsecond') AT TIME ZONE 'Asia/Shanghai'), interval '1 month') m
-                        WHERE s.id = ANY($1) ON CONFLICT DO NOTHING
+                        WHERE s.id = ANY($1)
                         """, [scale.map(\.id), window.start, window.end])])
                     let rollupBar = ProgressBar(unit: "sites")
                     let rollup = ReportRollup(database: database, clock: .system, interval: .seconds(60), logger: cliLogger)

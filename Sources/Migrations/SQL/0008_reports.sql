@@ -1,8 +1,8 @@
 -- Headquarters reports: each site's figures per month, kept up to date by the application,
 -- so that a portfolio over a thousand sites reads a thousand rows whatever the number of
 -- tickets behind them. No triggers: every change that moves a figure queues its site and
--- month in the same transaction (report_refresh_queue); a background job recomputes the
--- queued months from the source tables and removes them from the queue in one transaction.
+-- months in the same transaction (report_refresh_queue); a background job recomputes the
+-- queued months from the source tables and removes what it read, in one transaction.
 
 -- The first day of the month that `at` falls in, in the site's timezone.
 CREATE FUNCTION app.site_month(site uuid, at timestamptz) RETURNS date
@@ -11,11 +11,16 @@ AS $$
     SELECT date_trunc('month', at AT TIME ZONE s.timezone)::date FROM sites s WHERE s.id = site
 $$;
 
+-- One row per change: appended, never updated, so a change never waits on the job (a unique
+-- row per site and month would make every change of that month wait while the job, which
+-- deletes it, recomputes). The job removes exactly the rows it read before recomputing;
+-- rows committed meanwhile stay for its next run.
 CREATE TABLE report_refresh_queue (
     site_id uuid NOT NULL REFERENCES sites (id),
+    seq bigint GENERATED ALWAYS AS IDENTITY,
     month date NOT NULL CHECK (extract(day FROM month) = 1),
     queued_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (site_id, month)
+    PRIMARY KEY (site_id, seq)
 );
 SELECT app.isolate_by_site('report_refresh_queue');
 
@@ -82,9 +87,9 @@ INSERT INTO report_refresh_queue (site_id, month)
 SELECT site_id, app.site_month(site_id, received_at) FROM tickets
 UNION SELECT site_id, app.site_month(site_id, requested_at) FROM appointments
 UNION SELECT site_id, app.site_month(site_id, lower(slot)) FROM appointments
-UNION SELECT site_id, date_trunc('month', ends_on)::date FROM assessment_cycles WHERE status = 'published'
-ON CONFLICT DO NOTHING;
+UNION SELECT site_id, date_trunc('month', ends_on)::date FROM assessment_cycles WHERE status = 'published';
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON report_refresh_queue TO platform_app;
+-- (UPDATE only for the job's SELECT … FOR UPDATE SKIP LOCKED.)
 GRANT SELECT, INSERT, UPDATE ON site_month_figures, site_current_figures TO platform_app;
 GRANT SELECT ON site_month_figures, site_current_figures TO platform_report;

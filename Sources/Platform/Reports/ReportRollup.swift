@@ -5,10 +5,11 @@ import ServiceLifecycle
 
 /// The background job that keeps `site_month_figures` and `site_current_figures`: it takes
 /// each site's queued months (`ReportQueue`), recomputes them from the source tables with the
-/// same queries as the site's monthly statistics, and removes them from the queue, all in one
-/// transaction per site. A failed refresh leaves the months queued for the next run.
+/// same queries as the site's monthly statistics, and removes the queue rows it read, all in
+/// one transaction per site. A failed refresh leaves the months queued for the next run.
 ///
-/// Safe with several servers: a site's queued months are taken with `FOR UPDATE SKIP LOCKED`.
+/// Safe with several servers: a site's queue rows are taken with `FOR UPDATE SKIP LOCKED`;
+/// changes only ever append rows, so they never wait on the job.
 /// Figures that move with time alone (due counts, overdue tickets) move when the deadline
 /// sweepers mark a breach, which queues the month; besides, a site's current month is
 /// queued again when its figures are older than `staleAfter`.
@@ -47,7 +48,7 @@ public struct ReportRollup: Service {
                 INSERT INTO report_refresh_queue (site_id, month)
                 SELECT f.site_id, f.month FROM site_month_figures f
                 WHERE f.month = app.site_month(f.site_id, $1) AND f.computed_at < $1::timestamptz - make_interval(secs => $2)
-                ON CONFLICT DO NOTHING
+                  AND NOT EXISTS (SELECT 1 FROM report_refresh_queue q WHERE q.site_id = f.site_id AND q.month = f.month)
                 """, [now, Self.staleAfter]),
             PostgresStatement("SELECT \(SiteStore.columns) FROM sites WHERE id IN (SELECT site_id FROM report_refresh_queue) ORDER BY code"),
         ])[1].map(SiteStore.decode)
@@ -64,12 +65,12 @@ public struct ReportRollup: Service {
         let rules = try await rulebook.rules(for: site)
         let scope = AccessScope(sites: .only([site.id]), role: "system")
         return try await database.transaction(scope) { connection -> Int in
-            let months = try connection.query(
-                """
-                DELETE FROM report_refresh_queue WHERE site_id = $1 AND month IN (
-                    SELECT month FROM report_refresh_queue WHERE site_id = $1 ORDER BY month FOR UPDATE SKIP LOCKED)
-                RETURNING month
-                """, [site.id]).map { try $0.decode("month", as: CalendarDate.self) }
+            // The rows read now are the ones removed at the end: a change committed while the
+            // months are recomputed leaves its own row for the next run.
+            let queued = try connection.query(
+                "SELECT seq, month FROM report_refresh_queue WHERE site_id = $1 ORDER BY seq FOR UPDATE SKIP LOCKED", [site.id])
+            let seqs = try queued.map { try $0.decode("seq", as: Int64.self) }
+            let months = Array(Set(try queued.map { try $0.decode("month", as: CalendarDate.self) })).sorted()
             guard !months.isEmpty else { return 0 }
             for first in months {
                 let figures = try Self.figures(connection, site: site, rules: rules, month: first, now: now)
@@ -92,6 +93,7 @@ public struct ReportRollup: Service {
                 """,
                 [site.id, try current[0][0].decode("open", as: Int.self), try current[0][0].decode("overdue", as: Int.self),
                  try current[1][0].decode("n", as: Int.self), now])
+            try connection.query("DELETE FROM report_refresh_queue WHERE site_id = $1 AND seq = ANY($2)", [site.id, seqs])
             return months.count
         }
     }

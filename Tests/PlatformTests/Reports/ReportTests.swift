@@ -67,7 +67,7 @@ struct ReportTests {
             var report = try await client.call(.get, "\(Self.portfolio)?period=2026-11", token: analyst)
             #expect(report.status == .ok, "\(report.body)")
             #expect(site(report, "H01")["ticketsReceived"] as? Double == 0)
-            #expect(try await fixture.count("SELECT count(*) FROM report_refresh_queue") == 3)  // H01 October and November, R01 November
+            #expect(try await fixture.count("SELECT count(DISTINCT (site_id, month)) FROM report_refresh_queue") == 3)  // H01 October and November, R01 November
             #expect(try await refresh(fixture, clock) == 3)
             #expect(try await fixture.count("SELECT count(*) FROM report_refresh_queue") == 0)
             #expect(try await refresh(fixture, clock) == 0)
@@ -129,10 +129,40 @@ struct ReportTests {
 
             // A change queues its month in its own transaction; the next run brings it in.
             #expect(try await client.act(praise, "cancel", as: agent, #"{"reason":"重复登记"}"#).status == .ok)
-            #expect(try await fixture.count("SELECT count(*) FROM report_refresh_queue WHERE month = '2026-11-01'") == 1)
+            #expect(try await fixture.count("SELECT count(DISTINCT (site_id, month)) FROM report_refresh_queue") == 1)
+            #expect(try await fixture.count("SELECT count(*) FROM report_refresh_queue WHERE month = '2026-11-01'") >= 1)
             #expect(try await refresh(fixture, clock) == 1)
             report = try await client.call(.get, "\(Self.portfolio)?period=2026-11", token: analyst)
             #expect(site(report, "H01")["ticketsReceived"] as? Double == 5 && site(report, "H01")["openTickets"] as? Double == 6)
+        }
+        try await fixture.close()
+    }
+
+    @Test func changesDoNotWaitWhileTheJobHoldsTheirMonthAndItsRunKeepsThemQueued() async throws {
+        let fixture = try await APIFixture.make()
+        _ = try await TicketCast.make(fixture)
+        let clock = TestClock("2026-11-02T09:00:00+08:00")
+        try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
+            let agent = fixture.bearer("h01.agent")
+            _ = try await TicketQualityTests.create(client, agent, #"{"channel":"phone","category":"repair","description":"先到的报修"}"#)
+            let database = fixture.platform.database
+            // As the job does: hold H01's queued rows; meanwhile two more tickets of the same month are created.
+            let waited = try await database.withConnection(database.app) { connection in
+                try await connection.withTransaction([.setLocal("app.scope", "all")]) { connection -> Duration in
+                    #expect(try connection.query("SELECT seq FROM report_refresh_queue FOR UPDATE SKIP LOCKED").count == 1)
+                    let started = ContinuousClock.now
+                    for text in ["后到的报修一", "后到的报修二"] {
+                        _ = try await TicketQualityTests.create(client, agent, #"{"channel":"phone","category":"repair","description":"\#(text)"}"#)
+                    }
+                    return started.duration(to: .now)
+                }
+            }
+            #expect(waited < .seconds(1), "creates waited \(waited) on the job")
+            #expect(try await fixture.count("SELECT count(*) FROM report_refresh_queue") == 3)
+            #expect(try await refresh(fixture, clock) == 1)
+            #expect(try await fixture.count("SELECT count(*) FROM report_refresh_queue") == 0)
+            let report = try await client.call(.get, "\(Self.portfolio)?period=2026-11", token: fixture.bearer("hq.analyst"))
+            #expect(site(report, "H01")["ticketsReceived"] as? Double == 3)
         }
         try await fixture.close()
     }
