@@ -82,8 +82,9 @@ struct AssessmentSummaryRoutes {
             .get, "/api/v1/hq/assessments/summary", summary: "Published assessment results across sites: distributions per site and post, bottom groups",
             tag: "Assessments", response: "AssessmentSummary",
             query: [.init("period", "string", "2026-11 (monthly), 2026-Q4 (quarterly) or 2026 (annual)"), .init("kind", "string", "Site kind", values: OpenAPISchemas.siteKinds),
-                    .init("region", "string", "Region")])) { request, context in
+                    .init("region", "string", "Region"), ReportRoutes.csvQuery])) { request, context in
             let scope = try services.headquartersScope(context, what: "the assessment summary")
+            let csv = try CSVExport.wanted(request)
             guard let label = request.uri.queryParameters.get("period"), let period = Self.period(label) else {
                 throw DomainError.invalid(field: "period", code: "request.invalid_value", message: "2026-11, 2026-Q4 or 2026")
             }
@@ -125,7 +126,17 @@ struct AssessmentSummaryRoutes {
                 BottomMember(siteCode: try row.decode("site"), cycleId: try row.decode("cycle_id"), employeeNo: try row.decode("employee_no"), name: try row.decode("name"),
                              post: try row.decodeIfPresent("post"), total: try row.decode("total"), rank: try row.decode("rank"), followUp: try row.decodeIfPresent("follow_up"))
             }
-            return try Response.json(Summary(period: label, cycles: try results[2][0].decode("n"), distributions: distributions, bottom: bottom))
+            let summary = Summary(period: label, cycles: try results[2][0].decode("n"), distributions: distributions, bottom: bottom)
+            guard csv else { return try Response.json(summary) }
+            // One sheet: the distributions, a blank line, then the bottom group with its own header.
+            let distributionRows = summary.distributions.map { d in
+                [d.siteCode, d.post, String(d.count), "\(d.min)", "\(d.p25)", "\(d.median)", "\(d.p75)", "\(d.max)", "\(d.mean)"]
+            }
+            let bottomRows = [[], ["末位 Bottom group: 站点 Site", "工号 Employee no.", "姓名 Name", "岗位 Post", "总分 Total", "排名 Rank", "跟进 Follow-up"]]
+                + summary.bottom.map { b in [b.siteCode, b.employeeNo, b.name, b.post ?? "", "\(b.total)", String(b.rank), b.followUp ?? ""] }
+            return CSVExport.response(
+                header: ["站点 Site", "岗位 Post", "人数 Count", "最低 Min", "P25", "中位数 Median", "P75", "最高 Max", "平均 Mean"],
+                rows: distributionRows + bottomRows, filename: "assessments-\(label).csv")
         }
     }
 

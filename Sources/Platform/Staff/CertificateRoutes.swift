@@ -83,11 +83,26 @@ struct CertificateRoutes {
             response: "CertificatePage",
             query: [.init("expiringWithin", "string", "Days, e.g. 60d (default: 60)"), .init("kind", "string", "Site kind", values: OpenAPISchemas.siteKinds),
                     .init("region", "string", "Region"), .init("limit", "integer", "Page size, 1–200"),
-                    .init("cursor", "string", "nextCursor of the previous page")])) { request, context in
+                    .init("cursor", "string", "nextCursor of the previous page"),
+                    .init("format", "string", "json (default, paged) or csv (every row, up to 50,000; UTF-8 with BOM); Accept: text/csv also gives CSV",
+                          values: ["json", "csv"])])) { request, context in
             let scope = try services.headquartersScope(context, what: "the licence report")
             let days = try Self.expiringWithin(request) ?? 60
             let kind = try request.query("kind", oneOf: OpenAPISchemas.siteKinds)
             let region = try request.query(text: "region")
+            if try CSVExport.wanted(request) {
+                let now = services.clock.now()
+                let rows = try await services.database.pipeline(scope, [CertificateStore.acrossSites(now: now, days: days, kind: kind, region: region, after: nil, limit: 50_000)])
+                let certificates = try rows[0].map { try CertificateStore.decode($0, now: now) }
+                return CSVExport.response(
+                    header: ["站点 Site", "工号 Employee no.", "姓名 Name", "证书 Certificate", "证书编号 Number", "发证机关 Issuer", "发证日期 Issued",
+                             "有效期至 Valid through", "剩余天数 Days left", "有效 Valid"],
+                    rows: certificates.prefix(50_000).map { c in
+                        [c.siteCode, c.employeeNo, c.staffName, c.typeName, c.number, c.issuer ?? "", c.issuedOn.description, c.expiresOn.description,
+                         String(c.daysLeft), c.valid ? "是" : "否"]
+                    },
+                    filename: "licences-expiring-\(days)d.csv")
+            }
             let listing = "hq-certificates:\(days):\(kind ?? ""):\(region ?? "")"
             let page = try PageRequest(request, listing: listing)
             let now = services.clock.now()

@@ -94,6 +94,10 @@ struct AssessmentScenarioTests {
             let bottomAcross = summary.json["bottom"] as? [[String: Any]] ?? []
             #expect(bottomAcross.compactMap { $0["employeeNo"] as? String } == ["G001", "G002", "G021"] && bottomAcross.first?["followUp"] as? String == "retraining")
             #expect(try await client.call(.get, "/api/v1/hq/assessments/summary?period=2026-11", token: fixture.bearer("east")).json["cycles"] as? Int == 1)
+            let sheet = try await client.call(.get, "/api/v1/hq/assessments/summary?period=2026-11", token: fixture.bearer("hq.analyst"), headers: [.accept: "text/csv"])
+            let rows = sheet.body.dropFirst().components(separatedBy: "\r\n")
+            #expect(rows.first?.hasPrefix("站点 Site,岗位 Post,人数 Count") == true && rows.contains("H01,all,21,84,85.6,87.6,89.6,91.6,87.6"))
+            #expect(rows.contains { $0.hasPrefix("末位 Bottom group") } && rows.contains { $0.hasPrefix("H01,G001,") && $0.hasSuffix(",retraining") })
             #expect(try await client.call(.get, "/api/v1/hq/assessments/summary?period=2026-11", token: fixture.bearer("r01.manager")).status == .forbidden)
             #expect(try await client.call(.get, "/api/v1/hq/assessments/summary?period=2026-Q4", token: fixture.bearer("hq.admin")).json["cycles"] as? Int == 0)
             #expect(try await client.call(.get, "/api/v1/hq/assessments/summary?period=November", token: fixture.bearer("hq.admin")).fields == ["period"])

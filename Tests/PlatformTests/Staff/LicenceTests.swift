@@ -59,6 +59,13 @@ struct LicenceTests {
             let regional = try await client.call(.get, "/api/v1/hq/certificates?expiringWithin=60d", token: fixture.bearer("east"))
             #expect(regional.items.compactMap { $0["siteCode"] as? String } == ["H01"])
             #expect(try await client.call(.get, "/api/v1/hq/certificates", token: manager).status == .forbidden)
+            // For spreadsheets: every row at once, UTF-8 with BOM, Chinese headers.
+            let sheet = try await client.call(.get, "/api/v1/hq/certificates?expiringWithin=60d&format=csv", token: fixture.bearer("hq.analyst"))
+            let lines = sheet.body.dropFirst().components(separatedBy: "\r\n").filter { !$0.isEmpty }
+            #expect(sheet.body.hasPrefix("\u{FEFF}站点 Site,工号 Employee no.,姓名 Name") && sheet.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(lines.dropFirst().map { $0.split(separator: ",").prefix(1).joined() } == ["H01", "R01"] && lines[1].contains(",XF-9,"))
+            let regionalSheet = try await client.call(.get, "/api/v1/hq/certificates?format=csv", token: fixture.bearer("east"))
+            #expect(!regionalSheet.body.contains("R01") && regionalSheet.body.contains("H01,"))
         }
         try await fixture.close()
     }
