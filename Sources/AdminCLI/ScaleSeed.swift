@@ -23,13 +23,7 @@ extension SeedCommand {
             guard (1...9999).contains(sites) else { throw ValidationError("--sites is 1 … 9999") }
             guard tickets >= 0 else { throw ValidationError("--tickets is 0 or more") }
             guard (1...16).contains(workers) else { throw ValidationError("--workers is 1 … 16") }
-            if let through, Self.month(through) == nil { throw ValidationError("--through is YYYY-MM, e.g. 2026-11; got '\(through)'") }
-        }
-
-        static func month(_ text: String) -> (year: Int, month: Int)? {
-            let parts = text.split(separator: "-")
-            guard text.count == 7, parts.count == 2, let year = Int(parts[0]), let month = Int(parts[1]), (2000...2999).contains(year), (1...12).contains(month) else { return nil }
-            return (year, month)
+            if let through, CalendarDate.month(through) == nil { throw ValidationError("--through is YYYY-MM, e.g. 2026-11; got '\(through)'") }
         }
 
         static let regions = ["华东", "华北", "华南", "西南", "东北"]
@@ -38,13 +32,10 @@ extension SeedCommand {
         func run() async throws {
             try await runReporting {
                 let now = Date()
-                let calendar = Calendar(identifier: .gregorian)
-                let today = calendar.dateComponents(in: TimeZone(identifier: "Asia/Shanghai") ?? .gmt, from: now)
-                let last = through.flatMap(Self.month) ?? (today.year ?? 2026, today.month ?? 1)
+                let last = through.flatMap(CalendarDate.month) ?? CalendarDate.day(of: now, in: "Asia/Shanghai").firstOfMonth(adding: 0)
                 // Twelve months ending with `last`, as instants in China time (the window; each site's own timezone decides its months).
                 // Nothing is received in the future: a window ending this month ends now.
-                let window = (start: Self.instant(last.month == 12 ? last.year : last.year - 1, last.month % 12 + 1),
-                              end: min(now, Self.instant(last.month == 12 ? last.year + 1 : last.year, last.month % 12 + 1)))
+                let window = (start: Self.instant(last.firstOfMonth(adding: -11)), end: min(now, Self.instant(last.firstOfMonth(adding: 1))))
                 let (sites, tickets, workers) = (self.sites, self.tickets, self.workers)
                 try await connection.withDatabase(connections: workers) { database in
                     let started = ContinuousClock.now
@@ -99,8 +90,9 @@ extension SeedCommand {
             return "\(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds / 100_000_000_000_000_000) / 10) s"
         }
 
-        static func instant(_ year: Int, _ month: Int) -> Date {
-            let components = DateComponents(timeZone: TimeZone(identifier: "Asia/Shanghai"), year: year, month: month, day: 1)
+        /// Midnight at the start of `day` in China time.
+        static func instant(_ day: CalendarDate) -> Date {
+            let components = DateComponents(timeZone: TimeZone(identifier: "Asia/Shanghai"), year: day.year, month: day.month, day: day.day)
             return Calendar(identifier: .gregorian).date(from: components) ?? Date()
         }
 

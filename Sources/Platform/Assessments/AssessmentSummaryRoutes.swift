@@ -142,6 +142,7 @@ struct AssessmentSummaryRoutes {
 
     /// The cycle period and days a label names.
     static func period(_ label: String) -> (name: String, start: CalendarDate, end: CalendarDate)? {
+        if let first = CalendarDate.month(label) { return ("monthly", first, .lastDay(ofMonth: first.month, year: first.year)) }
         let parts = label.split(separator: "-", omittingEmptySubsequences: false)
         guard let first = parts.first, first.count == 4, let year = Int(first), (2000...2999).contains(year), parts.count <= 2 else { return nil }
         if parts.count == 1 { return ("annual", CalendarDate(year: year, month: 1, day: 1), CalendarDate(year: year, month: 12, day: 31)) }
@@ -149,8 +150,7 @@ struct AssessmentSummaryRoutes {
             let start = CalendarDate(year: year, month: quarter * 3 - 2, day: 1)
             return ("quarterly", start, .lastDay(ofMonth: quarter * 3, year: year))
         }
-        guard let month = Int(parts[1]), (1...12).contains(month), parts[1].count == 2 else { return nil }
-        return ("monthly", CalendarDate(year: year, month: month, day: 1), .lastDay(ofMonth: month, year: year))
+        return nil
     }
 
     /// Quartiles by the nearest-rank method on the sorted totals; the mean to two decimals.

@@ -119,7 +119,7 @@ public struct ReportRollup: Service {
                 WHERE c.site_id = $1 AND c.status = 'published' AND c.ends_on >= $2 AND c.ends_on <= $3
                 """, [site.id, first, CalendarDate.lastDay(ofMonth: first.month, year: first.year)]),
         ])
-        let label = String(first.description.prefix(7))
+        let label = first.monthLabel
         let tickets = try TicketStatisticsStore.decode(Array(results[0..<ticketStatements.count]), month: label, timezone: site.timezone, policy: rules.tickets)
         let appointments = try AppointmentStatisticsStore.decode(
             Array(results[ticketStatements.count..<(ticketStatements.count + appointmentStatements.count)]), month: label, timezone: site.timezone)

@@ -130,12 +130,14 @@ struct ReportRoutes {
         let scope = try services.headquartersScope(context, what: "trends")
         let through: CalendarDate
         if let text = request.uri.queryParameters.get("through") {
-            through = try TicketStatisticsStore.monthRange(text, timeZone: .gmt).first
+            guard let month = CalendarDate.month(text) else {
+                throw DomainError.invalid(field: "through", code: "request.invalid_value", message: "through is YYYY-MM, e.g. 2026-11")
+            }
+            through = month
         } else {
-            let today = Calendar(identifier: .gregorian).dateComponents(in: .gmt, from: services.clock.now())
-            through = CalendarDate(year: today.year ?? 2026, month: today.month ?? 1, day: 1)
+            through = CalendarDate.day(of: services.clock.now(), in: "UTC").firstOfMonth(adding: 0)
         }
-        let from = CalendarDate(year: through.month == 12 ? through.year : through.year - 1, month: through.month % 12 + 1, day: 1)
+        let from = through.firstOfMonth(adding: -11)
         let code = try request.query(text: "site", maxLength: 16)?.uppercased()
         let kind = try request.query("kind", oneOf: OpenAPISchemas.siteKinds)
         let region = try request.query(text: "region")
@@ -151,11 +153,10 @@ struct ReportRoutes {
         var months: [TrendMonth] = []
         var month = from
         while month <= through {
-            let label = String(month.description.prefix(7))
-            months.append(TrendMonth(month: label, measures: ReportMeasures(counters[label] ?? [:], current: nil)))
-            month = CalendarDate(year: month.month == 12 ? month.year + 1 : month.year, month: month.month % 12 + 1, day: 1)
+            months.append(TrendMonth(month: month.monthLabel, measures: ReportMeasures(counters[month.monthLabel] ?? [:], current: nil)))
+            month = month.firstOfMonth(adding: 1)
         }
-        let trend = Trend(through: String(through.description.prefix(7)), siteCode: code, kind: kind, region: region, sites: count, months: months, targets: ReportTarget.group)
+        let trend = Trend(through: through.monthLabel, siteCode: code, kind: kind, region: region, sites: count, months: months, targets: ReportTarget.group)
         guard csv else { return try Response.json(trend) }
         let monthly = ReportMeasures.columns.filter { !["openTickets", "overdueTickets", "openRepeatNonconformities", "licencesExpiring60d"].contains($0.key) }
         return CSVExport.response(

@@ -186,8 +186,25 @@ public struct WorkingCalendar: Sendable, Equatable {
 }
 
 extension CalendarDate {
+    /// The first day of the month a `YYYY-MM` label names (years 2000–2999), or nil.
+    public static func month(_ label: some StringProtocol) -> CalendarDate? {
+        let parts = label.split(separator: "-", omittingEmptySubsequences: false)
+        guard label.count == 7, parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]),
+              (2000...2999).contains(year), (1...12).contains(month) else { return nil }
+        return CalendarDate(year: year, month: month, day: 1)
+    }
+
+    /// The first day of the month `count` months after this day's month (before it, when negative).
+    public func firstOfMonth(adding count: Int) -> CalendarDate {
+        let index = year * 12 + month - 1 + count
+        return CalendarDate(year: index / 12, month: index % 12 + 1, day: 1)
+    }
+
+    /// The month as `YYYY-MM`.
+    public var monthLabel: String { String(description.prefix(7)) }
+
     /// The last day of the month `month` (1–12) of `year`.
     static func lastDay(ofMonth month: Int, year: Int) -> CalendarDate {
-        (month == 12 ? CalendarDate(year: year + 1, month: 1, day: 1) : CalendarDate(year: year, month: month + 1, day: 1)).adding(days: -1)
+        CalendarDate(year: year, month: month, day: 1).firstOfMonth(adding: 1).adding(days: -1)
     }
 }

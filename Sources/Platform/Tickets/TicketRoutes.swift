@@ -198,7 +198,7 @@ struct TicketRoutes {
         let policy = rules.tickets
         let staff = access.principal.grants.first { $0.siteId == access.site.id }?.staffId
         let (site, scope, requestID, actor, role) = (access.site, access.scope, context.requestID, access.principal.userID, access.role)
-        let month = String(CalendarDate.day(of: now, in: site.timezone).description.prefix(7))
+        let month = CalendarDate.day(of: now, in: site.timezone).monthLabel
         let ticket = try await services.database.transaction(scope) { connection -> Ticket in
             guard let row = try connection.execute(TicketStore.get(site: site.id, id: id, forUpdate: true)).first else { throw TicketStore.notFound(id.uuidString) }
             let current = try TicketStore.decode(row, now: now)

@@ -6,12 +6,10 @@ import Postgres
 enum TicketStatisticsStore {
     /// The month `YYYY-MM` as an instant range in the site's timezone.
     static func monthRange(_ text: String, timeZone: TimeZone) throws -> (first: CalendarDate, start: Date, end: Date) {
-        let parts = text.split(separator: "-")
-        guard text.count == 7, parts.count == 2, let year = Int(parts[0]), let month = Int(parts[1]), (2000...2999).contains(year), (1...12).contains(month) else {
+        guard let first = CalendarDate.month(text) else {
             throw DomainError.invalid(field: "month", code: "request.invalid_value", message: "month is YYYY-MM, e.g. 2026-11")
         }
-        let first = CalendarDate(year: year, month: month, day: 1)
-        let (start, end) = WorkingCalendar.span(first, through: .lastDay(ofMonth: month, year: year), in: timeZone)
+        let (start, end) = WorkingCalendar.span(first, through: .lastDay(ofMonth: first.month, year: first.year), in: timeZone)
         return (first, start, end)
     }
 

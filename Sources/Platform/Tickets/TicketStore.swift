@@ -50,7 +50,7 @@ public enum TicketStore {
             repeatOf: try row.decodeIfPresent("repeat_of"), relatedTicketId: try row.decodeIfPresent("related_ticket_id"),
             appointmentId: try row.decodeIfPresent("appointment_id"), allowedActions: [], version: try row.decode("version"),
             createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
-        ticket.followUp?.month = try row.decodeIfPresent("follow_up_month", as: CalendarDate.self).map { String($0.description.prefix(7)) }
+        ticket.followUp?.month = try row.decodeIfPresent("follow_up_month", as: CalendarDate.self).map(\.monthLabel)
         ticket.followUp?.ordinal = try row.decodeIfPresent("follow_up_ordinal")
         ticket.followUp?.sampled = try row.decodeIfPresent("follow_up_sampled")
         ticket.refreshDerived(now: now)

@@ -96,6 +96,8 @@ struct ReportTests {
             #expect(site(year, "H01")["ticketsReceived"] as? Double == 7)
             let bad = try await client.call(.get, "\(Self.portfolio)?period=2026-13", token: analyst)
             #expect(bad.status == .unprocessableContent && bad.fields == ["period"])
+            let badThrough = try await client.call(.get, "/api/v1/hq/trends?through=2026--1", token: analyst)
+            #expect(badThrough.status == .unprocessableContent && badThrough.fields == ["through"])
 
             // A regional manager sees their sites only; a site manager none.
             let east = try await client.call(.get, "\(Self.portfolio)?period=2026-11", token: fixture.bearer("east"))
@@ -171,7 +173,9 @@ struct ReportTests {
         #expect(AssessmentSummaryRoutes.period("2026-11")?.end == CalendarDate(year: 2026, month: 11, day: 30))
         #expect(AssessmentSummaryRoutes.period("2026-Q1")?.start == CalendarDate(year: 2026, month: 1, day: 1))
         #expect(AssessmentSummaryRoutes.period("2026")?.name == "annual")
-        for bad in ["", "-", "--", "2026-", "-11", "2026-11-", "2026-1", "2026-Q5", "20261", "02026", "+2026", "2026-Q", "1999"] {
+        #expect(CalendarDate(year: 2026, month: 11, day: 30).firstOfMonth(adding: -11) == CalendarDate(year: 2025, month: 12, day: 1))
+        #expect(CalendarDate(year: 2026, month: 12, day: 1).firstOfMonth(adding: 1).monthLabel == "2027-01")
+        for bad in ["", "-", "--", "2026-", "-11", "2026-11-", "2026-1", "2026--1", "2026-Q5", "20261", "02026", "+2026", "2026-Q", "1999"] {
             #expect(AssessmentSummaryRoutes.period(bad) == nil, "\(bad)")
         }
     }
