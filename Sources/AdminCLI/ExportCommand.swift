@@ -155,7 +155,12 @@ enum SiteExport {
             bytes += chunk.count
         }
         try connection.script("CLOSE site_export")
-        return Manifest.File(table: table, file: name, rows: rows, bytes: bytes, sha256: hasher.finalize().map { String(format: "%02x", $0) }.joined())
+        return Manifest.File(table: table, file: name, rows: rows, bytes: bytes, sha256: hex(hasher.finalize()))
+    }
+
+    /// A digest as lowercase hexadecimal, as the manifest keeps it.
+    static func hex(_ digest: SHA256Digest) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
     }
 
     struct Verification {
@@ -212,7 +217,7 @@ enum SiteExport {
             }
             if !pending.isEmpty { check(pending) }
             total += rows
-            let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let digest = hex(hasher.finalize())
             if rows != file.rows { problems.append("\(file.file): \(rows) rows, the manifest says \(file.rows)") }
             if bytes != file.bytes { problems.append("\(file.file): \(bytes) bytes, the manifest says \(file.bytes)") }
             if digest != file.sha256 { problems.append("\(file.file): SHA-256 \(digest), the manifest says \(file.sha256)") }

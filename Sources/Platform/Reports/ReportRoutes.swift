@@ -90,12 +90,9 @@ struct ReportRoutes {
                 WHERE \(sites) ORDER BY s.code
                 """, [kind, region, services.clock.now()], prepared: false),
             Self.sums(group: "s.code", where: sites + " AND m.month >= $3 AND m.month <= $4", [kind, region, period.start, period.end]),
-            PostgresStatement(
-                "SELECT min(m.computed_at) AS at FROM site_month_figures m JOIN sites s ON s.id = m.site_id WHERE \(sites) AND m.month >= $3 AND m.month <= $4",
-                [kind, region, period.start, period.end], prepared: false),
         ])
         let counters = try Self.counters(results[1])
-        var oldest: Date? = try results[2].first?.decodeIfPresent("at")
+        var oldest: Date? = try results[1].compactMap { try $0.decodeIfPresent("computed_at", as: Date.self) }.min()
         var rows: [SiteRow] = []
         var currents: [String: [String: Int]] = [:]
         for row in results[0] {
@@ -165,11 +162,12 @@ struct ReportRoutes {
             filename: "trend-\(code ?? kind ?? region ?? "all")-\(trend.through).csv")
     }
 
-    /// The counters summed per `group` over the figures of the sites and months `where` selects.
+    /// The counters summed per `group` over the figures of the sites and months `where` selects,
+    /// with when the oldest of them was computed.
     static func sums(group: String, where condition: String, _ parameters: [(any PostgresEncodable)?]) -> PostgresStatement {
         PostgresStatement(
             """
-            SELECT \(group) AS grp, \(MonthFigures.columns.map { "sum(m.\($0))::bigint AS \($0)" }.joined(separator: ", "))
+            SELECT \(group) AS grp, min(m.computed_at) AS computed_at, \(MonthFigures.columns.map { "sum(m.\($0))::bigint AS \($0)" }.joined(separator: ", "))
             FROM site_month_figures m JOIN sites s ON s.id = m.site_id
             WHERE \(condition) GROUP BY 1
             """, parameters, prepared: false)
