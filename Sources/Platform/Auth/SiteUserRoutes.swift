@@ -69,7 +69,7 @@ struct SiteUserRoutes {
         }
         routes.add(Endpoint(
             .put, Self.base + "/{userId}/role", summary: "Give an existing user a role at this site, or change it (managers)", tag: "Users",
-            request: "RoleGrant", response: "SiteUser")) { request, context in
+            request: "RoleGrant", response: "SiteUser", example: #"{"role":"site_agent"}"#)) { request, context in
             try await grant(request, context)
         }
         routes.add(Endpoint(.delete, Self.base + "/{userId}/role", summary: "Remove a user's role at this site; the user keeps other sites (managers)", tag: "Users", success: 204)) { _, context in
@@ -108,18 +108,43 @@ struct SiteUserRoutes {
         }
     }
 
+    /// 404 for a user the caller may not reach, worded exactly as for an unknown id.
+    static func notFound(_ userID: UUID) -> Problem {
+        Problem(status: .notFound, code: "user.not_found", detail: "no active user with id \(userID.uuidString)")
+    }
+
+    /// Where an active user holds roles (across sites, ids only) and whether they are a
+    /// headquarters user; nil for no such active user.
+    static func whereabouts(of userID: UUID) -> PostgresStatement {
+        PostgresStatement("SELECT global_role IS NOT NULL AS headquarters, app.user_site_ids(id) AS sites FROM users WHERE id = $1 AND status = 'active'", [userID])
+    }
+
+    static func reach(_ rows: PostgresRows, userID: UUID, access: SiteAccess) throws -> [UUID] {
+        guard let row = rows.first else { throw notFound(userID) }
+        let sites = Set(try row.decode("sites", as: [UUID].self))
+        guard case .reachable(let alsoAt) = try UserReach.of(user: sites, isHeadquarters: try row.decode("headquarters"), at: access.site.id, by: access.principal) else {
+            throw notFound(userID)
+        }
+        return alsoAt
+    }
+
     func grant(_ request: Request, _ context: PlatformRequestContext) async throws -> Response {
         let access = try await services.siteAccess(context)
         try access.require(.manageSite)
         let userID = try context.uuidParameter("userId", resource: "user")
         let (body, _) = try await services.body(RoleGrant.self, request, context)
-        let (site, scope, requestID) = (access.site, access.scope, context.requestID)
+        // Who the user works for decides whether the caller reaches them at all, and which
+        // sites' audit trails the grant is written to: read first, then open the transaction
+        // over exactly those sites and check again inside it.
+        let alsoAt = try Self.reach(try await services.read(access, [Self.whereabouts(of: userID)])[0], userID: userID, access: access)
+        var scope = access.scope
+        scope.sites = .only([access.site.id] + alsoAt)
+        let (site, requestID) = (access.site, context.requestID)
         let grantor = access.role, isSelf = userID == access.principal.userID
         do {
-            let granted = try await services.database.transaction(scope) { connection -> SiteUser in
-                // Any active user may be given a role here, so look the user up without site scope.
-                guard try !connection.query("SELECT 1 FROM users WHERE id = $1 AND status = 'active'", [userID]).isEmpty else {
-                    throw Problem(status: .notFound, code: "user.not_found", detail: "no active user with id \(userID.uuidString)")
+            let granted = try await services.database.transaction(scope) { [scope] connection -> SiteUser in
+                guard try Self.reach(try connection.execute(Self.whereabouts(of: userID)), userID: userID, access: access) == alsoAt else {
+                    throw DomainError(.conflict, code: "user.changed", message: "the user's sites changed meanwhile; try again")
                 }
                 let current = try connection.execute(Self.get(site: site.id, user: userID)).first.map(Self.decode)
                 try RoleGrantRules.check(role: body.role, staffLinked: body.staffId != nil, grantor: grantor, grantorIsGrantee: isSelf, currentRole: current?.role)
@@ -128,8 +153,15 @@ struct SiteUserRoutes {
                     INSERT INTO user_site_roles (site_id, user_id, role, staff_id) VALUES ($1, $2, $3, $4)
                     ON CONFLICT (site_id, user_id) DO UPDATE SET role = EXCLUDED.role, staff_id = EXCLUDED.staff_id, granted_at = now()
                     """, [site.id, userID, body.role.rawValue, body.staffId])
+                var detail = ["role": body.role.rawValue, "previousRole": current?.role.rawValue ?? "none"]
+                if !alsoAt.isEmpty { detail["alsoWorksAt"] = alsoAt.map(\.uuidString).joined(separator: ",") }
                 try connection.execute(AuditLog.record(site: site.id, scope: scope, action: current == nil ? "user.grant" : "user.change_role", targetType: "user",
-                                                       targetID: userID.uuidString, detail: ["role": body.role.rawValue, "previousRole": current?.role.rawValue ?? "none"], requestID: requestID))
+                                                       targetID: userID.uuidString, detail: detail, requestID: requestID))
+                // The user's other sites learn that one of their people now also works here.
+                for other in alsoAt {
+                    try connection.execute(AuditLog.record(site: other, scope: scope, action: "user.granted_elsewhere", targetType: "user", targetID: userID.uuidString,
+                                                           detail: ["site": site.code, "role": body.role.rawValue], requestID: requestID))
+                }
                 return try Self.decode(try connection.execute(Self.get(site: site.id, user: userID))[0])
             }
             cache.forgetAll()

@@ -10,12 +10,15 @@ public struct Endpoint: Sendable {
         public var type: String
         public var description: String
         public var values: [String]?
+        /// JSON schema format of a string (`uuid`, `date`, `date-time`).
+        public var format: String?
 
-        public init(_ name: String, _ type: String = "string", _ description: String, values: [String]? = nil) {
+        public init(_ name: String, _ type: String = "string", _ description: String, values: [String]? = nil, format: String? = nil) {
             self.name = name
             self.type = type
             self.description = description
             self.values = values
+            self.format = format
         }
     }
 
@@ -34,10 +37,13 @@ public struct Endpoint: Sendable {
     /// Accepts `If-Match` and returns `ETag` (changes of versioned records).
     public var conditional: Bool
     public var authenticated: Bool
+    /// A valid request body (JSON text), documented as the body's example. Ids in it are the
+    /// demo group's (`ExampleIDs`), so clients and the contract fuzzer can send it as it is.
+    public var example: String?
 
     public init(
         _ method: HTTPRequest.Method, _ path: String, summary: String, tag: String, request: String? = nil, response: String? = nil,
-        success: Int = 200, query: [Query] = [], idempotent: Bool = false, conditional: Bool = false, authenticated: Bool = true
+        success: Int = 200, query: [Query] = [], idempotent: Bool = false, conditional: Bool = false, authenticated: Bool = true, example: String? = nil
     ) {
         self.method = method
         self.path = path
@@ -50,6 +56,7 @@ public struct Endpoint: Sendable {
         self.idempotent = idempotent
         self.conditional = conditional
         self.authenticated = authenticated
+        self.example = example
     }
 
     public var pathParameters: [String] {

@@ -18,6 +18,7 @@ enum OpenAPIDocument {
                 var schema: [String: Any] = ["type": query.type]
                 // A boolean's values are its type; an enum of the strings "true"/"false" would contradict it.
                 if let values = query.values, query.type == "string" { schema["enum"] = values }
+                if let format = query.format { schema["format"] = format }
                 return ["name": query.name, "in": "query", "required": false, "description": query.description, "schema": schema]
             }
             if endpoint.idempotent {
@@ -32,7 +33,9 @@ enum OpenAPIDocument {
                                "description": "Kept when it is 1–128 of A–Z a–z 0–9 . _ -; otherwise the server makes one. Echoed in the response."])
             operation["parameters"] = parameters
             if let request = endpoint.request {
-                operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(request)]]]
+                var media: [String: Any] = ["schema": ref(request)]
+                if let example = endpoint.example, let value = try? JSONSerialization.jsonObject(with: Data(example.utf8)) { media["example"] = value }
+                operation["requestBody"] = ["required": true, "content": ["application/json": media]]
             }
             var responses: [String: Any] = [:]
             var success: [String: Any] = ["description": endpoint.success == 201 ? "Created" : "OK"]
