@@ -193,7 +193,7 @@ extension SeedCommand {
                     INSERT INTO tickets (site_id, number, channel, category, priority, status, follow_up_class, reporter_name, reporter_phone, location,
                         description, owner_id, department_id, cause_class, received_at, feedback_due_at, first_feedback_at, resolve_due_at, resolved_at,
                         closed_at, follow_up_month, follow_up_sampled, followed_up_at, search_text, search_terms, created_at, updated_at)
-                    SELECT $1, $2 || '-' || year || '-' || lpad(seq::text, 6, '0'), (ARRAY['visit', 'phone', 'letter', 'online', 'patrol'])[1 + g % 5],
+                    SELECT $1, \(TicketNumber.sql(site: "$2", year: "year", sequence: "seq")), (ARRAY['visit', 'phone', 'letter', 'online', 'patrol'])[1 + g % 5],
                         category, (ARRAY['normal', 'normal', 'normal', 'urgent', 'emergency'])[1 + (g * 3) % 5], status, follow_up_class,
                         (ARRAY['陈', '王', '李', '张', '刘', '杨'])[1 + g % 6] || '女士', '13' || lpad(((g::bigint * 7919) % 1000000000)::text, 9, '0'),
                         (1 + g % 12) || '号楼', description, owners[1 + g % cardinality(owners)], departments[1 + g % cardinality(departments)],

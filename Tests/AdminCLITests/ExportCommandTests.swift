@@ -45,6 +45,27 @@ struct ExportCommandTests {
         try await database.drop()
     }
 
+    /// A site past 999,999 records in a year (one site at a million tickets) kept failing with a
+    /// duplicate number: the seven-digit sequence was cut to six. Seeded here from a counter
+    /// just below a million instead of a million tickets.
+    @Test func scaleSeedingPastAMillionRecordsInAYearKeepsNumbersUnique() async throws {
+        let database = try await TestDatabase.make()
+        let cli = AdminCLI(database: database)
+        #expect(try cli.run("seed", "scale", "--sites", "1", "--tickets", "10", "--through", "2026-10").status == 0)
+        try await database.withConnection(database.owner) { connection in
+            try await connection.withTransaction([.setLocal("app.scope", "all")]) { connection in
+                try connection.query("UPDATE ticket_counters SET last_number = 999990")
+            }
+        }
+        let more = try cli.run("seed", "scale", "--sites", "1", "--tickets", "60", "--through", "2026-10", "--workers", "1")
+        #expect(more.status == 0, "\(more.output)")
+        #expect(try await column(database, "SELECT count(DISTINCT number)::text FROM tickets") == ["60"])
+        // The 2026 counter (ten months of the window) passes a million; those numbers carry seven digits, none is cut to six.
+        #expect(try await column(database, "SELECT (count(*) > 0)::text FROM tickets WHERE number LIKE 'S0001-2026-1000___'") == ["true"])
+        #expect(try await column(database, "SELECT count(*)::text FROM tickets WHERE number LIKE 'S0001-____-1_____'") == ["0"])
+        try await database.drop()
+    }
+
     @Test func anExportHoldsEveryRowOfItsSiteAndNothingOfAnother() async throws {
         let database = try await TestDatabase.make()
         let cli = AdminCLI(database: database)

@@ -266,7 +266,7 @@ public enum TicketStore {
                     location, location_key, description, owner_id, department_id, cause_class, received_at, feedback_due_at, resolve_due_at,
                     related_ticket_id, appointment_id, repeat_of, nonconformity_open, search_text, search_terms, created_by, created_at, updated_at,
                     required_post_id)
-                SELECT $1, $3 || '-' || $2 || '-' || lpad(next.last_number::text, 6, '0'), $4, $5, $6, 'received', $7, $8, $9, $10,
+                SELECT $1, \(TicketNumber.sql(site: "$3", year: "$2", sequence: "next.last_number")), $4, $5, $6, 'received', $7, $8, $9, $10,
                     $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
                     lower($24), app.search_terms(lower($24)), $25, $26, $26, $29
                 FROM next

@@ -363,6 +363,25 @@ struct TicketQualityTests {
         #expect(try await fixture.count("SELECT last_number FROM ticket_counters") == 32)
         try await fixture.close()
     }
+
+    @Test func theMillionthRecordOfAYearGetsASevenDigitNumberNotAnEarlierOne() async throws {
+        let fixture = try await APIFixture.make()
+        let cast = try await TicketCast.make(fixture)
+        let clock = TestClock("2026-11-24T09:00:00+08:00")
+        _ = try await fixture.platform.platform.pipeline(.operations, [PostgresStatement(
+            "INSERT INTO ticket_counters (site_id, year, last_number) VALUES ($1, 2026, 999999)", [fixture.h01.id])])
+        try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.router) { client in
+            var numbers: [String] = []
+            for index in 0..<2 {
+                let created = try await client.call(.post, Self.ticketsURI, token: fixture.bearer("h01.agent"),
+                                                    json: #"{"channel":"phone","category":"inquiry","description":"问询 \#(index)","ownerId":"\#(cast.reception)"}"#)
+                #expect(created.status == .created, "\(created.body)")
+                numbers.append(created.json["number"] as? String ?? "")
+            }
+            #expect(numbers == ["H01-2026-1000000", "H01-2026-1000001"])
+        }
+        try await fixture.close()
+    }
 }
 
 /// Runs the deadline sweeper against the fixture's database with a given time.
