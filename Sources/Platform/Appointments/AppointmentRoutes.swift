@@ -16,14 +16,14 @@ struct AppointmentRoutes {
         routes.add(Endpoint(
             .get, Self.site + "/availability", summary: "Free slots of an item with the places left, per window, in the site's timezone", tag: "Appointments",
             response: "Availability",
-            query: [.init("item", "string", "Service item id"), .init("from", "string", "First day, YYYY-MM-DD (site timezone)"),
-                    .init("to", "string", "Last day, YYYY-MM-DD, at most 62 days after from")])) { request, context in
+            query: [.init("item", "string", "Service item id", format: "uuid"), .init("from", "string", "First day, YYYY-MM-DD (site timezone)", format: "date"),
+                    .init("to", "string", "Last day, YYYY-MM-DD, at most 62 days after from", format: "date")])) { request, context in
             try await availability(request, context)
         }
         routes.add(Endpoint(
             .get, Self.base, summary: "Bookings by slot start (登记表)", tag: "Appointments", response: "AppointmentPage",
-            query: [.init("status", "string", "Status", values: Self.statuses), .init("item", "string", "Service item id"), .init("window", "string", "Window id"),
-                    .init("date", "string", "Day of the slot, YYYY-MM-DD (site timezone)"),
+            query: [.init("status", "string", "Status", values: Self.statuses), .init("item", "string", "Service item id", format: "uuid"), .init("window", "string", "Window id", format: "uuid"),
+                    .init("date", "string", "Day of the slot, YYYY-MM-DD (site timezone)", format: "date"),
                     .init("overdue", "boolean", "Requests not answered by their deadline", values: ["true", "false"]),
                     .init("limit", "integer", "Page size, 1–200"), .init("cursor", "string", "nextCursor of the previous page")])) { request, context in
             try await list(request, context)
@@ -148,7 +148,7 @@ struct AppointmentRoutes {
     func registerWindows(_ routes: inout APIRoutes) {
         let base = Self.site + "/windows"
         routes.add(Endpoint(.get, base, summary: "Windows and field teams", tag: "Appointments", response: "ServiceWindowPage",
-                            query: [.init("item", "string", "Only windows serving this item"), .init("limit", "integer", "Page size, 1–200"),
+                            query: [.init("item", "string", "Only windows serving this item", format: "uuid"), .init("limit", "integer", "Page size, 1–200"),
                                     .init("cursor", "string", "nextCursor of the previous page")])) { request, context in
             let access = try await services.siteAccess(context)
             let item = try request.query(uuid: "item")
@@ -509,14 +509,3 @@ struct MinuteFormatter {
     }
 }
 
-extension Request {
-    /// A query parameter that must be a date (YYYY-MM-DD); absent is nil.
-    func query(date name: String) throws -> CalendarDate? {
-        guard let value = uri.queryParameters.get(name), !value.isEmpty else { return nil }
-        guard let date = CalendarDate(value) else {
-            throw Problem(status: .unprocessableContent, code: "request.invalid", detail: "\(name) must be a date, YYYY-MM-DD",
-                          errors: [.init(field: name, code: "request.invalid_value", message: "e.g. 2026-11-26")])
-        }
-        return date
-    }
-}

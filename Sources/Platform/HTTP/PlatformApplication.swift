@@ -44,6 +44,7 @@ public enum PlatformApplication {
         DepartmentRoutes(services: services).register(&routes)
         StaffRoutes(services: services).register(&routes)
         CertificateRoutes(services: services).register(&routes)
+        PostRoutes(services: services).register(&routes)
         CalendarRoutes(services: services).register(&routes)
         SiteUserRoutes(services: services, cache: principals).register(&routes)
         AuditRoutes(services: services).register(&routes)

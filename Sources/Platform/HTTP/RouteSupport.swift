@@ -51,8 +51,8 @@ struct APIServices: Sendable {
         return scope
     }
 
-    /// What a creating handler's insert produced, for the response and the audit line.
-    struct Inserted<Record: Encodable & Sendable>: Sendable {
+    /// What a creating or changing handler wrote, for the response and the audit line.
+    struct Written<Record: Encodable & Sendable>: Sendable {
         var record: Record
         var id: UUID
         var version: Int
@@ -64,7 +64,7 @@ struct APIServices: Sendable {
     /// a unique violation becomes `conflict`.
     func create<Record: Encodable & Sendable>(
         _ request: Request, _ context: PlatformRequestContext, _ access: SiteAccess, body: Data, collection: String, action: String,
-        conflict: DomainError, insert: @Sendable @escaping (isolated PostgresConnection) throws -> Inserted<Record>
+        conflict: DomainError, insert: @Sendable @escaping (isolated PostgresConnection) throws -> Written<Record>
     ) async throws -> Response {
         let (site, scope, requestID) = (access.site, access.scope, context.requestID)
         let targetType = String(action.prefix { $0 != "." })
@@ -81,6 +81,29 @@ struct APIServices: Sendable {
         }
     }
 
+    /// A change of one versioned site record, in one transaction: the row is locked by
+    /// `lock` (a `SELECT version … FOR UPDATE` of at most one row; none is `missing`), a stale
+    /// `If-Match` is 412 before anything is written, then `apply` makes the change and its
+    /// audit line (`action`) is added; the changed record is returned with its ETag.
+    func update<Record: Encodable & Sendable>(
+        _ request: Request, _ context: PlatformRequestContext, _ access: SiteAccess, action: String, lock: PostgresStatement, missing: Problem,
+        apply: @Sendable @escaping (isolated PostgresConnection) throws -> Written<Record>
+    ) async throws -> Response {
+        let expected = try Versioning.expectedVersion(request)
+        let (site, scope, requestID) = (access.site, access.scope, context.requestID)
+        let targetType = String(action.prefix { $0 != "." })
+        let written = try await database.transaction(scope) { connection -> Written<Record> in
+            guard let row = try connection.execute(lock).first else { throw missing }
+            let version: Int = try row.decode("version")
+            if let expected, expected != version { throw Versioning.stale(current: version) }
+            let written = try apply(connection)
+            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: action, targetType: targetType, targetID: written.id.uuidString,
+                                                   detail: written.detail, requestID: requestID))
+            return written
+        }
+        return try Response.json(written.record, version: written.version)
+    }
+
     /// Runs statements in one pipelined transaction in the site's scope.
     func read(_ access: SiteAccess, _ statements: [PostgresStatement]) async throws -> [PostgresRows] {
         try await database.pipeline(access.scope, statements)
@@ -88,9 +111,21 @@ struct APIServices: Sendable {
 }
 
 extension Request {
+    /// A typed query parameter's text; absent is nil. Present but empty (`?role=`) is 422:
+    /// an empty string is no value of an enum, UUID, date or boolean, and must not be read as
+    /// "no filter".
+    func query(value name: String) throws -> String? {
+        guard let value = uri.queryParameters.get(name) else { return nil }
+        guard !value.isEmpty else {
+            throw Problem(status: .unprocessableContent, code: "request.invalid", detail: "\(name) is empty; leave it out for no filter",
+                          errors: [.init(field: name, code: "request.empty_value", message: "empty; leave the parameter out instead")])
+        }
+        return value
+    }
+
     /// A query parameter validated against a set of values; absent is nil.
     func query(_ name: String, oneOf values: [String]) throws -> String? {
-        guard let value = uri.queryParameters.get(name), !value.isEmpty else { return nil }
+        guard let value = try query(value: name) else { return nil }
         guard values.contains(value) else {
             throw Problem(status: .unprocessableContent, code: "request.invalid", detail: "\(name) must be one of \(values.joined(separator: ", "))",
                           errors: [.init(field: name, code: "request.invalid_value", message: "one of \(values.joined(separator: ", "))")])
@@ -100,7 +135,7 @@ extension Request {
 
     /// A query parameter that must be a UUID; absent is nil.
     func query(uuid name: String) throws -> UUID? {
-        guard let value = uri.queryParameters.get(name), !value.isEmpty else { return nil }
+        guard let value = try query(value: name) else { return nil }
         guard let id = UUID(uuidString: value) else {
             throw Problem(status: .unprocessableContent, code: "request.invalid", detail: "\(name) must be a UUID",
                           errors: [.init(field: name, code: "request.invalid_uuid", message: "not a UUID")])
@@ -110,6 +145,26 @@ extension Request {
 
     func query(bool name: String) throws -> Bool? {
         try query(name, oneOf: ["true", "false"]).map { $0 == "true" }
+    }
+
+    /// A query parameter that must be a date (YYYY-MM-DD); absent is nil.
+    func query(date name: String) throws -> CalendarDate? {
+        guard let value = try query(value: name) else { return nil }
+        guard let date = CalendarDate(value) else {
+            throw Problem(status: .unprocessableContent, code: "request.invalid", detail: "\(name) must be a date, YYYY-MM-DD",
+                          errors: [.init(field: name, code: "request.invalid_value", message: "e.g. 2026-11-26")])
+        }
+        return date
+    }
+
+    /// A query parameter that must be an RFC 3339 timestamp; absent is nil.
+    func query(instant name: String) throws -> Date? {
+        guard let value = try query(value: name) else { return nil }
+        guard let date = RFC3339.parse(value) else {
+            throw Problem(status: .unprocessableContent, code: "request.invalid", detail: "\(name) must be an RFC 3339 timestamp",
+                          errors: [.init(field: name, code: "request.invalid_value", message: "e.g. 2026-11-01T00:00:00+08:00")])
+        }
+        return date
     }
 
     /// A free-text query parameter of bounded length.

@@ -13,9 +13,7 @@ enum OpenAPISchemas {
     static var integer: [String: Any] { ["type": "integer"] }
     static var number: [String: Any] { ["type": "number"] }
     static var counts: [String: Any] { ["type": "object", "additionalProperties": integer] }
-    static var rate: [String: Any] {
-        object(["numerator": integer, "denominator": integer, "rate": ["type": ["number", "null"]]], required: ["numerator", "denominator"])
-    }
+    static var rate: [String: Any] { OpenAPIDocument.ref("Rate") }
     static func list(_ item: String) -> [String: Any] {
         object(["items": ["type": "array", "items": OpenAPIDocument.ref(item)]], required: ["items"])
     }
@@ -33,8 +31,10 @@ enum OpenAPISchemas {
     static var all: [String: Any] { [
         "Problem": object([
             "type": string("uri"), "title": string(), "status": integer, "detail": string(), "code": string(),
-            "errors": ["type": "array", "items": object(["field": string(), "code": string(), "message": string()], required: ["field", "code", "message"])],
+            "errors": ["type": "array", "items": OpenAPIDocument.ref("ProblemFieldError")],
         ], required: ["type", "title", "status", "detail", "code", "errors"]),
+        "ProblemFieldError": object(["field": string(), "code": string(), "message": string()], required: ["field", "code", "message"]),
+        "Rate": object(["numerator": integer, "denominator": integer, "rate": ["type": ["number", "null"]]], required: ["numerator", "denominator"]),
         "Health": object(["status": string()], required: ["status"]),
         "SignIn": object(["username": string(maxLength: 64), "password": string(maxLength: 200), "expiresInHours": ["type": "integer", "minimum": 1, "maximum": 720],
                           "label": string(maxLength: 100, nullable: true)], required: ["username", "password"]),
@@ -72,6 +72,19 @@ enum OpenAPISchemas {
             "name": string(maxLength: 100), "phone": string(maxLength: 20, nullable: true), "departmentId": string("uuid"),
             "postId": string("uuid", nullable: true), "education": string(values: educations, nullable: true),
             "probationUntil": string("date", nullable: true), "mentorId": string("uuid", nullable: true), "isVeteran": boolean,
+        ], required: []),
+        "Post": object([
+            "id": string("uuid"), "code": string(), "name": string(), "departmentId": string("uuid", nullable: true),
+            "requiredCertificates": ["type": "array", "items": string()], "active": boolean, "holders": integer, "version": integer,
+            "createdAt": string("date-time"), "updatedAt": string("date-time"),
+        ], required: ["id", "code", "name", "requiredCertificates", "active", "holders", "version", "createdAt", "updatedAt"]),
+        "PostPage": page("Post"),
+        "NewPost": object([
+            "code": string(maxLength: 32), "name": string(maxLength: 100), "departmentId": string("uuid", nullable: true),
+            "requiredCertificates": ["type": "array", "items": string(maxLength: 64), "maxItems": 10],
+        ], required: ["code", "name"]),
+        "PostChanges": object([
+            "name": string(maxLength: 100), "departmentId": string("uuid"), "requiredCertificates": ["type": "array", "items": string(maxLength: 64), "maxItems": 10],
         ], required: []),
         "AuditEntry": object([
             "id": string("uuid"), "at": string("date-time"), "actorId": string("uuid", nullable: true), "actorRole": string(), "action": string(),
@@ -115,23 +128,25 @@ enum OpenAPISchemas {
             "location": string(), "description": string(), "ownerId": string("uuid"), "departmentId": string("uuid"), "handlerId": string("uuid"),
             "requiredPostId": string("uuid"),
             "causeClass": ["type": "integer", "minimum": 1, "maximum": 3], "receivedAt": string("date-time"),
-            "deadlines": object([
-                "feedbackDueAt": string("date-time"), "firstFeedbackAt": string("date-time"), "promisedReplyAt": string("date-time"),
-                "resolveDueAt": string("date-time"), "followUpDueFrom": string("date-time"), "followUpDueAt": string("date-time"),
-                "overdue": ["type": "array", "items": string(values: ["feedback", "resolution", "follow_up"])],
-            ], required: ["feedbackDueAt", "overdue"]),
+            "deadlines": OpenAPIDocument.ref("TicketDeadlines"),
             "dispatchedAt": string("date-time"), "acknowledgedAt": string("date-time"), "startedAt": string("date-time"),
             "resolution": string(), "materials": ["type": "array", "items": OpenAPIDocument.ref("TicketMaterial")], "timeOnSiteMinutes": integer,
             "acceptance": OpenAPIDocument.ref("TicketAcceptance"), "resolvedAt": string("date-time"), "verifiedAt": string("date-time"),
             "verifiedBy": string("uuid"), "followedUpAt": string("date-time"), "closedAt": string("date-time"), "cancelledAt": string("date-time"),
             "reply": string(), "suggestionAdopted": boolean,
-            "followUp": object(["followUpClass": string(values: followUpClasses), "month": string(), "ordinal": integer, "sampled": boolean, "explanation": string()],
-                               required: ["followUpClass"]),
+            "followUp": OpenAPIDocument.ref("TicketFollowUpPlan"),
             "reopenCount": integer, "nonconformityOpen": boolean, "repeatOf": string("uuid"), "relatedTicketId": string("uuid"), "appointmentId": string("uuid"),
             "allowedActions": ["type": "array", "items": string(values: TicketAction.allCases.map(\.rawValue))],
             "version": integer, "createdAt": string("date-time"), "updatedAt": string("date-time"),
         ], required: ["id", "number", "channel", "category", "priority", "status", "reporter", "description", "ownerId", "receivedAt", "deadlines",
                       "materials", "reopenCount", "nonconformityOpen", "allowedActions", "version", "createdAt", "updatedAt"]),
+        "TicketDeadlines": object([
+            "feedbackDueAt": string("date-time"), "firstFeedbackAt": string("date-time"), "promisedReplyAt": string("date-time"),
+            "resolveDueAt": string("date-time"), "followUpDueFrom": string("date-time"), "followUpDueAt": string("date-time"),
+            "overdue": ["type": "array", "items": string(values: ["feedback", "resolution", "follow_up"])],
+        ], required: ["feedbackDueAt", "overdue"]),
+        "TicketFollowUpPlan": object(["followUpClass": string(values: followUpClasses), "month": string(), "ordinal": integer, "sampled": boolean, "explanation": string()],
+                                     required: ["followUpClass"]),
         "TicketPage": page("Ticket"),
         "NewTicket": object([
             "channel": string(values: channels), "category": string(values: TicketRoutes.categories), "priority": string(values: TicketRoutes.priorities),
@@ -171,13 +186,14 @@ enum OpenAPISchemas {
             "month": string(), "timezone": string(), "received": integer,
             "byCategory": counts, "byCauseClass": counts, "byDepartment": counts, "byChannel": counts,
             "onTimeFeedback": rate, "onTimeResolution": rate, "satisfaction": rate,
-            "followUp": ["type": "array", "items": object([
-                "followUpClass": string(values: followUpClasses), "quota": number, "resolved": integer, "required": integer, "sampled": integer,
-                "followedUp": integer, "coverage": number,
-            ], required: ["followUpClass", "quota", "resolved", "required", "sampled", "followedUp"])],
+            "followUp": ["type": "array", "items": OpenAPIDocument.ref("FollowUpCoverage")],
             "repeats": integer, "reopened": integer,
         ], required: ["month", "timezone", "received", "byCategory", "byCauseClass", "byDepartment", "byChannel", "onTimeFeedback", "onTimeResolution",
                       "followUp", "satisfaction", "repeats", "reopened"]),
+        "FollowUpCoverage": object([
+            "followUpClass": string(values: followUpClasses), "quota": number, "resolved": integer, "required": integer, "sampled": integer,
+            "followedUp": integer, "coverage": number,
+        ], required: ["followUpClass", "quota", "resolved", "required", "sampled", "followedUp"]),
         "ServiceItem": object([
             "id": string("uuid"), "code": string(), "name": string(), "departmentId": string("uuid"), "durationMinutes": integer, "capacityPerSlot": integer,
             "documents": ["type": "array", "items": string()], "homeVisitAllowed": boolean, "postId": string("uuid"), "active": boolean, "version": integer,
@@ -231,18 +247,20 @@ enum OpenAPISchemas {
         ], required: []),
         "Availability": object([
             "itemId": string("uuid"), "timezone": string(),
-            "items": ["type": "array", "items": object([
-                "windowId": string("uuid"), "windowCode": string(), "start": string("date-time"), "end": string("date-time"), "localStart": string(), "remaining": integer,
-            ], required: ["windowId", "windowCode", "start", "end", "localStart", "remaining"])],
+            "items": ["type": "array", "items": OpenAPIDocument.ref("AvailableSlot")],
         ], required: ["itemId", "timezone", "items"]),
+        "AvailableSlot": object([
+            "windowId": string("uuid"), "windowCode": string(), "start": string("date-time"), "end": string("date-time"), "localStart": string(), "remaining": integer,
+        ], required: ["windowId", "windowCode", "start", "end", "localStart", "remaining"]),
         "AppointmentStatistics": object([
             "month": string(), "timezone": string(), "requests": integer, "answeredInTime": rate, "refusals": integer, "refusalReasons": counts,
             "lateCancellationsByCenter": integer, "noShows": integer, "completion": rate, "satisfaction": rate,
-            "byWindow": ["type": "object", "additionalProperties": object([
-                "requests": integer, "lateCancellationsByCenter": integer, "noShows": integer, "completed": integer,
-            ], required: ["requests", "lateCancellationsByCenter", "noShows", "completed"])],
+            "byWindow": ["type": "object", "additionalProperties": OpenAPIDocument.ref("WindowFigures")],
         ], required: ["month", "timezone", "requests", "answeredInTime", "refusals", "refusalReasons", "lateCancellationsByCenter", "noShows", "completion",
                       "satisfaction", "byWindow"]),
+        "WindowFigures": object([
+            "requests": integer, "lateCancellationsByCenter": integer, "noShows": integer, "completed": integer,
+        ], required: ["requests", "lateCancellationsByCenter", "noShows", "completed"]),
         "Certificate": object([
             "id": string("uuid"), "siteCode": string(), "staffId": string("uuid"), "employeeNo": string(), "staffName": string(), "type": string(), "typeName": string(),
             "number": string(), "issuer": string(), "issuedOn": string("date"), "expiresOn": string("date"), "documentRef": string(), "daysLeft": integer,
@@ -301,35 +319,41 @@ enum OpenAPISchemas {
         ], required: ["cycleId", "status", "frozen", "items"]),
         "AssessmentSummary": object([
             "period": string(), "cycles": integer,
-            "distributions": ["type": "array", "items": object([
-                "siteCode": string(), "post": string(), "count": integer, "min": number, "p25": number, "median": number, "p75": number, "max": number, "mean": number,
-            ], required: ["siteCode", "post", "count", "min", "p25", "median", "p75", "max", "mean"])],
-            "bottom": ["type": "array", "items": object([
-                "siteCode": string(), "cycleId": string("uuid"), "employeeNo": string(), "name": string(), "post": string(), "total": number, "rank": integer,
-                "followUp": string(values: BottomFollowUp.allCases.map(\.rawValue)),
-            ], required: ["siteCode", "cycleId", "employeeNo", "name", "total", "rank"])],
+            "distributions": ["type": "array", "items": OpenAPIDocument.ref("ScoreDistribution")],
+            "bottom": ["type": "array", "items": OpenAPIDocument.ref("BottomMember")],
         ], required: ["period", "cycles", "distributions", "bottom"]),
+        "ScoreDistribution": object([
+            "siteCode": string(), "post": string(), "count": integer, "min": number, "p25": number, "median": number, "p75": number, "max": number, "mean": number,
+        ], required: ["siteCode", "post", "count", "min", "p25", "median", "p75", "max", "mean"]),
+        "BottomMember": object([
+            "siteCode": string(), "cycleId": string("uuid"), "employeeNo": string(), "name": string(), "post": string(), "total": number, "rank": integer,
+            "followUp": string(values: BottomFollowUp.allCases.map(\.rawValue)),
+        ], required: ["siteCode", "cycleId", "employeeNo", "name", "total", "rank"]),
         "ReportMeasures": object(
             Dictionary(uniqueKeysWithValues: ReportMeasures.columns.map { ($0.key, number) }).merging([
-                "complaintsByCause": ["type": "object", "additionalProperties": object(["count": number, "rate": number], required: ["count"])],
+                "complaintsByCause": ["type": "object", "additionalProperties": OpenAPIDocument.ref("CauseFigure")],
                 "ticketsByCategory": ["type": "object", "additionalProperties": number],
             ], uniquingKeysWith: { first, _ in first }), required: []),
+        "CauseFigure": object(["count": number, "rate": number], required: ["count"]),
         "ReportTarget": object(["green": number, "amber": number, "higherIsBetter": boolean], required: ["green", "amber", "higherIsBetter"]),
         "Portfolio": object([
             "period": string(), "from": string("date"), "through": string("date"), "computedAt": string("date-time"),
-            "sites": ["type": "array", "items": object([
-                "siteCode": string(), "name": string(), "kind": string(values: siteKinds), "region": string(), "measures": OpenAPIDocument.ref("ReportMeasures"),
-            ], required: ["siteCode", "name", "kind", "measures"])],
-            "kinds": ["type": "array", "items": object([
-                "kind": string(values: siteKinds), "sites": integer, "total": OpenAPIDocument.ref("ReportMeasures"), "median": OpenAPIDocument.ref("ReportMeasures"),
-            ], required: ["kind", "sites", "total", "median"])],
+            "sites": ["type": "array", "items": OpenAPIDocument.ref("PortfolioSite")],
+            "kinds": ["type": "array", "items": OpenAPIDocument.ref("PortfolioKind")],
             "targets": ["type": "object", "additionalProperties": OpenAPIDocument.ref("ReportTarget")],
         ], required: ["period", "from", "through", "sites", "kinds", "targets"]),
+        "PortfolioSite": object([
+            "siteCode": string(), "name": string(), "kind": string(values: siteKinds), "region": string(), "measures": OpenAPIDocument.ref("ReportMeasures"),
+        ], required: ["siteCode", "name", "kind", "measures"]),
+        "PortfolioKind": object([
+            "kind": string(values: siteKinds), "sites": integer, "total": OpenAPIDocument.ref("ReportMeasures"), "median": OpenAPIDocument.ref("ReportMeasures"),
+        ], required: ["kind", "sites", "total", "median"]),
         "Trend": object([
             "through": string(), "siteCode": string(), "kind": string(values: siteKinds), "region": string(), "sites": integer,
-            "months": ["type": "array", "items": object(["month": string(), "measures": OpenAPIDocument.ref("ReportMeasures")], required: ["month", "measures"])],
+            "months": ["type": "array", "items": OpenAPIDocument.ref("TrendMonth")],
             "targets": ["type": "object", "additionalProperties": OpenAPIDocument.ref("ReportTarget")],
         ], required: ["through", "sites", "months", "targets"]),
+        "TrendMonth": object(["month": string(), "measures": OpenAPIDocument.ref("ReportMeasures")], required: ["month", "measures"]),
         "WorkingDayList": object(["calendar": string(), "timezone": string(), "items": ["type": "array", "items": OpenAPIDocument.ref("WorkingDay")]], required: ["calendar", "timezone", "items"]),
     ] }
 }

@@ -26,7 +26,7 @@ struct CalendarRoutes {
         routes.add(Endpoint(
             .get, Self.base + "/{calendarCode}/working-days", summary: "Each day from `from` to `to` (at most 366 days): working or not, why, and its hours",
             tag: "Calendars", response: "WorkingDayList",
-            query: [.init("from", "string", "First day, YYYY-MM-DD"), .init("to", "string", "Last day, YYYY-MM-DD")])) { request, context in
+            query: [.init("from", "string", "First day, YYYY-MM-DD", format: "date"), .init("to", "string", "Last day, YYYY-MM-DD", format: "date")])) { request, context in
             let (_, calendar) = try await load(context)
             let (from, to) = try Self.range(request)
             let rules = CalendarStore.rules(calendar)

@@ -12,7 +12,7 @@ struct CertificateRoutes {
         routes.add(Endpoint(
             .get, Self.base, summary: "Certificates of active staff, soonest expiry first", tag: "Staff", response: "CertificatePage",
             query: [.init("expiringWithin", "string", "Only those expiring within N days (e.g. 60d), expired ones included"),
-                    .init("staff", "string", "Staff id"), .init("type", "string", "Certificate type code"),
+                    .init("staff", "string", "Staff id", format: "uuid"), .init("type", "string", "Certificate type code"),
                     .init("limit", "integer", "Page size, 1–200"), .init("cursor", "string", "nextCursor of the previous page")])) { request, context in
             let access = try await services.siteAccess(context)
             let now = services.clock.now()
@@ -113,7 +113,7 @@ struct CertificateRoutes {
     }
 
     static func expiringWithin(_ request: Request) throws -> Int? {
-        guard let text = request.uri.queryParameters.get("expiringWithin"), !text.isEmpty else { return nil }
+        guard let text = try request.query(value: "expiringWithin") else { return nil }
         guard let days = LicenceRules.days(text) else {
             throw DomainError.invalid(field: "expiringWithin", code: "request.invalid_value", message: "a number of days, e.g. 60d")
         }

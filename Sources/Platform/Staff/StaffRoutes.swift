@@ -10,7 +10,7 @@ struct StaffRoutes {
     func register(_ routes: inout APIRoutes) {
         routes.add(Endpoint(
             .get, Self.base, summary: "List a site's staff", tag: "Staff", response: "StaffPage",
-            query: [.init("department", "string", "Department id"), .init("post", "string", "Post id"),
+            query: [.init("department", "string", "Department id", format: "uuid"), .init("post", "string", "Post id", format: "uuid"),
                     .init("status", "string", "active or inactive", values: ["active", "inactive"]),
                     .init("q", "string", "Part of a name or employee number"),
                     .init("limit", "integer", "Page size, 1–200"), .init("cursor", "string", "nextCursor of the previous page")])) { request, context in

@@ -15,11 +15,11 @@ struct TicketRoutes {
         routes.add(Endpoint(
             .get, Self.base, summary: "List tickets, newest first", tag: "Tickets", response: "TicketPage",
             query: [.init("status", "string", "Lifecycle status", values: Self.statuses), .init("category", "string", "Category", values: Self.categories),
-                    .init("priority", "string", "Priority", values: Self.priorities), .init("department", "string", "Department id"),
-                    .init("owner", "string", "Owner (receiving staff member) id"), .init("handler", "string", "Handler id"),
+                    .init("priority", "string", "Priority", values: Self.priorities), .init("department", "string", "Department id", format: "uuid"),
+                    .init("owner", "string", "Owner (receiving staff member) id", format: "uuid"), .init("handler", "string", "Handler id", format: "uuid"),
                     .init("overdue", "boolean", "Only tickets past a feedback, resolution or follow-up deadline (or only those not)", values: ["true", "false"]),
                     .init("nonconformity", "boolean", "Only tickets with an open non-conformity", values: ["true", "false"]),
-                    .init("from", "string", "Received at or after (RFC 3339)"), .init("to", "string", "Received before (RFC 3339)"),
+                    .init("from", "string", "Received at or after (RFC 3339)", format: "date-time"), .init("to", "string", "Received before (RFC 3339)", format: "date-time"),
                     .init("q", "string", "Two or more characters of the description, location, reporter name or unit (e.g. 漏水), or a reporter's phone number"),
                     .init("limit", "integer", "Page size, 1–200"), .init("cursor", "string", "nextCursor of the previous page")])) { request, context in
             try await list(request, context)
@@ -437,14 +437,3 @@ extension Ticket {
     }
 }
 
-extension Request {
-    /// A query parameter that must be an RFC 3339 timestamp; absent is nil.
-    func query(instant name: String) throws -> Date? {
-        guard let value = uri.queryParameters.get(name), !value.isEmpty else { return nil }
-        guard let date = RFC3339.parse(value) else {
-            throw Problem(status: .unprocessableContent, code: "request.invalid", detail: "\(name) must be an RFC 3339 timestamp",
-                          errors: [.init(field: name, code: "request.invalid_value", message: "e.g. 2026-11-01T00:00:00+08:00")])
-        }
-        return date
-    }
-}
