@@ -10,6 +10,17 @@ struct AppointmentRoutes {
     static let base = site + "/appointments"
     static let statuses = AppointmentStatus.allCases.map(\.rawValue)
 
+    /// A valid body of each action, documented as its example.
+    static let examples: [AppointmentAction: String] = [
+        .confirm: #"{"note":"请携带身份证原件"}"#,
+        .refuse: #"{"reason":"该事项需先网上预审"}"#,
+        .checkIn: #"{"note":"已到窗口"}"#,
+        .complete: #"{"result":"已办结","satisfaction":"satisfied"}"#,
+        .cancel: #"{"reason":"申请人来电取消"}"#,
+        .cancelByCenter: #"{"reason":"系统升级暂停受理"}"#,
+        .reschedule: #"{"start":"2027-01-06T09:00:00+08:00","reason":"申请人要求改期"}"#,
+    ]
+
     func register(_ routes: inout APIRoutes) {
         registerItems(&routes)
         registerWindows(&routes)
@@ -30,7 +41,7 @@ struct AppointmentRoutes {
         }
         routes.add(Endpoint(
             .post, Self.base, summary: "Book a slot (on site, by phone or online)", tag: "Appointments", request: "NewAppointment", response: "Appointment",
-            success: 201, idempotent: true)) { request, context in
+            success: 201, idempotent: true, example: #"{"itemId":"\#(ExampleIDs.item)","start":"2027-01-05T09:00:00+08:00","channel":"phone","applicant":{"name":"张建华","phone":"13900000000"},"note":"电话预约"}"#)) { request, context in
             try await create(request, context)
         }
         routes.add(Endpoint(
@@ -57,7 +68,7 @@ struct AppointmentRoutes {
         for action in AppointmentAction.allCases {
             routes.add(Endpoint(
                 .post, Self.base + "/{appointmentId}/\(action.rawValue)", summary: Self.summaries[action] ?? action.rawValue, tag: "Appointments",
-                request: "AppointmentActionBody", response: "Appointment", conditional: true)) { request, context in
+                request: "AppointmentActionBody", response: "Appointment", conditional: true, example: Self.examples[action])) { request, context in
                 try await act(action, request, context)
             }
         }
@@ -87,7 +98,7 @@ struct AppointmentRoutes {
             return try Response.json(page.page(try rows[0].map(AppointmentStore.decodeItem), listing: listing) { [$0.code] })
         }
         routes.add(Endpoint(.post, base, summary: "Add a service item (managers)", tag: "Appointments", request: "NewServiceItem", response: "ServiceItem",
-                            success: 201, idempotent: true)) { request, context in
+                            success: 201, idempotent: true, example: #"{"code":"social_card","name":"社保卡补办","departmentId":"\#(ExampleIDs.department)","durationMinutes":30,"capacityPerSlot":2,"documents":["身份证原件","一寸照片"]}"#)) { request, context in
             let access = try await services.siteAccess(context)
             try access.require(.manageSite)
             let (body, data) = try await services.body(NewServiceItem.self, request, context)
@@ -110,7 +121,7 @@ struct AppointmentRoutes {
                                              missing: Problem(status: .notFound, code: "service_item.not_found", detail: "no service item \(id.uuidString) at this site"))
         }
         routes.add(Endpoint(.patch, base + "/{itemId}", summary: "Change a service item; `active: false` retires it (managers)", tag: "Appointments",
-                            request: "ServiceItemChanges", response: "ServiceItem", conditional: true)) { request, context in
+                            request: "ServiceItemChanges", response: "ServiceItem", conditional: true, example: #"{"capacityPerSlot":3}"#)) { request, context in
             let access = try await services.siteAccess(context)
             try access.require(.manageSite)
             let id = try context.uuidParameter("itemId", resource: "service_item")
@@ -158,7 +169,7 @@ struct AppointmentRoutes {
             return try Response.json(page.page(try rows[0].map(AppointmentStore.decodeWindow), listing: listing) { [$0.code] })
         }
         routes.add(Endpoint(.post, base, summary: "Add a window or field team (managers)", tag: "Appointments", request: "NewServiceWindow", response: "ServiceWindow",
-                            success: 201, idempotent: true)) { request, context in
+                            success: 201, idempotent: true, example: #"{"code":"w9","name":"综合受理9号窗口","departmentId":"\#(ExampleIDs.department)","itemIds":["\#(ExampleIDs.item)"]}"#)) { request, context in
             let access = try await services.siteAccess(context)
             try access.require(.manageSite)
             let (body, data) = try await services.body(NewServiceWindow.self, request, context)
@@ -181,7 +192,7 @@ struct AppointmentRoutes {
                                              missing: Problem(status: .notFound, code: "window.not_found", detail: "no window \(id.uuidString) at this site"))
         }
         routes.add(Endpoint(.patch, base + "/{windowId}", summary: "Change a window: name, calendar, items; `active: false` closes it (managers)", tag: "Appointments",
-                            request: "ServiceWindowChanges", response: "ServiceWindow", conditional: true)) { request, context in
+                            request: "ServiceWindowChanges", response: "ServiceWindow", conditional: true, example: #"{"name":"综合受理窗口"}"#)) { request, context in
             let access = try await services.siteAccess(context)
             try access.require(.manageSite)
             let id = try context.uuidParameter("windowId", resource: "window")

@@ -21,7 +21,7 @@ struct AssessmentRoutes {
             return try Response.json(TicketRoutes.Listing(items: try rows[0].map(Self.decodeTemplate)))
         }
         routes.add(Endpoint(.post, Self.templates, summary: "Add a template; weights must add up to 100 over all four dimensions (managers)", tag: "Assessments",
-                            request: "NewAssessmentTemplate", response: "AssessmentTemplate", success: 201, idempotent: true)) { request, context in
+                            request: "NewAssessmentTemplate", response: "AssessmentTemplate", success: 201, idempotent: true, example: #"{"code":"monthly","name":"月度考核","kind":"regular","items":[{"dimension":"conduct","name":"职业道德","weight":20,"scaleMax":10},{"dimension":"ability","name":"业务能力","weight":30,"scaleMax":10},{"dimension":"diligence","name":"出勤","weight":20,"scaleMax":10},{"dimension":"results","name":"工作业绩","weight":30,"scaleMax":10}]}"#)) { request, context in
             let access = try await services.siteAccess(context)
             try access.require(.manageSite)
             let (body, data) = try await services.body(NewAssessmentTemplate.self, request, context)
@@ -45,7 +45,7 @@ struct AssessmentRoutes {
             return try Response.json(TicketRoutes.Listing(items: try rows[0].map(Self.decodeCycle)))
         }
         routes.add(Endpoint(.post, Self.cycles, summary: "Start a cycle (draft) for a site's departments and posts (managers)", tag: "Assessments",
-                            request: "NewAssessmentCycle", response: "AssessmentCycle", success: 201, idempotent: true)) { request, context in
+                            request: "NewAssessmentCycle", response: "AssessmentCycle", success: 201, idempotent: true, example: #"{"templateId":"\#(ExampleIDs.template)","name":"2026年11月考核","period":"monthly","startsOn":"2026-11-01","endsOn":"2026-11-30","departmentIds":["\#(ExampleIDs.department)"]}"#)) { request, context in
             let access = try await services.siteAccess(context)
             try access.require(.manageSite)
             let (body, data) = try await services.body(NewAssessmentCycle.self, request, context)
@@ -97,7 +97,7 @@ struct AssessmentRoutes {
             }
         }
         routes.add(Endpoint(.put, Self.cycles + "/{cycleId}/scores/{staffId}", summary: "Score a member (a new revision; after publication with a reason) (managers)",
-                            tag: "Assessments", request: "ScoreSheet", response: "RankingEntry")) { request, context in
+                            tag: "Assessments", request: "ScoreSheet", response: "RankingEntry", example: #"{"scores":[8,9,10,8]}"#)) { request, context in
             try await score(request, context)
         }
         routes.add(Endpoint(.get, Self.cycles + "/{cycleId}/rankings", summary: "Ranking within the site and within each post, with percentiles and the bottom group",
@@ -109,7 +109,7 @@ struct AssessmentRoutes {
             try await ranking(request, context, bottomOnly: true)
         }
         routes.add(Endpoint(.post, Self.cycles + "/{cycleId}/results/{staffId}/follow-up", summary: "Record the follow-up of a bottom-group member (managers)",
-                            tag: "Assessments", request: "BottomFollowUpBody", response: "RankingEntry")) { request, context in
+                            tag: "Assessments", request: "BottomFollowUpBody", response: "RankingEntry", example: #"{"action":"retraining","note":"参加服务规范培训两周"}"#)) { request, context in
             try await followUp(request, context)
         }
     }

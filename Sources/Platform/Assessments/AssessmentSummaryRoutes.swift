@@ -41,7 +41,7 @@ struct AssessmentSummaryRoutes {
     func register(_ routes: inout APIRoutes) {
         routes.add(Endpoint(
             .post, "/api/v1/hq/assessment-templates", summary: "Copy a group-wide template to sites (hq_admin); sites that have the code keep theirs",
-            tag: "Assessments", request: "GroupAssessmentTemplate", response: "TemplateCopies")) { request, context in
+            tag: "Assessments", request: "GroupAssessmentTemplate", response: "TemplateCopies", example: #"{"template":{"code":"group_monthly","name":"集团月度考核","kind":"regular","items":[{"dimension":"conduct","name":"职业道德","weight":20,"scaleMax":10},{"dimension":"ability","name":"业务能力","weight":30,"scaleMax":10},{"dimension":"diligence","name":"出勤","weight":20,"scaleMax":10},{"dimension":"results","name":"工作业绩","weight":30,"scaleMax":10}]},"kind":"hospital"}"#)) { request, context in
             let principal = try context.requirePrincipal()
             guard principal.globalRole?.may(.administerGroup) == true else {
                 throw Problem(status: .forbidden, code: "auth.forbidden", detail: "group-wide templates are copied by hq_admin")

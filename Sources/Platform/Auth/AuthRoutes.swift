@@ -27,7 +27,7 @@ struct AuthRoutes {
     func register(_ routes: inout APIRoutes) {
         routes.add(Endpoint(
             .post, "/api/v1/auth/tokens", summary: "Sign in: exchange username and password for a bearer token (failures are rate-limited per user and address)",
-            tag: "Auth", request: "SignIn", response: "IssuedToken", success: 201, authenticated: false)) { request, context in
+            tag: "Auth", request: "SignIn", response: "IssuedToken", success: 201, authenticated: false, example: #"{"username":"h01.manager","password":"项目经理的登录密码2026","expiresInHours":8,"label":"laptop"}"#)) { request, context in
             try await signIn(request, context)
         }
         routes.add(Endpoint(.delete, "/api/v1/auth/tokens/current", summary: "Sign out: revoke the token of this request", tag: "Auth", success: 204)) { _, context in

@@ -64,7 +64,7 @@ struct SiteUserRoutes {
         }
         routes.add(Endpoint(
             .post, Self.base, summary: "Create a user with a role at this site (managers; see the grant rules)", tag: "Users",
-            request: "NewSiteUser", response: "SiteUser", success: 201, idempotent: true)) { request, context in
+            request: "NewSiteUser", response: "SiteUser", success: 201, idempotent: true, example: #"{"username":"h01.desk2","displayName":"门诊前台","role":"site_agent","password":"前台接待的登录密码2026"}"#)) { request, context in
             try await create(request, context)
         }
         routes.add(Endpoint(

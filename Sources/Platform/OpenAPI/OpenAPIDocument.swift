@@ -11,15 +11,19 @@ enum OpenAPIDocument {
                 "tags": [endpoint.tag],
                 "operationId": operationID(endpoint),
             ]
-            var parameters: [[String: Any]] = endpoint.pathParameters.map {
-                ["name": $0, "in": "path", "required": true, "schema": ["type": "string"]]
+            var parameters: [[String: Any]] = endpoint.pathParameters.map { name in
+                var parameter: [String: Any] = ["name": name, "in": "path", "required": true, "schema": ["type": "string"]]
+                if let example = ExampleIDs.parameter(name) { parameter["example"] = example }
+                return parameter
             }
             parameters += endpoint.query.map { query in
                 var schema: [String: Any] = ["type": query.type]
                 // A boolean's values are its type; an enum of the strings "true"/"false" would contradict it.
                 if let values = query.values, query.type == "string" { schema["enum"] = values }
                 if let format = query.format { schema["format"] = format }
-                return ["name": query.name, "in": "query", "required": false, "description": query.description, "schema": schema]
+                var parameter: [String: Any] = ["name": query.name, "in": "query", "required": false, "description": query.description, "schema": schema]
+                if query.format == "uuid" || query.format == nil, query.values == nil, let example = ExampleIDs.parameter(query.name) { parameter["example"] = example }
+                return parameter
             }
             if endpoint.idempotent {
                 parameters.append(["name": "Idempotency-Key", "in": "header", "required": false, "schema": ["type": "string", "maxLength": 200],
@@ -55,7 +59,8 @@ enum OpenAPIDocument {
             }
             var errors = ["400", "422", "503"]
             if endpoint.authenticated { errors += ["401", "403", "404"] }
-            if endpoint.method == .post || endpoint.method == .patch { errors.append("409") }
+            // A change can meet a record in a state that refuses it (a cycle not yet open, a code taken).
+            if endpoint.method == .post || endpoint.method == .patch || endpoint.method == .put { errors.append("409") }
             if endpoint.conditional { errors.append("412") }
             if endpoint.request != nil { errors.append("413") }
             for status in errors { responses[status] = ["$ref": "#/components/responses/Problem"] }

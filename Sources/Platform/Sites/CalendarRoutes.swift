@@ -20,7 +20,7 @@ struct CalendarRoutes {
         }
         routes.add(Endpoint(
             .put, Self.base + "/{calendarCode}", summary: "Replace a calendar's weekly hours and dated exceptions (managers)", tag: "Calendars",
-            request: "CalendarReplacement", response: "Calendar", conditional: true)) { request, context in
+            request: "CalendarReplacement", response: "Calendar", conditional: true, example: #"{"name":"办公时间","weeklyHours":[{"weekday":1,"opens":"08:00","closes":"17:30"},{"weekday":2,"opens":"08:00","closes":"17:30"},{"weekday":3,"opens":"08:00","closes":"17:30"},{"weekday":4,"opens":"08:00","closes":"17:30"},{"weekday":5,"opens":"08:00","closes":"17:30"}],"exceptions":[{"date":"2027-01-01","working":false,"note":"元旦"},{"date":"2027-02-07","working":true,"opens":"08:00","closes":"17:30","note":"春节调休"}]}"#)) { request, context in
             try await replace(request, context)
         }
         routes.add(Endpoint(

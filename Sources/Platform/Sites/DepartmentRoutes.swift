@@ -19,7 +19,7 @@ struct DepartmentRoutes {
         }
         routes.add(Endpoint(
             .post, Self.base, summary: "Create a department (managers)", tag: "Departments", request: "NewDepartment", response: "Department",
-            success: 201, idempotent: true)) { request, context in
+            success: 201, idempotent: true, example: #"{"code":"landscaping","name":"绿化部","kind":"other"}"#)) { request, context in
             try await create(request, context)
         }
         routes.add(Endpoint(.get, Self.base + "/{departmentId}", summary: "One department", tag: "Departments", response: "Department")) { _, context in
@@ -30,7 +30,7 @@ struct DepartmentRoutes {
         }
         routes.add(Endpoint(
             .patch, Self.base + "/{departmentId}", summary: "Change a department's name or kind (managers)", tag: "Departments",
-            request: "DepartmentChanges", response: "Department", conditional: true)) { request, context in
+            request: "DepartmentChanges", response: "Department", conditional: true, example: #"{"name":"工程维修部"}"#)) { request, context in
             let (body, _) = try await services.body(DepartmentChanges.self, request, context)
             let changes = try body.validated()
             return try await change(request, context, action: "department.update", name: changes.name, kind: changes.kind, active: nil)

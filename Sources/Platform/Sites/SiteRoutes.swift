@@ -16,7 +16,7 @@ struct SiteRoutes {
         }
         routes.add(Endpoint(
             .post, "/api/v1/hq/sites", summary: "Create a site with its kind's departments, posts, calendars and policies (hq_admin)", tag: "Sites",
-            request: "NewSite", response: "Site", success: 201, idempotent: true)) { request, context in
+            request: "NewSite", response: "Site", success: 201, idempotent: true, example: #"{"code":"H09","name":"市第九人民医院","kind":"hospital","timezone":"Asia/Shanghai","region":"华东"}"#)) { request, context in
             try await create(request, context)
         }
         routes.add(Endpoint(.get, "/api/v1/sites/{siteCode}", summary: "One site", tag: "Sites", response: "Site")) { _, context in

@@ -28,7 +28,7 @@ struct CertificateRoutes {
         }
         routes.add(Endpoint(
             .post, Self.base, summary: "Record a staff member's certificate (managers)", tag: "Staff", request: "NewCertificate", response: "Certificate",
-            success: 201, idempotent: true)) { request, context in
+            success: 201, idempotent: true, example: #"{"staffId":"\#(ExampleIDs.staff)","type":"electrician","number":"DG-2024-0001","issuer":"市应急管理局","issuedOn":"2024-03-01","expiresOn":"2030-02-28"}"#)) { request, context in
             let access = try await services.siteAccess(context)
             try access.require(.manageSite)
             let (body, data) = try await services.body(NewCertificate.self, request, context)
@@ -55,7 +55,7 @@ struct CertificateRoutes {
         }
         routes.add(Endpoint(
             .patch, Self.base + "/{certificateId}", summary: "Renew or correct a certificate (managers)", tag: "Staff", request: "CertificateChanges",
-            response: "Certificate", conditional: true)) { request, context in
+            response: "Certificate", conditional: true, example: #"{"expiresOn":"2031-02-28"}"#)) { request, context in
             let access = try await services.siteAccess(context)
             try access.require(.manageSite)
             let id = try context.uuidParameter("certificateId", resource: "certificate")

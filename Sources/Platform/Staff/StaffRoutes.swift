@@ -24,7 +24,7 @@ struct StaffRoutes {
         }
         routes.add(Endpoint(
             .post, Self.base, summary: "Add a staff member (managers)", tag: "Staff", request: "NewStaffMember", response: "StaffMember",
-            success: 201, idempotent: true)) { request, context in
+            success: 201, idempotent: true, example: #"{"employeeNo":"G101","name":"王师傅","phone":"13800000001","departmentId":"\#(ExampleIDs.department)","education":"senior_high","hireDate":"2024-03-01"}"#)) { request, context in
             try await create(request, context)
         }
         routes.add(Endpoint(.get, Self.base + "/{staffId}", summary: "One staff member", tag: "Staff", response: "StaffMember")) { _, context in
@@ -35,7 +35,7 @@ struct StaffRoutes {
         }
         routes.add(Endpoint(
             .patch, Self.base + "/{staffId}", summary: "Change a staff member (managers); null clears an optional field", tag: "Staff",
-            request: "StaffChanges", response: "StaffMember", conditional: true)) { request, context in
+            request: "StaffChanges", response: "StaffMember", conditional: true, example: #"{"phone":"13800000002"}"#)) { request, context in
             let (changes, _) = try await services.body(StaffChanges.self, request, context)
             return try await change(request, context, action: "staff.update") { $0.applying(changes) }
         }

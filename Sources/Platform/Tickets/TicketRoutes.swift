@@ -11,6 +11,21 @@ struct TicketRoutes {
     static let categories = TicketCategory.allCases.map(\.rawValue)
     static let priorities = TicketPriority.allCases.map(\.rawValue)
 
+    /// A valid body of each action, documented as its example.
+    static let examples: [TicketAction: String] = [
+        .dispatch: #"{"departmentId":"\#(ExampleIDs.department)","note":"请工程部今日处理"}"#,
+        .acknowledge: #"{"note":"已签收"}"#,
+        .start: #"{"note":"已到场"}"#,
+        .resolve: #"{"result":"更换水管接头，试水无渗漏","materials":[{"item":"水管接头","quantity":1,"unit":"个","unitCost":12.5}],"timeOnSiteMinutes":40,"acceptance":{"name":"杨阿姨","signedAt":"2026-11-26T10:00:00+08:00"}}"#,
+        .verify: #"{"passed":true,"note":"现场查看已修复"}"#,
+        .followUp: #"{"method":"phone","satisfaction":5,"rating":"satisfied","note":"客户表示满意"}"#,
+        .close: #"{"note":"回访满意，结案"}"#,
+        .cancel: #"{"reason":"重复登记"}"#,
+        .answer: #"{"reply":"门诊时间为每日8:00至17:30","note":"当场答复"}"#,
+        .feedback: #"{"note":"已电话告知处理进度","promisedReplyAt":"2030-06-28T17:00:00+08:00"}"#,
+        .classify: #"{"causeClass":1,"note":"服务不到位"}"#,
+    ]
+
     func register(_ routes: inout APIRoutes) {
         routes.add(Endpoint(
             .get, Self.base, summary: "List tickets, newest first", tag: "Tickets", response: "TicketPage",
@@ -25,7 +40,7 @@ struct TicketRoutes {
             try await list(request, context)
         }
         routes.add(Endpoint(
-            .post, Self.base, summary: "Record a contact (intake)", tag: "Tickets", request: "NewTicket", response: "Ticket", success: 201, idempotent: true)) { request, context in
+            .post, Self.base, summary: "Record a contact (intake)", tag: "Tickets", request: "NewTicket", response: "Ticket", success: 201, idempotent: true, example: #"{"channel":"phone","category":"repair","priority":"normal","reporter":{"name":"杨阿姨","phone":"13812345678","unit":"3号楼502"},"location":"3号楼502卫生间","description":"卫生间水管漏水"}"#)) { request, context in
             try await create(request, context)
         }
         routes.add(Endpoint(
@@ -66,7 +81,7 @@ struct TicketRoutes {
         for action in TicketAction.allCases {
             routes.add(Endpoint(
                 .post, Self.base + "/{ticketId}/\(action.rawValue)", summary: Self.summaries[action] ?? action.rawValue, tag: "Tickets",
-                request: "TicketActionBody", response: "Ticket", conditional: true)) { request, context in
+                request: "TicketActionBody", response: "Ticket", conditional: true, example: Self.examples[action])) { request, context in
                 try await act(action, request, context)
             }
         }
@@ -81,7 +96,7 @@ struct TicketRoutes {
         routes.add(Endpoint(
             .post, Self.base + "/{ticketId}/nonconformities/{nonconformityId}/corrective-action",
             summary: "Record the corrective and preventive action (cause, action, owner, due date)", tag: "Tickets",
-            request: "CorrectiveAction", response: "TicketNonconformity", conditional: true)) { request, context in
+            request: "CorrectiveAction", response: "TicketNonconformity", conditional: true, example: #"{"cause":"同一位置水管老化","action":"更换整段水管并每月巡查","ownerId":"\#(ExampleIDs.staff)","dueDate":"2026-12-31"}"#)) { request, context in
             try await correctiveAction(request, context)
         }
         routes.add(Endpoint(

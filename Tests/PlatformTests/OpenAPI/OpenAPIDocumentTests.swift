@@ -125,5 +125,112 @@ struct OpenAPIDocumentTests {
         #expect(properties("ScoreSheet") == ScoreSheet.knownFields)
         #expect(properties("BottomFollowUpBody") == BottomFollowUpBody.knownFields)
         #expect(properties("GroupAssessmentTemplate") == GroupAssessmentTemplate.knownFields)
+        #expect(properties("NewPost") == NewPost.knownFields)
+        #expect(properties("PostChanges") == PostChanges.knownFields)
+    }
+
+    /// Client generators name an inline object after its parent and property, which can take
+    /// the name of a component (Ticket.followUp became TicketFollowUp and hid that component):
+    /// so no schema has an inline object inside it.
+    @Test func everyNestedObjectIsANamedComponent() {
+        func inline(_ schema: Any, _ path: String, top: Bool) -> [String] {
+            guard let schema = schema as? [String: Any] else { return [] }
+            var found = !top && schema["properties"] != nil ? [path] : []
+            for (name, property) in (schema["properties"] as? [String: Any]) ?? [:] { found += inline(property, "\(path).\(name)", top: false) }
+            if let items = schema["items"] { found += inline(items, "\(path)[]", top: false) }
+            if let values = schema["additionalProperties"] { found += inline(values, "\(path){}", top: false) }
+            return found
+        }
+        let schemas = OpenAPISchemas.all
+        #expect(schemas.count > 80)
+        let found = schemas.flatMap { inline($0.value, $0.key, top: true) }
+        #expect(found.isEmpty, "inline objects: \(found.sorted())")
+    }
+
+    /// Every body a route takes is documented with an example that its own schema accepts,
+    /// so that clients and the contract fuzzer can send something valid as it stands.
+    @Test func everyRequestBodyHasAnExampleItsSchemaAccepts() async throws {
+        let schemas = OpenAPISchemas.all
+        func problems(_ value: Any, _ schema: [String: Any], _ path: String) -> [String] {
+            if let reference = schema["$ref"] as? String {
+                guard let target = schemas[String(reference.split(separator: "/").last ?? "")] as? [String: Any] else { return ["\(path): unknown \(reference)"] }
+                return problems(value, target, path)
+            }
+            let types = (schema["type"] as? [String]) ?? [(schema["type"] as? String) ?? "any"]
+            if value is NSNull { return types.contains("null") ? [] : ["\(path): null"] }
+            if let values = schema["enum"] as? [Any], !values.contains(where: { ($0 as? String) == (value as? String) && value is String }) { return ["\(path): \(value) not in enum"] }
+            if let object = value as? [String: Any] {
+                guard types.contains("object") else { return ["\(path): an object"] }
+                let properties = (schema["properties"] as? [String: Any]) ?? [:]
+                var found = ((schema["required"] as? [String]) ?? []).filter { object[$0] == nil }.map { "\(path).\($0) missing" }
+                for (key, item) in object {
+                    if let property = properties[key] as? [String: Any] { found += problems(item, property, "\(path).\(key)") }
+                    else if let values = schema["additionalProperties"] as? [String: Any] { found += problems(item, values, "\(path).\(key)") }
+                    else { found.append("\(path).\(key) unknown") }
+                }
+                return found
+            }
+            if let array = value as? [Any] {
+                guard types.contains("array") else { return ["\(path): an array"] }
+                let items = (schema["items"] as? [String: Any]) ?? [:]
+                return array.enumerated().flatMap { problems($0.element, items, "\(path)[\($0.offset)]") }
+            }
+            if let text = value as? String {
+                guard types.contains("string") else { return ["\(path): a string"] }
+                if let maximum = schema["maxLength"] as? Int, text.count > maximum { return ["\(path): longer than \(maximum)"] }
+                switch schema["format"] as? String {
+                case "uuid": return UUID(uuidString: text) == nil ? ["\(path): not a UUID"] : []
+                case "date": return CalendarDate(text) == nil ? ["\(path): not a date"] : []
+                case "date-time": return RFC3339.parse(text) == nil ? ["\(path): not a timestamp"] : []
+                default: return []
+                }
+            }
+            if types.contains("boolean"), value is Bool { return [] }
+            if let number = value as? NSNumber {
+                guard types.contains("number") || (types.contains("integer") && number.doubleValue == number.doubleValue.rounded()) else { return ["\(path): a number"] }
+                if let minimum = schema["minimum"] as? Int, number.doubleValue < Double(minimum) { return ["\(path): below \(minimum)"] }
+                if let maximum = schema["maximum"] as? Int, number.doubleValue > Double(maximum) { return ["\(path): above \(maximum)"] }
+                return []
+            }
+            return ["\(path): unexpected \(value)"]
+        }
+        let fixture = try await APIFixture.make()
+        let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
+        var checked = 0
+        for endpoint in endpoints where endpoint.request != nil {
+            let name = try #require(endpoint.request)
+            guard let example = endpoint.example else { Issue.record("\(endpoint.method) \(endpoint.path) has no example body"); continue }
+            let value = try JSONSerialization.jsonObject(with: Data(example.utf8), options: [.fragmentsAllowed])
+            let found = problems(value, OpenAPIDocument.ref(name), endpoint.path)
+            #expect(found.isEmpty, "\(endpoint.method) \(endpoint.path): \(found)")
+            checked += 1
+        }
+        #expect(checked >= 40)
+        // Refusing an example is the schema test's job; proving that one fails is this one's.
+        #expect(!problems(["role": "nobody"], OpenAPIDocument.ref("RoleGrant"), "x").isEmpty)
+        #expect(!problems(["code": "x"], OpenAPIDocument.ref("NewPost"), "x").isEmpty)
+        try await fixture.close()
+    }
+
+    /// An enum, UUID, date, timestamp or boolean query parameter sent empty (`?role=`) is
+    /// refused, never read as "no filter".
+    @Test func typedQueryParametersRefuseAnEmptyValue() async throws {
+        let fixture = try await APIFixture.make()
+        let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
+        let probes = endpoints.filter { $0.method == .get && !$0.path.contains("Id}") }.flatMap { endpoint in
+            endpoint.query.filter { $0.values != nil || $0.format != nil || $0.type == "boolean" }.map { query in
+                endpoint.path.replacingOccurrences(of: "{siteCode}", with: "H01").replacingOccurrences(of: "{calendarCode}", with: "office") + "?\(query.name)="
+            }
+        }
+        try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
+            for probe in probes {
+                let answer = try await client.call(.get, probe, token: fixture.bearer("hq.admin"))
+                #expect(answer.status == .unprocessableContent, "GET \(probe) → \(answer.status)")
+            }
+            let role = try await client.call(.get, "/api/v1/sites/H01/users?role=", token: fixture.bearer("h01.manager"))
+            #expect(role.status == .unprocessableContent && role.fields == ["role"])
+        }
+        #expect(probes.count >= 30)
+        try await fixture.close()
     }
 }
