@@ -6,7 +6,7 @@ import Postgres
 extension SeedCommand {
     struct Scale: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A group at benchmark scale: sites S0001… of the three kinds with tickets over the last 12 months, appointments and assessments in proportion, and their report rollups.",
+            abstract: "A group at benchmark scale: sites S0001… of the three kinds with tickets over the last 12 months (--months), appointments and assessments in proportion, and their report rollups.",
             discussion: """
                 Tops up: run again with a larger --tickets and only the difference is added, spread over the same \
                 sites and months. Per site: 20 staff, one service window, one booking per 20 tickets, one published \
@@ -16,13 +16,15 @@ extension SeedCommand {
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "How many sites (codes S0001 …).") var sites: Int = 1000
         @Option(help: "Tickets in total over the scale sites.") var tickets: Int = 1_000_000
-        @Option(help: "The last month of the 12, YYYY-MM (default: this month).") var through: String?
+        @Option(help: "The last month of the window, YYYY-MM (default: this month).") var through: String?
+        @Option(help: "Months of history, ending with --through.") var months: Int = 12
         @Option(help: "Sites seeded at once.") var workers: Int = 2
 
         func validate() throws {
             guard (1...9999).contains(sites) else { throw ValidationError("--sites is 1 … 9999") }
             guard tickets >= 0 else { throw ValidationError("--tickets is 0 or more") }
             guard (1...16).contains(workers) else { throw ValidationError("--workers is 1 … 16") }
+            guard (1...36).contains(months) else { throw ValidationError("--months is 1 … 36") }
             if let through, CalendarDate.month(through) == nil { throw ValidationError("--through is YYYY-MM, e.g. 2026-11; got '\(through)'") }
         }
 
@@ -33,9 +35,9 @@ extension SeedCommand {
             try await runReporting {
                 let now = Date()
                 let last = through.flatMap(CalendarDate.month) ?? CalendarDate.day(of: now, in: "Asia/Shanghai").firstOfMonth(adding: 0)
-                // Twelve months ending with `last`, as instants in China time (the window; each site's own timezone decides its months).
+                // The months ending with `last`, as instants in China time (the window; each site's own timezone decides its months).
                 // Nothing is received in the future: a window ending this month ends now.
-                let window = (start: Self.instant(last.firstOfMonth(adding: -11)), end: min(now, Self.instant(last.firstOfMonth(adding: 1))))
+                let window = (start: Self.instant(last.firstOfMonth(adding: -(months - 1))), end: min(now, Self.instant(last.firstOfMonth(adding: 1))))
                 let (sites, tickets, workers) = (self.sites, self.tickets, self.workers)
                 try await connection.withDatabase(connections: workers) { database in
                     let started = ContinuousClock.now
@@ -224,22 +226,31 @@ extension SeedCommand {
                 """, [site, code, add, window.start, window.end, offset], prepared: false)
         }
 
-        /// Bookings on the site's scale window, each on its own half-hour slot of the window's
-        /// year (slot k·7919 mod the slots in the year, distinct for fewer bookings than slots).
+        /// Bookings on the site's scale window, on the half-hour slots of the window: booking k
+        /// takes slot k·7919 mod n (n, the slots in the window, made prime to 7919, so each run of n
+        /// consecutive bookings covers every slot once) and place 1 + (k − 1) div n; the service
+        /// item's capacity grows to the places used. More bookings than slots (one site at a
+        /// million tickets: 50,000 bookings in 16,000 slots) fill a slot's further places
+        /// instead of taking a place already held.
         static func appointments(site: UUID, add: Int, offset: Int, window: (start: Date, end: Date), now: Date) -> PostgresStatement {
             PostgresStatement(
                 """
-                WITH w AS (
+                WITH w0 AS (
                     SELECT w.id AS window_id, w.item_ids[1] AS item_id,
                         (extract(epoch FROM $5::timestamptz - $4::timestamptz) / 1800)::bigint AS slots
                     FROM service_windows w WHERE w.site_id = $1 AND w.code = 'scale_w1'
+                ), w AS (
+                    SELECT window_id, item_id, CASE WHEN slots % 7919 = 0 THEN slots - 1 ELSE slots END AS slots FROM w0
                 ), drawn AS (
-                    SELECT k, w.*, $4::timestamptz + ((k * 7919) % w.slots) * interval '30 minutes' AS start
+                    SELECT k, w.*, $4::timestamptz + ((k * 7919) % w.slots) * interval '30 minutes' AS start, 1 + (k - 1) / w.slots AS seat
                     FROM w, generate_series($3::bigint + 1, $3::bigint + $2::bigint) k
+                ), capacity AS (
+                    UPDATE service_items i SET capacity_per_slot = greatest(i.capacity_per_slot, (SELECT max(seat) FROM drawn))
+                    WHERE i.site_id = $1 AND i.code = 'scale_service' AND EXISTS (SELECT 1 FROM drawn)
                 )
                 INSERT INTO appointments (site_id, item_id, window_id, slot, seat, channel, status, applicant_name, applicant_phone, requested_at,
                     confirm_due_at, confirmed_at, refused_at, refusal_reason, completed_at, satisfaction, cancelled_at, late_cancellation, no_show_at, created_at, updated_at)
-                SELECT $1, item_id, window_id, tstzrange(start, start + interval '30 minutes'), 1, (ARRAY['on_site', 'phone', 'online'])[1 + k % 3], status,
+                SELECT $1, item_id, window_id, tstzrange(start, start + interval '30 minutes'), seat, (ARRAY['on_site', 'phone', 'online'])[1 + k % 3], status,
                     '申请人' || k, '139' || lpad((k % 100000000)::text, 8, '0'), start - interval '2 days', start - interval '1 day',
                     CASE WHEN status <> 'refused' THEN start - interval '2 days' + CASE WHEN k % 10 = 0 THEN interval '30 hours' ELSE interval '3 hours' END END,
                     CASE WHEN status = 'refused' THEN start - interval '47 hours' END, CASE WHEN status = 'refused' THEN '材料不全' END,

@@ -66,6 +66,22 @@ struct ExportCommandTests {
         try await database.drop()
     }
 
+    /// One large site has more bookings (one per 20 tickets) than its window has half-hour
+    /// slots (a million tickets: 50,000 bookings in about 16,000 slots), which took a place
+    /// already held. Reproduced with one month of history: 1,500 bookings, 1,488 slots.
+    @Test func scaleSeedingMoreBookingsThanSlotsFillsFurtherPlaces() async throws {
+        let database = try await TestDatabase.make()
+        let cli = AdminCLI(database: database)
+        let run = try cli.run("seed", "scale", "--sites", "1", "--tickets", "30000", "--through", "2026-10", "--months", "1")
+        #expect(run.status == 0, "\(run.output)")
+        #expect(try await column(database, "SELECT count(*)::text FROM appointments") == ["1500"])
+        #expect(try await column(database, "SELECT count(DISTINCT (lower(slot), seat))::text FROM appointments") == ["1500"])
+        #expect(try await column(database, "SELECT max(seat)::text || '/' || (SELECT capacity_per_slot FROM service_items WHERE code = 'scale_service')::text FROM appointments") == ["2/2"])
+        #expect(try await column(database, "SELECT count(*)::text FROM appointments WHERE lower(slot) < '2026-10-01T00:00:00+08:00' OR upper(slot) > '2026-11-01T00:00:00+08:00'") == ["0"])
+        #expect(try cli.run("seed", "scale", "--sites", "1", "--months", "0").status != 0)
+        try await database.drop()
+    }
+
     @Test func anExportHoldsEveryRowOfItsSiteAndNothingOfAnother() async throws {
         let database = try await TestDatabase.make()
         let cli = AdminCLI(database: database)
