@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "platform-server", targets: ["Server"]),
         .executable(name: "platform-admin", targets: ["AdminCLI"]),
         .library(name: "Postgres", targets: ["Postgres"]),
+        .library(name: "Domain", targets: ["Domain"]),
         .library(name: "Platform", targets: ["Platform"]),
     ],
     dependencies: [
@@ -30,10 +31,12 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        .target(name: "Domain", swiftSettings: swiftSettings),
         .target(
             name: "Postgres",
             dependencies: [
                 "CPostgres",
+                "Domain",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -54,6 +57,7 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
+                "Domain",
                 "Postgres",
                 "Migrations",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -77,6 +81,7 @@ let package = Package(
         .executableTarget(
             name: "AdminCLI",
             dependencies: [
+                "Domain",
                 "Postgres",
                 "Migrations",
                 "Platform",
@@ -87,21 +92,22 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "Migrations", "Platform", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Domain", "Postgres", "Migrations", "Platform", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PostgresTests", dependencies: ["Domain", "Postgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PlatformTests",
             dependencies: [
+                "Domain",
                 "Platform",
                 "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "AdminCLITests", dependencies: ["AdminCLI", "Platform", "Postgres", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "AdminCLITests", dependencies: ["AdminCLI", "Domain", "Platform", "Postgres", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

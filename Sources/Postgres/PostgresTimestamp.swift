@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Reads and writes `timestamptz` text without `DateFormatter`, which is slow and

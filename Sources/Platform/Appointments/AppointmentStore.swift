@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -237,21 +238,7 @@ enum AppointmentStore {
              body.homeVisit != nil, body.homeVisit?.reason.rawValue, body.homeVisit?.address, body.note, now, confirmDue, actor, role])
     }
 
-    struct Change: Sendable {
-        var status: AppointmentStatus
-        var assignedStaff: UUID?
-        var confirmedAt: Date?
-        var refusedAt: Date?
-        var refusalReason: String?
-        var checkedInAt: Date?
-        var completedAt: Date?
-        var result: String?
-        var satisfaction: SatisfactionRating?
-        var cancelledAt: Date?
-        var cancelReason: String?
-        var lateCancellation: Bool
-        var complaintTicket: UUID?
-    }
+    typealias Change = AppointmentChange
 
     static func update(site: UUID, id: UUID, _ change: Change, expectedVersion: Int, now: Date, action: String, from: AppointmentStatus,
                        note: String?, detail: [String: String], actor: UUID?, role: String) -> PostgresStatement {

@@ -1,4 +1,5 @@
 import Crypto
+import Domain
 import Foundation
 
 /// A bearer token: 256 random bits, shown to its owner once and stored only as SHA-256.

@@ -1,3 +1,4 @@
+import Domain
 import _CryptoExtras
 import Crypto
 import Foundation

@@ -1,3 +1,5 @@
+import Domain
+
 /// The dashboard's page, script and style sheet, served as they are (see `DashboardRoutes`).
 enum DashboardAssets {
     static let page = #"""

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -39,5 +40,14 @@ public struct AccessScope: Sendable, Equatable {
         statements.append(.setLocal("app.actor_id", actorID?.postgresText ?? ""))
         statements.append(.setLocal("app.role", role))
         return statements
+    }
+}
+
+extension Principal {
+    /// The row-level security scope for this user's requests.
+    public var scope: AccessScope {
+        if let globalRole { return AccessScope(sites: .all, actorID: userID, role: globalRole.rawValue) }
+        let role = grants.map(\.role.rawValue).sorted().first ?? "none"
+        return AccessScope(sites: .only(grants.map(\.siteId)), actorID: userID, role: role)
     }
 }

@@ -1,12 +1,11 @@
+import Domain
 import Foundation
 import Hummingbird
 import Postgres
 
-/// A request body type. Its `CodingKeys` list every accepted field, so a field the type does
-/// not know is refused instead of silently dropped (a misspelt `phnoe` must not be lost).
-public protocol RequestBody: Decodable, Sendable {
-    associatedtype CodingKeys: CodingKey & CaseIterable
-}
+/// Hummingbird exports a `RequestBody` struct of its own; in this module the name means the
+/// protocol of request body types.
+typealias RequestBody = Domain.RequestBody
 
 /// Decodes request bodies as JSON, refusing unknown fields, and turns every decoding failure
 /// into a 400/422 problem naming the field.
@@ -60,26 +59,6 @@ public struct StrictJSONDecoder: RequestDecoder {
             throw Problem.from(decoding: error)
         }
     }
-}
-
-extension RequestBody {
-    static var knownFields: Set<String> { Set(CodingKeys.allCases.map(\.stringValue)) }
-
-    /// For objects nested inside a body (the top level is checked by `StrictJSONDecoder`):
-    /// refuses fields the type does not know, naming them by their path.
-    static func refuseUnknownFields(_ decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: AnyCodingKey.self)
-        for key in container.allKeys where !knownFields.contains(key.stringValue) {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath + [key], debugDescription: "'\(key.stringValue)' is not a field of this request"))
-        }
-    }
-}
-
-struct AnyCodingKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }
 
 extension Problem {

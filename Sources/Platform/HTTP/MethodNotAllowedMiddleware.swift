@@ -1,3 +1,4 @@
+import Domain
 import Hummingbird
 
 /// Added after every route, so it sits only in front of the router's not-found answer: a path

@@ -1,3 +1,4 @@
+import Domain
 import Hummingbird
 
 /// Counts and times every request by its route template (`/api/v1/sites/{siteCode}/staff/{id}`,

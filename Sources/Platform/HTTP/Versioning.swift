@@ -1,3 +1,4 @@
+import Domain
 import Hummingbird
 
 /// Row versions as `ETag`s, and `If-Match` on changes: a stale version is 412, so two

@@ -1,3 +1,5 @@
+import Domain
+
 /// The ids the document's examples use.
 ///
 /// Fixed, so that examples are valid JSON of the right shape and read the same on every

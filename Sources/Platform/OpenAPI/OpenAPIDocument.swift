@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// The OpenAPI 3.1 document served at `/openapi.json`, built from the registered endpoints

@@ -1,3 +1,5 @@
+import Domain
+
 /// JSON schemas of the wire types, referenced by name from `Endpoint.request`/`response`.
 enum OpenAPISchemas {
     static func object(_ properties: [String: [String: Any]], required: [String]) -> [String: Any] {

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// The counters kept per site and month (the columns of `site_month_figures`). Every figure

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Hummingbird
 import Postgres
@@ -58,18 +59,5 @@ struct SiteRoutes {
                                                        detail: ["kind": created.kind.rawValue, "name": created.name], requestID: requestID))
                 return .init(status: .created, body: try PlatformJSONEncoder.encode(created), version: created.version, location: "/api/v1/sites/\(created.code)")
             }
-    }
-}
-
-extension NewSite: RequestBody {
-    public enum CodingKeys: String, CodingKey, CaseIterable { case code, name, kind, timezone, region }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            code: try container.decode(String.self, forKey: .code), name: try container.decode(String.self, forKey: .name),
-            kind: try container.decode(Site.Kind.self, forKey: .kind),
-            timezone: try container.decodeIfPresent(String.self, forKey: .timezone) ?? "Asia/Shanghai",
-            region: try container.decodeIfPresent(String.self, forKey: .region))
     }
 }

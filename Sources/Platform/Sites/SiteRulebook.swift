@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 import Synchronization
@@ -7,20 +8,7 @@ import Synchronization
 /// through the API is forgotten at once on this server, other servers see it within
 /// `lifetime`.
 final class SiteRulebook: Sendable {
-    struct Rules: Sendable {
-        var timeZone: TimeZone
-        var policies: [String: String]
-        var calendars: [String: WorkingCalendar]
-        var defaultCalendar: String?
-
-        /// The calendar `code`, else the site's default one, else round the clock.
-        func calendar(_ code: String? = nil) -> WorkingCalendar {
-            code.flatMap { calendars[$0] } ?? defaultCalendar.flatMap { calendars[$0] }
-                ?? WorkingCalendar(weekly: Dictionary(uniqueKeysWithValues: (1...7).map { ($0, [.init(opens: 0, closes: 1440)]) }))
-        }
-
-        var tickets: TicketPolicy { TicketPolicy(policies: policies) }
-    }
+    typealias Rules = SiteRules
 
     let database: PlatformDatabase
     let lifetime: Duration

@@ -1,3 +1,5 @@
+import Domain
+
 /// A ticket's number in the site's one sequence per year (统一编号): `H01-2026-000123`.
 ///
 /// Six digits at least, more when a site passes 999,999 records in a year — never cut:

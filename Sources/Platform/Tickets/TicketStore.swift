@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -237,19 +238,7 @@ public enum TicketStore {
     }
 
     /// Everything a new ticket is, computed before it is written.
-    struct Draft: Sendable {
-        var ticket: NewTicket
-        var owner: UUID
-        var priority: TicketPriority
-        var receivedAt: Date
-        var year: Int
-        var feedbackDueAt: Date
-        var resolveDueAt: Date?
-        var followUpClass: FollowUpClass?
-        var repeatOf: UUID?
-        var locationKey: String?
-        var searchText: String
-    }
+    typealias Draft = TicketDraft
 
     /// Takes the next number of the site's year and writes the ticket with its first
     /// timeline entry, in one statement.
@@ -394,23 +383,4 @@ struct TicketEventDraft: Sendable {
     var from: TicketStatus
     var note: String?
     var detail: [String: String]
-}
-
-extension Ticket {
-    /// Recomputes what depends on the clock and the state: overdue deadlines and the
-    /// actions the ticket allows.
-    mutating func refreshDerived(now: Date) {
-        var overdue: [String] = []
-        if !status.isTerminal {
-            if deadlines.firstFeedbackAt == nil && deadlines.feedbackDueAt < now { overdue.append("feedback") }
-            if resolvedAt == nil, let due = deadlines.resolveDueAt, due < now { overdue.append("resolution") }
-            if followUp?.sampled == true && followedUpAt == nil, let due = deadlines.followUpDueAt, due < now { overdue.append("follow_up") }
-        }
-        deadlines.overdue = overdue
-        allowedActions = TicketLifecycle.allowed(lifecycleState)
-    }
-
-    var lifecycleState: TicketLifecycle.State {
-        TicketLifecycle.State(status: status, category: category, followUpRequired: followUp?.sampled == true, followedUp: followedUpAt != nil)
-    }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Postgres
 
 /// The four dimensions of an assessment (德能勤绩).
 public enum AssessmentDimension: String, Sendable, Codable, CaseIterable {
@@ -141,7 +140,7 @@ extension AssessmentRules {
 
 extension Decimal {
     /// Rounded half up to `scale` decimal places.
-    func rounded(_ scale: Int) -> Decimal {
+    public func rounded(_ scale: Int) -> Decimal {
         var exact = self
         var result = Decimal()
         NSDecimalRound(&result, &exact, scale, .plain)
@@ -149,7 +148,7 @@ extension Decimal {
     }
 
     /// The smallest whole number not below this one.
-    func roundedUp() -> Int {
+    public func roundedUp() -> Int {
         var exact = self
         var result = Decimal()
         NSDecimalRound(&result, &exact, 0, .up)

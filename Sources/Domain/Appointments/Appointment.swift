@@ -1,5 +1,4 @@
 import Foundation
-import Postgres
 
 /// A service item (事项) applicants book.
 public struct ServiceItem: Sendable, Codable, Equatable {
@@ -17,6 +16,23 @@ public struct ServiceItem: Sendable, Codable, Equatable {
     public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
+
+    public init(id: UUID, code: String, name: String, departmentId: UUID, durationMinutes: Int, capacityPerSlot: Int, documents: [String],
+                homeVisitAllowed: Bool, postId: UUID? = nil, active: Bool, version: Int, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.departmentId = departmentId
+        self.durationMinutes = durationMinutes
+        self.capacityPerSlot = capacityPerSlot
+        self.documents = documents
+        self.homeVisitAllowed = homeVisitAllowed
+        self.postId = postId
+        self.active = active
+        self.version = version
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 public struct NewServiceItem: RequestBody, Equatable {
@@ -30,6 +46,18 @@ public struct NewServiceItem: RequestBody, Equatable {
     public var postId: UUID?
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case code, name, departmentId, durationMinutes, capacityPerSlot, documents, homeVisitAllowed, postId
+    }
+
+    public init(code: String, name: String, departmentId: UUID, durationMinutes: Int, capacityPerSlot: Int? = nil, documents: [String]? = nil,
+                homeVisitAllowed: Bool? = nil, postId: UUID? = nil) {
+        self.code = code
+        self.name = name
+        self.departmentId = departmentId
+        self.durationMinutes = durationMinutes
+        self.capacityPerSlot = capacityPerSlot
+        self.documents = documents
+        self.homeVisitAllowed = homeVisitAllowed
+        self.postId = postId
     }
 }
 
@@ -58,6 +86,21 @@ public struct ServiceWindow: Sendable, Codable, Equatable {
     public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
+
+    public init(id: UUID, code: String, name: String, kind: String, departmentId: UUID, calendar: String, itemIds: [UUID], active: Bool, version: Int,
+                createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.kind = kind
+        self.departmentId = departmentId
+        self.calendar = calendar
+        self.itemIds = itemIds
+        self.active = active
+        self.version = version
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 public struct NewServiceWindow: RequestBody, Equatable {
@@ -84,6 +127,12 @@ public struct Applicant: Sendable, Codable, Equatable {
     public var phone: String
     /// Resident identity number; responses show it masked (110***********1234).
     public var idNumber: String?
+
+    public init(name: String, phone: String, idNumber: String? = nil) {
+        self.name = name
+        self.phone = phone
+        self.idNumber = idNumber
+    }
 }
 
 extension Applicant: RequestBody {
@@ -100,6 +149,11 @@ extension Applicant: RequestBody {
 public struct HomeVisit: Sendable, Codable, Equatable {
     public var reason: HomeVisitReason
     public var address: String
+
+    public init(reason: HomeVisitReason, address: String) {
+        self.reason = reason
+        self.address = address
+    }
 }
 
 extension HomeVisit: RequestBody {
@@ -152,6 +206,51 @@ public struct Appointment: Sendable, Codable, Equatable {
     public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
+
+    public init(id: UUID, itemId: UUID, windowId: UUID, start: Date, end: Date, localStart: String, localEnd: String, timezone: String, seat: Int,
+                channel: AppointmentChannel, status: AppointmentStatus, applicant: Applicant, homeVisit: HomeVisit? = nil,
+                assignedStaffId: UUID? = nil, note: String? = nil, requestedAt: Date, confirmDueAt: Date, confirmedAt: Date? = nil,
+                documents: [String]? = nil, refusedAt: Date? = nil, refusalReason: String? = nil, checkedInAt: Date? = nil, completedAt: Date? = nil,
+                result: String? = nil, satisfaction: SatisfactionRating? = nil, cancelledAt: Date? = nil, cancelReason: String? = nil,
+                lateCancellation: Bool, noShowAt: Date? = nil, overdue: Bool, rescheduleCount: Int, complaintTicketId: UUID? = nil,
+                allowedActions: [AppointmentAction], version: Int, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.itemId = itemId
+        self.windowId = windowId
+        self.start = start
+        self.end = end
+        self.localStart = localStart
+        self.localEnd = localEnd
+        self.timezone = timezone
+        self.seat = seat
+        self.channel = channel
+        self.status = status
+        self.applicant = applicant
+        self.homeVisit = homeVisit
+        self.assignedStaffId = assignedStaffId
+        self.note = note
+        self.requestedAt = requestedAt
+        self.confirmDueAt = confirmDueAt
+        self.confirmedAt = confirmedAt
+        self.documents = documents
+        self.refusedAt = refusedAt
+        self.refusalReason = refusalReason
+        self.checkedInAt = checkedInAt
+        self.completedAt = completedAt
+        self.result = result
+        self.satisfaction = satisfaction
+        self.cancelledAt = cancelledAt
+        self.cancelReason = cancelReason
+        self.lateCancellation = lateCancellation
+        self.noShowAt = noShowAt
+        self.overdue = overdue
+        self.rescheduleCount = rescheduleCount
+        self.complaintTicketId = complaintTicketId
+        self.allowedActions = allowedActions
+        self.version = version
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 public struct NewAppointment: RequestBody, Equatable {
@@ -180,7 +279,7 @@ public struct AppointmentActionBody: RequestBody, Equatable {
 
     public init() {}
 
-    static func fields(for action: AppointmentAction) -> Set<CodingKeys> {
+    public static func fields(for action: AppointmentAction) -> Set<CodingKeys> {
         switch action {
         case .confirm: [.note, .assignedStaffId]
         case .refuse: [.reason]
@@ -191,7 +290,7 @@ public struct AppointmentActionBody: RequestBody, Equatable {
         }
     }
 
-    var present: [(CodingKeys, Bool)] {
+    public var present: [(CodingKeys, Bool)] {
         [(.note, note != nil), (.reason, reason != nil), (.assignedStaffId, assignedStaffId != nil), (.result, result != nil),
          (.satisfaction, satisfaction != nil), (.ownerId, ownerId != nil), (.start, start != nil), (.windowId, windowId != nil)]
     }
@@ -220,6 +319,13 @@ public struct AppointmentStatistics: Sendable, Codable, Equatable {
         public var lateCancellationsByCenter: Int
         public var noShows: Int
         public var completed: Int
+
+        public init(requests: Int, lateCancellationsByCenter: Int, noShows: Int, completed: Int) {
+            self.requests = requests
+            self.lateCancellationsByCenter = lateCancellationsByCenter
+            self.noShows = noShows
+            self.completed = completed
+        }
     }
 
     public var month: String
@@ -238,4 +344,20 @@ public struct AppointmentStatistics: Sendable, Codable, Equatable {
     public var satisfaction: TicketStatistics.Rate
     /// Per window code, for the window's assessment.
     public var byWindow: [String: WindowFigures]
+
+    public init(month: String, timezone: String, requests: Int, answeredInTime: TicketStatistics.Rate, refusals: Int, refusalReasons: [String: Int],
+                lateCancellationsByCenter: Int, noShows: Int, completion: TicketStatistics.Rate, satisfaction: TicketStatistics.Rate,
+                byWindow: [String: WindowFigures]) {
+        self.month = month
+        self.timezone = timezone
+        self.requests = requests
+        self.answeredInTime = answeredInTime
+        self.refusals = refusals
+        self.refusalReasons = refusalReasons
+        self.lateCancellationsByCenter = lateCancellationsByCenter
+        self.noShows = noShows
+        self.completion = completion
+        self.satisfaction = satisfaction
+        self.byWindow = byWindow
+    }
 }

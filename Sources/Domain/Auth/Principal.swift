@@ -7,6 +7,13 @@ public struct Principal: Sendable, Equatable {
         public var siteCode: String
         public var role: Role
         public var staffId: UUID?
+
+        public init(siteId: UUID, siteCode: String, role: Role, staffId: UUID? = nil) {
+            self.siteId = siteId
+            self.siteCode = siteCode
+            self.role = role
+            self.staffId = staffId
+        }
     }
 
     public var userID: UUID
@@ -17,10 +24,11 @@ public struct Principal: Sendable, Equatable {
     /// Roles on active sites only: a suspended site grants nothing.
     public var grants: [SiteGrant]
 
-    /// The row-level security scope for this user's requests.
-    public var scope: AccessScope {
-        if let globalRole { return AccessScope(sites: .all, actorID: userID, role: globalRole.rawValue) }
-        let role = grants.map(\.role.rawValue).sorted().first ?? "none"
-        return AccessScope(sites: .only(grants.map(\.siteId)), actorID: userID, role: role)
+    public init(userID: UUID, username: String, displayName: String, globalRole: Role? = nil, grants: [SiteGrant]) {
+        self.userID = userID
+        self.username = username
+        self.displayName = displayName
+        self.globalRole = globalRole
+        self.grants = grants
     }
 }

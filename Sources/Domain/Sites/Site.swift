@@ -33,6 +33,19 @@ public struct Site: Sendable, Equatable, Codable {
     public var status: Status
     public var createdAt: Date
     public var version: Int
+
+    public init(id: UUID, code: String, name: String, kind: Kind, timezone: String, region: String? = nil, status: Status, createdAt: Date,
+                version: Int) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.kind = kind
+        self.timezone = timezone
+        self.region = region
+        self.status = status
+        self.createdAt = createdAt
+        self.version = version
+    }
 }
 
 /// What it takes to create a site; validated by `NewSite.validated()`.
@@ -80,5 +93,18 @@ public struct NewSite: Sendable, Equatable, Codable {
     static func isValidCode(_ code: String) -> Bool {
         guard (2...16).contains(code.count), let first = code.unicodeScalars.first, ("A"..."Z").contains(first) else { return false }
         return code.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
+    }
+}
+
+extension NewSite: RequestBody {
+    public enum CodingKeys: String, CodingKey, CaseIterable { case code, name, kind, timezone, region }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            code: try container.decode(String.self, forKey: .code), name: try container.decode(String.self, forKey: .name),
+            kind: try container.decode(Site.Kind.self, forKey: .kind),
+            timezone: try container.decodeIfPresent(String.self, forKey: .timezone) ?? "Asia/Shanghai",
+            region: try container.decodeIfPresent(String.self, forKey: .region))
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Postgres
 
 /// Highest completed education, as staff records in China list it.
 public enum Education: String, Sendable, Codable, CaseIterable {
@@ -28,6 +27,26 @@ public struct StaffMember: Sendable, Codable, Equatable {
     public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
+
+    public init(id: UUID, employeeNo: String, name: String, phone: String? = nil, departmentId: UUID, postId: UUID? = nil,
+                education: Education? = nil, hireDate: CalendarDate, probationUntil: CalendarDate? = nil, mentorId: UUID? = nil, isVeteran: Bool,
+                status: String, version: Int, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.employeeNo = employeeNo
+        self.name = name
+        self.phone = phone
+        self.departmentId = departmentId
+        self.postId = postId
+        self.education = education
+        self.hireDate = hireDate
+        self.probationUntil = probationUntil
+        self.mentorId = mentorId
+        self.isVeteran = isVeteran
+        self.status = status
+        self.version = version
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 public struct NewStaffMember: RequestBody, Equatable {

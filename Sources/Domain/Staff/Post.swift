@@ -16,6 +16,20 @@ public struct Post: Sendable, Codable, Equatable {
     public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
+
+    public init(id: UUID, code: String, name: String, departmentId: UUID? = nil, requiredCertificates: [String], active: Bool, holders: Int,
+                version: Int, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.departmentId = departmentId
+        self.requiredCertificates = requiredCertificates
+        self.active = active
+        self.holders = holders
+        self.version = version
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 /// A new post, as a site manager creates it.
@@ -48,6 +62,12 @@ public struct PostChanges: RequestBody, Equatable {
     public var departmentId: UUID?
     public var requiredCertificates: [String]?
     public enum CodingKeys: String, CodingKey, CaseIterable { case name, departmentId, requiredCertificates }
+
+    public init(name: String? = nil, departmentId: UUID? = nil, requiredCertificates: [String]? = nil) {
+        self.name = name
+        self.departmentId = departmentId
+        self.requiredCertificates = requiredCertificates
+    }
 
     public func validated() throws -> PostChanges {
         var changes = self

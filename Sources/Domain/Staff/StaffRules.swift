@@ -1,5 +1,4 @@
 import Foundation
-import Postgres
 
 /// What makes a staff record valid, independent of the database: the checks a site manager
 /// would expect before a record is saved.
@@ -59,15 +58,5 @@ public enum StaffRules {
         }
         try DomainError.check(errors)
         return draft
-    }
-}
-
-extension CalendarDate {
-    /// The calendar day at `instant` in `timezone`.
-    public static func day(of instant: Date, in timezone: String) -> CalendarDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: timezone) ?? TimeZone(identifier: "Asia/Shanghai") ?? .gmt
-        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
-        return CalendarDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
     }
 }

@@ -19,6 +19,17 @@ public struct Department: Sendable, Codable, Equatable {
     public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
+
+    public init(id: UUID, code: String, name: String, kind: DepartmentKind, active: Bool, version: Int, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.kind = kind
+        self.active = active
+        self.version = version
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 public struct NewDepartment: RequestBody, Equatable {

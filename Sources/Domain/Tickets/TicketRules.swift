@@ -1,5 +1,4 @@
 import Foundation
-import Postgres
 
 public enum TicketChannel: String, Sendable, Codable, CaseIterable {
     case visit, phone, letter, online, patrol
@@ -149,12 +148,24 @@ public struct TicketPolicy: Sendable, Equatable {
         /// The window after resolution, in days.
         public var fromDays: Int
         public var toDays: Int
+
+        public init(perMille: Int, fromDays: Int, toDays: Int) {
+            self.perMille = perMille
+            self.fromDays = fromDays
+            self.toDays = toDays
+        }
     }
 
     public struct RepeatRule: Sendable, Equatable {
         public var windowDays: Int
         public var complaintThreshold: Int
         public var repairThreshold: Int
+
+        public init(windowDays: Int, complaintThreshold: Int, repairThreshold: Int) {
+            self.windowDays = windowDays
+            self.complaintThreshold = complaintThreshold
+            self.repairThreshold = repairThreshold
+        }
     }
 
     public var firstFeedbackHours: Int

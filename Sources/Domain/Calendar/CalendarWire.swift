@@ -1,5 +1,4 @@
 import Foundation
-import Postgres
 
 /// A working calendar on the wire.
 public struct CalendarResource: Sendable, Codable, Equatable {
@@ -7,6 +6,12 @@ public struct CalendarResource: Sendable, Codable, Equatable {
         public var weekday: Int
         public var opens: String
         public var closes: String
+
+        public init(weekday: Int, opens: String, closes: String) {
+            self.weekday = weekday
+            self.opens = opens
+            self.closes = closes
+        }
     }
 
     public struct Exception: Sendable, Codable, Equatable {
@@ -15,6 +20,14 @@ public struct CalendarResource: Sendable, Codable, Equatable {
         public var opens: String?
         public var closes: String?
         public var note: String?
+
+        public init(date: CalendarDate, working: Bool, opens: String? = nil, closes: String? = nil, note: String? = nil) {
+            self.date = date
+            self.working = working
+            self.opens = opens
+            self.closes = closes
+            self.note = note
+        }
     }
 
     public var code: String
@@ -23,6 +36,15 @@ public struct CalendarResource: Sendable, Codable, Equatable {
     public var version: Int
     public var weeklyHours: [Hours]
     public var exceptions: [Exception]
+
+    public init(code: String, name: String, isDefault: Bool, version: Int, weeklyHours: [Hours], exceptions: [Exception]) {
+        self.code = code
+        self.name = name
+        self.isDefault = isDefault
+        self.version = version
+        self.weeklyHours = weeklyHours
+        self.exceptions = exceptions
+    }
 }
 
 /// A replacement of a calendar's weekly hours and exceptions (`PUT`).
@@ -100,4 +122,14 @@ public struct WorkingDay: Sendable, Codable, Equatable {
     public var reason: WorkingCalendar.Reason
     public var hours: [CalendarResource.Hours]
     public var note: String?
+
+    public init(date: CalendarDate, weekday: Int, working: Bool, reason: WorkingCalendar.Reason, hours: [CalendarResource.Hours],
+                note: String? = nil) {
+        self.date = date
+        self.weekday = weekday
+        self.working = working
+        self.reason = reason
+        self.hours = hours
+        self.note = note
+    }
 }

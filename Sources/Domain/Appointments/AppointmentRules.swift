@@ -1,12 +1,11 @@
 import Foundation
-import Postgres
 
 public enum AppointmentChannel: String, Sendable, Codable, CaseIterable {
     case onSite = "on_site"
     case phone, online
 
     /// The ticket channel a complaint about this booking arrives by.
-    var ticketChannel: TicketChannel {
+    public var ticketChannel: TicketChannel {
         switch self {
         case .onSite: .visit
         case .phone: .phone
@@ -42,7 +41,7 @@ public enum AppointmentAction: String, Sendable, Codable, CaseIterable {
     case reschedule
 
     /// Actions the window's own staff take (the department serving the booking).
-    var isWindowWork: Bool { self == .confirm || self == .refuse || self == .checkIn || self == .complete || self == .cancelByCenter }
+    public var isWindowWork: Bool { self == .confirm || self == .refuse || self == .checkIn || self == .complete || self == .cancelByCenter }
 
     public static func allowed(_ status: AppointmentStatus) -> [AppointmentAction] {
         allCases.filter { action in
@@ -55,7 +54,7 @@ public enum AppointmentAction: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    static func check(_ action: AppointmentAction, _ status: AppointmentStatus) throws {
+    public static func check(_ action: AppointmentAction, _ status: AppointmentStatus) throws {
         let allowed = allowed(status)
         guard allowed.contains(action) else {
             throw DomainError(.conflict, code: "appointment.action_not_allowed",
@@ -171,9 +170,44 @@ public enum IdentityNumber {
     }
 }
 
+/// What an action changes on a booking: the columns the store writes back.
+public struct AppointmentChange: Sendable {
+    public var status: AppointmentStatus
+    public var assignedStaff: UUID?
+    public var confirmedAt: Date?
+    public var refusedAt: Date?
+    public var refusalReason: String?
+    public var checkedInAt: Date?
+    public var completedAt: Date?
+    public var result: String?
+    public var satisfaction: SatisfactionRating?
+    public var cancelledAt: Date?
+    public var cancelReason: String?
+    public var lateCancellation: Bool
+    public var complaintTicket: UUID?
+
+    public init(status: AppointmentStatus, assignedStaff: UUID? = nil, confirmedAt: Date? = nil, refusedAt: Date? = nil, refusalReason: String? = nil,
+                checkedInAt: Date? = nil, completedAt: Date? = nil, result: String? = nil, satisfaction: SatisfactionRating? = nil,
+                cancelledAt: Date? = nil, cancelReason: String? = nil, lateCancellation: Bool, complaintTicket: UUID? = nil) {
+        self.status = status
+        self.assignedStaff = assignedStaff
+        self.confirmedAt = confirmedAt
+        self.refusedAt = refusedAt
+        self.refusalReason = refusalReason
+        self.checkedInAt = checkedInAt
+        self.completedAt = completedAt
+        self.result = result
+        self.satisfaction = satisfaction
+        self.cancelledAt = cancelledAt
+        self.cancelReason = cancelReason
+        self.lateCancellation = lateCancellation
+        self.complaintTicket = complaintTicket
+    }
+}
+
 /// Checks of what managers and reception enter, and what each action does to a booking.
 public enum AppointmentRules {
-    static func validate(_ item: NewServiceItem) throws -> NewServiceItem {
+    public static func validate(_ item: NewServiceItem) throws -> NewServiceItem {
         var item = item
         var errors: [DomainError.FieldError] = []
         item.code = item.code.trimmingCharacters(in: .whitespaces)
@@ -198,7 +232,7 @@ public enum AppointmentRules {
         return item
     }
 
-    static func validate(_ window: NewServiceWindow) throws -> NewServiceWindow {
+    public static func validate(_ window: NewServiceWindow) throws -> NewServiceWindow {
         var window = window
         var errors: [DomainError.FieldError] = []
         window.code = window.code.trimmingCharacters(in: .whitespaces)
@@ -215,12 +249,12 @@ public enum AppointmentRules {
         return window
     }
 
-    struct Booking: Sendable {
-        var body: NewAppointment
-        var phone: String
+    public struct Booking: Sendable {
+        public var body: NewAppointment
+        public var phone: String
     }
 
-    static func validate(_ booking: NewAppointment) throws -> Booking {
+    public static func validate(_ booking: NewAppointment) throws -> Booking {
         var body = booking
         var errors: [DomainError.FieldError] = []
         body.applicant.name = body.applicant.name.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -251,18 +285,18 @@ public enum AppointmentRules {
         return Booking(body: body, phone: digits)
     }
 
-    struct Outcome: Sendable {
-        var change: AppointmentStore.Change
-        var note: String?
-        var detail: [String: String]
+    public struct Outcome: Sendable {
+        public var change: AppointmentChange
+        public var note: String?
+        public var detail: [String: String]
         /// An unsatisfied applicant: the complaint to open, and its owner.
-        var complaint: (description: String, owner: UUID)?
+        public var complaint: (description: String, owner: UUID)?
     }
 
-    static func apply(
+    public static func apply(
         _ action: AppointmentAction, _ body: AppointmentActionBody, to current: Appointment, now: Date, policy: AppointmentPolicy, actorStaff: UUID?
     ) throws -> Outcome {
-        var change = AppointmentStore.Change(
+        var change = AppointmentChange(
             status: current.status, assignedStaff: current.assignedStaffId, confirmedAt: current.confirmedAt, refusedAt: current.refusedAt,
             refusalReason: current.refusalReason, checkedInAt: current.checkedInAt, completedAt: current.completedAt, result: current.result,
             satisfaction: current.satisfaction, cancelledAt: current.cancelledAt, cancelReason: current.cancelReason,

@@ -1,5 +1,4 @@
 import Foundation
-import Postgres
 
 /// A site's working calendar: weekly opening hours plus dated exceptions in both directions —
 /// public holidays on weekdays and make-up working days on weekends (调休).
@@ -144,7 +143,7 @@ public struct WorkingCalendar: Sendable, Equatable {
     }
 
     /// `instant` as a site sees it: its calendar for `timeZone`, the local day, and the second after midnight.
-    static func local(_ instant: Date, in timeZone: TimeZone) -> (calendar: Calendar, day: CalendarDate, second: Int) {
+    public static func local(_ instant: Date, in timeZone: TimeZone) -> (calendar: Calendar, day: CalendarDate, second: Int) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
@@ -154,7 +153,7 @@ public struct WorkingCalendar: Sendable, Equatable {
 
     /// The instants at which the days `first`…`last` begin and end in `timeZone`: the range
     /// `[start, end)` a report or filter over those local days covers.
-    static func span(_ first: CalendarDate, through last: CalendarDate, in timeZone: TimeZone) -> (start: Date, end: Date) {
+    public static func span(_ first: CalendarDate, through last: CalendarDate, in timeZone: TimeZone) -> (start: Date, end: Date) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let next = last.adding(days: 1)
@@ -182,29 +181,5 @@ public struct WorkingCalendar: Sendable, Equatable {
         // Not String(format:): it is slow on Linux, and availability formats thousands of these.
         func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
         return twoDigits(minutes / 60) + ":" + twoDigits(minutes % 60)
-    }
-}
-
-extension CalendarDate {
-    /// The first day of the month a `YYYY-MM` label names (years 2000–2999), or nil.
-    public static func month(_ label: some StringProtocol) -> CalendarDate? {
-        let parts = label.split(separator: "-", omittingEmptySubsequences: false)
-        guard label.count == 7, parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]),
-              (2000...2999).contains(year), (1...12).contains(month) else { return nil }
-        return CalendarDate(year: year, month: month, day: 1)
-    }
-
-    /// The first day of the month `count` months after this day's month (before it, when negative).
-    public func firstOfMonth(adding count: Int) -> CalendarDate {
-        let index = year * 12 + month - 1 + count
-        return CalendarDate(year: index / 12, month: index % 12 + 1, day: 1)
-    }
-
-    /// The month as `YYYY-MM`.
-    public var monthLabel: String { String(description.prefix(7)) }
-
-    /// The last day of the month `month` (1–12) of `year`.
-    static func lastDay(ofMonth month: Int, year: Int) -> CalendarDate {
-        CalendarDate(year: year, month: month, day: 1).firstOfMonth(adding: 1).adding(days: -1)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Postgres
 
 /// Platform data an item can be computed from, for one staff member over the cycle's days.
 public enum AssessmentMetric: String, Sendable, Codable, CaseIterable {
@@ -51,6 +50,16 @@ public struct AssessmentTemplate: Sendable, Codable, Equatable {
     public var items: [AssessmentItem]
     public var version: Int
     public var createdAt: Date
+
+    public init(id: UUID, code: String, name: String, kind: String, items: [AssessmentItem], version: Int, createdAt: Date) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.kind = kind
+        self.items = items
+        self.version = version
+        self.createdAt = createdAt
+    }
 }
 
 public struct NewAssessmentTemplate: RequestBody, Equatable {
@@ -84,6 +93,11 @@ public struct TemplateCopies: Sendable, Codable, Equatable {
     public var created: [String]
     /// Sites that already had a template with the code; theirs is kept.
     public var skipped: [String]
+
+    public init(created: [String], skipped: [String]) {
+        self.created = created
+        self.skipped = skipped
+    }
 }
 
 public enum CycleStatus: String, Sendable, Codable, CaseIterable {
@@ -106,6 +120,23 @@ public struct AssessmentCycle: Sendable, Codable, Equatable {
     public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
+
+    public init(id: UUID, templateId: UUID, name: String, period: String, startsOn: CalendarDate, endsOn: CalendarDate, departmentIds: [UUID],
+                postIds: [UUID], status: CycleStatus, publishedAt: Date? = nil, version: Int, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.templateId = templateId
+        self.name = name
+        self.period = period
+        self.startsOn = startsOn
+        self.endsOn = endsOn
+        self.departmentIds = departmentIds
+        self.postIds = postIds
+        self.status = status
+        self.publishedAt = publishedAt
+        self.version = version
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 public struct NewAssessmentCycle: RequestBody, Equatable {
@@ -153,6 +184,25 @@ public struct RankingEntry: Sendable, Codable, Equatable {
     public var scores: [Decimal]?
     public var followUp: BottomFollowUp?
     public var followUpNote: String?
+
+    public init(staffId: UUID, employeeNo: String, name: String, postId: UUID? = nil, total: Decimal? = nil, rank: Int? = nil, postRank: Int? = nil,
+                percentile: Decimal? = nil, bottom: Bool, explanation: String, revision: Int? = nil, scores: [Decimal]? = nil,
+                followUp: BottomFollowUp? = nil, followUpNote: String? = nil) {
+        self.staffId = staffId
+        self.employeeNo = employeeNo
+        self.name = name
+        self.postId = postId
+        self.total = total
+        self.rank = rank
+        self.postRank = postRank
+        self.percentile = percentile
+        self.bottom = bottom
+        self.explanation = explanation
+        self.revision = revision
+        self.scores = scores
+        self.followUp = followUp
+        self.followUpNote = followUpNote
+    }
 }
 
 public struct Ranking: Sendable, Codable, Equatable {
@@ -161,4 +211,11 @@ public struct Ranking: Sendable, Codable, Equatable {
     /// True once published: the figures are the frozen ones.
     public var frozen: Bool
     public var items: [RankingEntry]
+
+    public init(cycleId: UUID, status: CycleStatus, frozen: Bool, items: [RankingEntry]) {
+        self.cycleId = cycleId
+        self.status = status
+        self.frozen = frozen
+        self.items = items
+    }
 }

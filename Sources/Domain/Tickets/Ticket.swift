@@ -1,5 +1,4 @@
 import Foundation
-import Postgres
 
 /// The person who reported a matter.
 public struct TicketReporter: Sendable, Codable, Equatable {
@@ -7,6 +6,12 @@ public struct TicketReporter: Sendable, Codable, Equatable {
     public var phone: String?
     /// Room, ward, bed or unit (房号 / 病区床位 / 单元).
     public var unit: String?
+
+    public init(name: String? = nil, phone: String? = nil, unit: String? = nil) {
+        self.name = name
+        self.phone = phone
+        self.unit = unit
+    }
 }
 
 /// Material used on a repair.
@@ -56,6 +61,17 @@ public struct TicketDeadlines: Sendable, Codable, Equatable {
     public var followUpDueAt: Date?
     /// Which deadlines have passed unmet: feedback, resolution, follow_up.
     public var overdue: [String]
+
+    public init(feedbackDueAt: Date, firstFeedbackAt: Date? = nil, promisedReplyAt: Date? = nil, resolveDueAt: Date? = nil,
+                followUpDueFrom: Date? = nil, followUpDueAt: Date? = nil, overdue: [String]) {
+        self.feedbackDueAt = feedbackDueAt
+        self.firstFeedbackAt = firstFeedbackAt
+        self.promisedReplyAt = promisedReplyAt
+        self.resolveDueAt = resolveDueAt
+        self.followUpDueFrom = followUpDueFrom
+        self.followUpDueAt = followUpDueAt
+        self.overdue = overdue
+    }
 }
 
 /// How the ticket fell into, or out of, the follow-up sample.
@@ -66,6 +82,14 @@ public struct TicketFollowUpPlan: Sendable, Codable, Equatable {
     public var ordinal: Int?
     public var sampled: Bool?
     public var explanation: String?
+
+    public init(followUpClass: FollowUpClass, month: String? = nil, ordinal: Int? = nil, sampled: Bool? = nil, explanation: String? = nil) {
+        self.followUpClass = followUpClass
+        self.month = month
+        self.ordinal = ordinal
+        self.sampled = sampled
+        self.explanation = explanation
+    }
 }
 
 /// A service ticket (客户接待记录 / 投诉处理单 / 维修单).
@@ -114,6 +138,77 @@ public struct Ticket: Sendable, Codable, Equatable {
     public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
+
+    public init(id: UUID, number: String, channel: TicketChannel, category: TicketCategory, priority: TicketPriority, status: TicketStatus,
+                reporter: TicketReporter, location: String? = nil, description: String, ownerId: UUID, departmentId: UUID? = nil,
+                handlerId: UUID? = nil, requiredPostId: UUID? = nil, causeClass: Int? = nil, receivedAt: Date, deadlines: TicketDeadlines,
+                dispatchedAt: Date? = nil, acknowledgedAt: Date? = nil, startedAt: Date? = nil, resolution: String? = nil,
+                materials: [TicketMaterial], timeOnSiteMinutes: Int? = nil, acceptance: TicketAcceptance? = nil, resolvedAt: Date? = nil,
+                verifiedAt: Date? = nil, verifiedBy: UUID? = nil, followedUpAt: Date? = nil, closedAt: Date? = nil, cancelledAt: Date? = nil,
+                reply: String? = nil, suggestionAdopted: Bool? = nil, followUp: TicketFollowUpPlan? = nil, reopenCount: Int, nonconformityOpen: Bool,
+                repeatOf: UUID? = nil, relatedTicketId: UUID? = nil, appointmentId: UUID? = nil, allowedActions: [TicketAction], version: Int,
+                createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.number = number
+        self.channel = channel
+        self.category = category
+        self.priority = priority
+        self.status = status
+        self.reporter = reporter
+        self.location = location
+        self.description = description
+        self.ownerId = ownerId
+        self.departmentId = departmentId
+        self.handlerId = handlerId
+        self.requiredPostId = requiredPostId
+        self.causeClass = causeClass
+        self.receivedAt = receivedAt
+        self.deadlines = deadlines
+        self.dispatchedAt = dispatchedAt
+        self.acknowledgedAt = acknowledgedAt
+        self.startedAt = startedAt
+        self.resolution = resolution
+        self.materials = materials
+        self.timeOnSiteMinutes = timeOnSiteMinutes
+        self.acceptance = acceptance
+        self.resolvedAt = resolvedAt
+        self.verifiedAt = verifiedAt
+        self.verifiedBy = verifiedBy
+        self.followedUpAt = followedUpAt
+        self.closedAt = closedAt
+        self.cancelledAt = cancelledAt
+        self.reply = reply
+        self.suggestionAdopted = suggestionAdopted
+        self.followUp = followUp
+        self.reopenCount = reopenCount
+        self.nonconformityOpen = nonconformityOpen
+        self.repeatOf = repeatOf
+        self.relatedTicketId = relatedTicketId
+        self.appointmentId = appointmentId
+        self.allowedActions = allowedActions
+        self.version = version
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+extension Ticket {
+    /// Recomputes what depends on the clock and the state: overdue deadlines and the
+    /// actions the ticket allows.
+    public mutating func refreshDerived(now: Date) {
+        var overdue: [String] = []
+        if !status.isTerminal {
+            if deadlines.firstFeedbackAt == nil && deadlines.feedbackDueAt < now { overdue.append("feedback") }
+            if resolvedAt == nil, let due = deadlines.resolveDueAt, due < now { overdue.append("resolution") }
+            if followUp?.sampled == true && followedUpAt == nil, let due = deadlines.followUpDueAt, due < now { overdue.append("follow_up") }
+        }
+        deadlines.overdue = overdue
+        allowedActions = TicketLifecycle.allowed(lifecycleState)
+    }
+
+    public var lifecycleState: TicketLifecycle.State {
+        TicketLifecycle.State(status: status, category: category, followUpRequired: followUp?.sampled == true, followedUp: followedUpAt != nil)
+    }
 }
 
 public struct NewTicket: RequestBody, Equatable {
@@ -137,6 +232,26 @@ public struct NewTicket: RequestBody, Equatable {
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case channel, category, priority, reporter, location, description, ownerId, departmentId, causeClass, receivedAt, followUpClass,
              relatedTicketId, appointmentId, requiredPostId
+    }
+
+    public init(channel: TicketChannel, category: TicketCategory, priority: TicketPriority? = nil, reporter: TicketReporter? = nil,
+                location: String? = nil, description: String, ownerId: UUID? = nil, departmentId: UUID? = nil, causeClass: Int? = nil,
+                receivedAt: Date? = nil, followUpClass: FollowUpClass? = nil, relatedTicketId: UUID? = nil, appointmentId: UUID? = nil,
+                requiredPostId: UUID? = nil) {
+        self.channel = channel
+        self.category = category
+        self.priority = priority
+        self.reporter = reporter
+        self.location = location
+        self.description = description
+        self.ownerId = ownerId
+        self.departmentId = departmentId
+        self.causeClass = causeClass
+        self.receivedAt = receivedAt
+        self.followUpClass = followUpClass
+        self.relatedTicketId = relatedTicketId
+        self.appointmentId = appointmentId
+        self.requiredPostId = requiredPostId
     }
 }
 
@@ -214,6 +329,19 @@ public struct TicketEvent: Sendable, Codable, Equatable {
     public var actorRole: String
     public var note: String?
     public var detail: [String: String]
+
+    public init(seq: Int, at: Date, action: String, fromStatus: TicketStatus? = nil, toStatus: TicketStatus, actorId: UUID? = nil, actorRole: String,
+                note: String? = nil, detail: [String: String]) {
+        self.seq = seq
+        self.at = at
+        self.action = action
+        self.fromStatus = fromStatus
+        self.toStatus = toStatus
+        self.actorId = actorId
+        self.actorRole = actorRole
+        self.note = note
+        self.detail = detail
+    }
 }
 
 public struct TicketFollowUpRecord: Sendable, Codable, Equatable {
@@ -224,6 +352,17 @@ public struct TicketFollowUpRecord: Sendable, Codable, Equatable {
     public var rating: SatisfactionRating
     public var comments: String?
     public var recordedBy: UUID?
+
+    public init(id: UUID, at: Date, method: String, satisfaction: Int? = nil, rating: SatisfactionRating, comments: String? = nil,
+                recordedBy: UUID? = nil) {
+        self.id = id
+        self.at = at
+        self.method = method
+        self.satisfaction = satisfaction
+        self.rating = rating
+        self.comments = comments
+        self.recordedBy = recordedBy
+    }
 }
 
 /// A non-conformity (不合格项) and its corrective and preventive action.
@@ -242,6 +381,25 @@ public struct TicketNonconformity: Sendable, Codable, Equatable {
     public var closedAt: Date?
     public var closedBy: UUID?
     public var version: Int
+
+    public init(id: UUID, ticketId: UUID, kind: String, detectedAt: Date, reason: String, matchedTicketIds: [UUID], cause: String? = nil,
+                action: String? = nil, actionOwnerId: UUID? = nil, dueDate: CalendarDate? = nil, actionRecordedAt: Date? = nil, closedAt: Date? = nil,
+                closedBy: UUID? = nil, version: Int) {
+        self.id = id
+        self.ticketId = ticketId
+        self.kind = kind
+        self.detectedAt = detectedAt
+        self.reason = reason
+        self.matchedTicketIds = matchedTicketIds
+        self.cause = cause
+        self.action = action
+        self.actionOwnerId = actionOwnerId
+        self.dueDate = dueDate
+        self.actionRecordedAt = actionRecordedAt
+        self.closedAt = closedAt
+        self.closedBy = closedBy
+        self.version = version
+    }
 }
 
 public struct CorrectiveAction: RequestBody, Equatable {
@@ -260,7 +418,7 @@ public struct TicketStatistics: Sendable, Codable, Equatable {
         /// numerator / denominator, or nil when nothing was due.
         public var rate: Double?
 
-        init(_ numerator: Int, _ denominator: Int) {
+        public init(_ numerator: Int, _ denominator: Int) {
             self.numerator = numerator
             self.denominator = denominator
             self.rate = denominator == 0 ? nil : (Double(numerator) / Double(denominator) * 10_000).rounded() / 10_000
@@ -276,6 +434,17 @@ public struct TicketStatistics: Sendable, Codable, Equatable {
         public var followedUp: Int
         /// followedUp / required.
         public var coverage: Double?
+
+        public init(followUpClass: FollowUpClass, quota: Double, resolved: Int, required: Int, sampled: Int, followedUp: Int,
+                    coverage: Double? = nil) {
+            self.followUpClass = followUpClass
+            self.quota = quota
+            self.resolved = resolved
+            self.required = required
+            self.sampled = sampled
+            self.followedUp = followedUp
+            self.coverage = coverage
+        }
     }
 
     public var month: String
@@ -291,4 +460,22 @@ public struct TicketStatistics: Sendable, Codable, Equatable {
     public var satisfaction: Rate
     public var repeats: Int
     public var reopened: Int
+
+    public init(month: String, timezone: String, received: Int, byCategory: [String: Int], byCauseClass: [String: Int], byDepartment: [String: Int],
+                byChannel: [String: Int], onTimeFeedback: Rate, onTimeResolution: Rate, followUp: [FollowUpCoverage], satisfaction: Rate,
+                repeats: Int, reopened: Int) {
+        self.month = month
+        self.timezone = timezone
+        self.received = received
+        self.byCategory = byCategory
+        self.byCauseClass = byCauseClass
+        self.byDepartment = byDepartment
+        self.byChannel = byChannel
+        self.onTimeFeedback = onTimeFeedback
+        self.onTimeResolution = onTimeResolution
+        self.followUp = followUp
+        self.satisfaction = satisfaction
+        self.repeats = repeats
+        self.reopened = reopened
+    }
 }

@@ -45,7 +45,7 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Throws 422 `request.unknown_field` naming each present field that `action` does not take.
-    static func refuse<Key: CodingKey & Hashable>(_ present: [(Key, Bool)], outside accepted: Set<Key>, action: String) throws {
+    public static func refuse<Key: CodingKey & Hashable>(_ present: [(Key, Bool)], outside accepted: Set<Key>, action: String) throws {
         let refused = present.filter { $0.1 && !accepted.contains($0.0) }.map(\.0.stringValue)
         guard refused.isEmpty else {
             throw DomainError(.invalid, code: "request.unknown_field", message: "'\(action)' does not take \(refused.joined(separator: ", "))",

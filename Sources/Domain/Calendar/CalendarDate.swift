@@ -4,9 +4,7 @@ import Foundation
 ///
 /// Working calendars, holidays and licence expiry are days in a site's own timezone, not
 /// instants, so they get a type of their own instead of a `Date` at some midnight.
-public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible, PostgresEncodable,
-    PostgresDecodable
-{
+public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     public var year: Int
     public var month: Int
     public var day: Int
@@ -27,11 +25,6 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         self.init(year: year, month: month, day: day)
     }
 
-    public init(postgresText text: String) throws {
-        guard let value = CalendarDate(text) else { throw PostgresDecodingFailure.make(CalendarDate.self, text) }
-        self = value
-    }
-
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
@@ -45,8 +38,6 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
-
-    public var postgresText: String { description }
 
     public var description: String {
         let y = String(year).leftPadded(to: 4)
@@ -87,7 +78,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     }
 
     // Howard Hinnant's days_from_civil / civil_from_days.
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -111,8 +102,43 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     }
 }
 
+extension CalendarDate {
+    /// The first day of the month a `YYYY-MM` label names (years 2000–2999), or nil.
+    public static func month(_ label: some StringProtocol) -> CalendarDate? {
+        let parts = label.split(separator: "-", omittingEmptySubsequences: false)
+        guard label.count == 7, parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]),
+              (2000...2999).contains(year), (1...12).contains(month) else { return nil }
+        return CalendarDate(year: year, month: month, day: 1)
+    }
+
+    /// The first day of the month `count` months after this day's month (before it, when negative).
+    public func firstOfMonth(adding count: Int) -> CalendarDate {
+        let index = year * 12 + month - 1 + count
+        return CalendarDate(year: index / 12, month: index % 12 + 1, day: 1)
+    }
+
+    /// The month as `YYYY-MM`.
+    public var monthLabel: String { String(description.prefix(7)) }
+
+    /// The last day of the month `month` (1–12) of `year`.
+    public static func lastDay(ofMonth month: Int, year: Int) -> CalendarDate {
+        CalendarDate(year: year, month: month, day: 1).firstOfMonth(adding: 1).adding(days: -1)
+    }
+}
+
+extension CalendarDate {
+    /// The calendar day at `instant` in `timezone`.
+    public static func day(of instant: Date, in timezone: String) -> CalendarDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: timezone) ?? TimeZone(identifier: "Asia/Shanghai") ?? .gmt
+        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+        return CalendarDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
+    }
+}
+
 extension String {
-    func leftPadded(to width: Int, with pad: Character = "0") -> String {
+    /// This text padded on the left with `pad` to at least `width` characters.
+    public func leftPadded(to width: Int, with pad: Character = "0") -> String {
         count >= width ? self : String(repeating: pad, count: width - count) + self
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Postgres
 
 /// What an action does to a ticket, as a pure function of the ticket, the request and the
 /// clock. The store loads the ticket, this decides, the store writes the result.
@@ -42,7 +41,7 @@ public enum TicketWorkflow {
         public var effects: [SideEffect]
     }
 
-    static let followUpMethods = ["phone", "visit", "sms", "online", "letter"]
+    public static let followUpMethods = ["phone", "visit", "sms", "online", "letter"]
 
     public static func apply(_ action: TicketAction, _ body: TicketActionBody, to current: Ticket, _ context: Context) throws -> Outcome {
         try TicketLifecycle.check(action, current.lifecycleState)

@@ -1,0 +1,97 @@
+import Foundation
+
+/// Everything a new ticket is, computed before it is written.
+public struct TicketDraft: Sendable {
+    public var ticket: NewTicket
+    public var owner: UUID
+    public var priority: TicketPriority
+    public var receivedAt: Date
+    public var year: Int
+    public var feedbackDueAt: Date
+    public var resolveDueAt: Date?
+    public var followUpClass: FollowUpClass?
+    public var repeatOf: UUID?
+    public var locationKey: String?
+    public var searchText: String
+
+    public init(ticket: NewTicket, owner: UUID, priority: TicketPriority, receivedAt: Date, year: Int, feedbackDueAt: Date, resolveDueAt: Date? = nil,
+                followUpClass: FollowUpClass? = nil, repeatOf: UUID? = nil, locationKey: String? = nil, searchText: String) {
+        self.ticket = ticket
+        self.owner = owner
+        self.priority = priority
+        self.receivedAt = receivedAt
+        self.year = year
+        self.feedbackDueAt = feedbackDueAt
+        self.resolveDueAt = resolveDueAt
+        self.followUpClass = followUpClass
+        self.repeatOf = repeatOf
+        self.locationKey = locationKey
+        self.searchText = searchText
+    }
+}
+
+/// Intake: checks a new contact and works out its number year, deadlines and follow-up class.
+public enum TicketIntake {
+    public static func draft(_ body: NewTicket, ownerFallback: UUID?, now: Date, rules: SiteRules) throws -> TicketDraft {
+        var ticket = body
+        var errors: [DomainError.FieldError] = []
+        func clean(_ value: String?, _ field: String, max: Int) -> String? {
+            guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+            if value.count > max { errors.append(.init(field: field, code: "request.too_long", message: "at most \(max) characters")) }
+            return value
+        }
+        guard let description = clean(body.description, "description", max: 4000) else {
+            throw DomainError.invalid(field: "description", code: "request.missing_field", message: "describe the matter")
+        }
+        ticket.description = description
+        ticket.location = clean(body.location, "location", max: 200)
+        var reporter = TicketReporter(name: clean(body.reporter?.name, "reporter.name", max: 100), phone: nil, unit: clean(body.reporter?.unit, "reporter.unit", max: 100))
+        if let phone = clean(body.reporter?.phone, "reporter.phone", max: 30) {
+            let digits = phone.filter { $0.isASCII && $0.isNumber }
+            if digits.count < 5 || digits.count > 20 || phone.contains(where: { !($0.isASCII && ($0.isNumber || " -+()".contains($0))) }) {
+                errors.append(.init(field: "reporter.phone", code: "request.invalid_value", message: "a phone number of 5–20 digits"))
+            }
+            reporter.phone = digits
+        }
+        ticket.reporter = reporter
+        if let cause = body.causeClass {
+            if body.category != .complaint {
+                errors.append(.init(field: "causeClass", code: "request.not_applicable", message: "only complaints have a cause class"))
+            } else if !(1...3).contains(cause) {
+                errors.append(.init(field: "causeClass", code: "request.invalid_value", message: "1 our service, 2 building quality, 3 external"))
+            }
+        }
+        let receivedAt = body.receivedAt ?? now
+        if receivedAt > now.addingTimeInterval(300) {
+            errors.append(.init(field: "receivedAt", code: "request.invalid_value", message: "a contact cannot be received in the future"))
+        } else if receivedAt < now.addingTimeInterval(-7 * 86_400) {
+            errors.append(.init(field: "receivedAt", code: "request.invalid_value", message: "contacts are recorded within 7 days of receipt"))
+        }
+        let owner = body.ownerId ?? ownerFallback
+        if owner == nil {
+            errors.append(.init(field: "ownerId", code: "ticket.owner_required",
+                                message: "name the receiving staff member (首问责任人); your account is not linked to a staff record"))
+        }
+        guard errors.isEmpty, let owner else {
+            throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors)
+        }
+        let priority = body.priority ?? .normal
+        let policy = rules.tickets
+        let workCalendar = rules.calendar(body.category == .repair ? "repairs" : nil)
+        // Numbers and phones are found by their own lookups (GET by number, `q` of digits), not
+        // through two-character pairs, which digits would make too common to be selective.
+        let searchText = [description, ticket.location, reporter.name, reporter.unit].compactMap { $0 }.joined(separator: " ")
+        return TicketDraft(
+            ticket: ticket, owner: owner, priority: priority, receivedAt: receivedAt,
+            year: CalendarDate.day(of: receivedAt, in: rules.timeZone.identifier).year,
+            feedbackDueAt: TicketClock.feedbackDue(receivedAt: receivedAt, policy: policy, calendar: rules.calendar(), timeZone: rules.timeZone),
+            resolveDueAt: TicketClock.resolveDue(receivedAt: receivedAt, category: body.category, priority: priority, policy: policy,
+                                                 calendar: workCalendar, timeZone: rules.timeZone),
+            followUpClass: body.followUpClass ?? body.category.defaultFollowUpClass, repeatOf: nil,
+            locationKey: RepeatRule.locationKey(ticket.location), searchText: searchText)
+    }
+
+    public static func repeatReason(_ category: TicketCategory, count: Int, windowDays: Int) -> String {
+        "\(count) \(category.rawValue)s from the same reporter or location within \(windowDays) days"
+    }
+}
