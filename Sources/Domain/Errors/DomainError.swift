@@ -32,16 +32,17 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         self.fieldErrors = fieldErrors
     }
 
-    /// A single invalid field.
+    /// A single invalid field. Its code is the error's code too, so a client acts on the
+    /// top-level `code` (`appointment.no_window`) without reading `errors[]`.
     public static func invalid(field: String, code: String, message: String) -> DomainError {
-        DomainError(.invalid, code: "request.invalid", message: message, fieldErrors: [FieldError(field: field, code: code, message: message)])
+        DomainError(.invalid, code: code, message: message, fieldErrors: [FieldError(field: field, code: code, message: message)])
     }
 
-    /// Throws one 422 naming every field in `errors`; nothing when there are none.
+    /// Throws one 422 naming every field in `errors`; nothing when there are none. One
+    /// problem keeps its own code at the top level; several are `request.invalid`.
     public static func check(_ errors: [FieldError]) throws {
-        guard errors.isEmpty else {
-            throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors)
-        }
+        guard let first = errors.first else { return }
+        throw DomainError(.invalid, code: errors.count == 1 ? first.code : "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors)
     }
 
     /// Throws 422 `request.unknown_field` naming each present field that `action` does not take.

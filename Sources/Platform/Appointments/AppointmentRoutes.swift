@@ -119,7 +119,7 @@ struct AppointmentRoutes {
             let access = try await services.siteAccess(context)
             let id = try context.uuidParameter("itemId", resource: "service_item")
             return try await services.record(access, AppointmentStore.item(site: access.site.id, id: id), decode: AppointmentStore.decodeItem, version: \.version,
-                                             missing: Problem(status: .notFound, code: "service_item.not_found", detail: "no service item \(id.uuidString) at this site"))
+                                             missing: DomainError(.notFound, code: "service_item.not_found", message: "no service item \(id.uuidString) at this site"))
         }
         routes.add(Endpoint(.patch, base + "/{itemId}", summary: "Change a service item; `active: false` retires it (managers)", tag: "Appointments",
                             request: "ServiceItemChanges", response: "ServiceItem", conditional: true, example: #"{"capacityPerSlot":3}"#)) { request, context in
@@ -190,7 +190,7 @@ struct AppointmentRoutes {
             let access = try await services.siteAccess(context)
             let id = try context.uuidParameter("windowId", resource: "window")
             return try await services.record(access, AppointmentStore.window(site: access.site.id, id: id), decode: AppointmentStore.decodeWindow, version: \.version,
-                                             missing: Problem(status: .notFound, code: "window.not_found", detail: "no window \(id.uuidString) at this site"))
+                                             missing: DomainError(.notFound, code: "window.not_found", message: "no window \(id.uuidString) at this site"))
         }
         routes.add(Endpoint(.patch, base + "/{windowId}", summary: "Change a window: name, calendar, items; `active: false` closes it (managers)", tag: "Appointments",
                             request: "ServiceWindowChanges", response: "ServiceWindow", conditional: true, example: #"{"name":"综合受理窗口"}"#)) { request, context in

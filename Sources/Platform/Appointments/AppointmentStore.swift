@@ -103,9 +103,8 @@ enum AppointmentStore {
         if let items, try row.decode("known_items", as: Int.self) != Set(items).count {
             errors.append(.init(field: "itemIds", code: "appointment.unknown_item", message: "every item must be a service item of this site"))
         }
-        guard errors.isEmpty, let calendarID else {
-            throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors)
-        }
+        try DomainError.check(errors)
+        guard let calendarID else { throw DomainError.invalid(field: "calendar", code: "appointment.unknown_calendar", message: "no such calendar at this site") }
         return calendarID
     }
 
@@ -289,8 +288,8 @@ enum AppointmentStore {
             [site, id])
     }
 
-    static func notFound(_ id: String) -> Problem {
-        Problem(status: .notFound, code: "appointment.not_found", detail: "no booking \(id) at this site")
+    static func notFound(_ id: String) -> DomainError {
+        DomainError(.notFound, code: "appointment.not_found", message: "no booking \(id) at this site")
     }
 
     static func slotTaken() -> DomainError {

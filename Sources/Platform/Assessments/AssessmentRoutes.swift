@@ -163,8 +163,8 @@ struct AssessmentRoutes {
             updatedAt: try row.decode("updated_at"))
     }
 
-    static func cycleNotFound(_ id: UUID) -> Problem {
-        Problem(status: .notFound, code: "assessment_cycle.not_found", detail: "no assessment cycle \(id.uuidString) at this site")
+    static func cycleNotFound(_ id: UUID) -> DomainError {
+        DomainError(.notFound, code: "assessment_cycle.not_found", message: "no assessment cycle \(id.uuidString) at this site")
     }
 
     /// The cycle (locked) and its template, inside a transaction.

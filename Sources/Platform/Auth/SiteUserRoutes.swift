@@ -110,8 +110,8 @@ struct SiteUserRoutes {
     }
 
     /// 404 for a user the caller may not reach, worded exactly as for an unknown id.
-    static func notFound(_ userID: UUID) -> Problem {
-        Problem(status: .notFound, code: "user.not_found", detail: "no active user with id \(userID.uuidString)")
+    static func notFound(_ userID: UUID) -> DomainError {
+        DomainError(.notFound, code: "user.not_found", message: "no active user with id \(userID.uuidString)")
     }
 
     /// Where an active user holds roles (across sites, ids only) and whether they are a

@@ -31,7 +31,7 @@ struct APIServices: Sendable {
     /// One record by a `SELECT` of at most one row, as JSON with its version as ETag;
     /// `missing` when there is no such row at this site.
     func record<Record: Encodable>(
-        _ access: SiteAccess, _ statement: PostgresStatement, decode: (PostgresRow) throws -> Record, version: (Record) -> Int, missing: @autoclosure () -> Problem
+        _ access: SiteAccess, _ statement: PostgresStatement, decode: (PostgresRow) throws -> Record, version: (Record) -> Int, missing: @autoclosure () -> DomainError
     ) async throws -> Response {
         guard let row = try await read(access, [statement])[0].first else { throw missing() }
         let record = try decode(row)
@@ -87,7 +87,7 @@ struct APIServices: Sendable {
     /// `If-Match` is 412 before anything is written, then `apply` makes the change and its
     /// audit line (`action`) is added; the changed record is returned with its ETag.
     func update<Record: Encodable & Sendable>(
-        _ request: Request, _ context: PlatformRequestContext, _ access: SiteAccess, action: String, lock: PostgresStatement, missing: Problem,
+        _ request: Request, _ context: PlatformRequestContext, _ access: SiteAccess, action: String, lock: PostgresStatement, missing: DomainError,
         apply: @Sendable @escaping (isolated PostgresConnection) throws -> Written<Record>
     ) async throws -> Response {
         let expected = try Versioning.expectedVersion(request)

@@ -75,9 +75,8 @@ struct CalendarRoutes {
         if let from, let to, to < from || to.daysSinceEpoch - from.daysSinceEpoch > 365 {
             errors.append(.init(field: "to", code: "request.invalid_range", message: "to must be on or after from, at most 366 days in all"))
         }
-        guard errors.isEmpty, let from, let to else {
-            throw Problem(status: .unprocessableContent, code: "request.invalid", detail: errors.map(\.message).joined(separator: "; "), errors: errors)
-        }
+        try DomainError.check(errors)
+        guard let from, let to else { throw DomainError.invalid(field: "from", code: "request.missing_field", message: "from and to are required") }
         return (from, to)
     }
 

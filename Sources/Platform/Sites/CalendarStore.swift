@@ -87,7 +87,7 @@ enum CalendarStore {
         return true
     }
 
-    static func notFound(_ code: String) -> Problem {
-        Problem(status: .notFound, code: "calendar.not_found", detail: "no calendar '\(code)' at this site")
+    static func notFound(_ code: String) -> DomainError {
+        DomainError(.notFound, code: "calendar.not_found", message: "no calendar '\(code)' at this site")
     }
 }

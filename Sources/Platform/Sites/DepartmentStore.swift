@@ -44,7 +44,7 @@ public enum DepartmentStore {
             """, [site, id, name, kind?.rawValue, active, expectedVersion])
     }
 
-    static func notFound(_ id: String) -> Problem {
-        Problem(status: .notFound, code: "department.not_found", detail: "no department with id \(id) at this site")
+    static func notFound(_ id: String) -> DomainError {
+        DomainError(.notFound, code: "department.not_found", message: "no department with id \(id) at this site")
     }
 }

@@ -101,7 +101,7 @@ enum CertificateStore {
         }
     }
 
-    static func notFound(_ id: String) -> Problem {
-        Problem(status: .notFound, code: "certificate.not_found", detail: "no certificate \(id) at this site")
+    static func notFound(_ id: String) -> DomainError {
+        DomainError(.notFound, code: "certificate.not_found", message: "no certificate \(id) at this site")
     }
 }

@@ -71,7 +71,7 @@ enum PostStore {
             """, [site, id, changes.name, changes.departmentId, changes.requiredCertificates, active])
     }
 
-    static func notFound(_ id: String) -> Problem {
-        Problem(status: .notFound, code: "post.not_found", detail: "no post with id \(id) at this site")
+    static func notFound(_ id: String) -> DomainError {
+        DomainError(.notFound, code: "post.not_found", message: "no post with id \(id) at this site")
     }
 }

@@ -108,8 +108,8 @@ public enum StaffStore {
         return try connection.query("SELECT department_id FROM staff WHERE site_id = $1 AND id = $2 AND status = 'active'", [site, staff]).first?.decode("department_id")
     }
 
-    static func notFound(_ id: String) -> Problem {
-        Problem(status: .notFound, code: "staff.not_found", detail: "no staff member with id \(id) at this site")
+    static func notFound(_ id: String) -> DomainError {
+        DomainError(.notFound, code: "staff.not_found", message: "no staff member with id \(id) at this site")
     }
 
     static func employeeNumberTaken(_ number: String) -> DomainError {

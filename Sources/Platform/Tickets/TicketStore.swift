@@ -372,8 +372,8 @@ public enum TicketStore {
             recordedBy: try row.decodeIfPresent("recorded_by"))
     }
 
-    static func notFound(_ reference: String) -> Problem {
-        Problem(status: .notFound, code: "ticket.not_found", detail: "no ticket \(reference) at this site")
+    static func notFound(_ reference: String) -> DomainError {
+        DomainError(.notFound, code: "ticket.not_found", message: "no ticket \(reference) at this site")
     }
 }
 

@@ -174,17 +174,17 @@ struct AppointmentScenarioTests {
             let agent = fixture.bearer("h01.agent")
             let visit = #","homeVisit":{"reason":"disabled","address":"住院部宿舍 2 号楼"}"#
             let notOffered = try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00", extra: visit)
-            #expect(notOffered.status == .unprocessableContent && notOffered.code == "request.invalid" && notOffered.fields == ["homeVisit"])
+            #expect(notOffered.status == .unprocessableContent && notOffered.code == "appointment.home_visit_not_offered" && notOffered.fields == ["homeVisit"])
             let noReason = try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00", item: desk.homeRepair, extra: #","homeVisit":{"reason":"busy","address":"x"}"#)
             #expect(noReason.status == .unprocessableContent && noReason.fields == ["homeVisit.reason"])
             // The field team's calendar runs round the clock; home visits keep to working hours.
             let evening = try await desk.book(client, agent, start: "2026-11-30T20:00:00+08:00", item: desk.homeRepair, extra: visit)
-            #expect(evening.code == "request.invalid" && evening.fields == ["start"] && evening.json["errors"].map { "\($0)" }?.contains("outside_working_hours") == true)
+            #expect(evening.code == "appointment.outside_working_hours" && evening.fields == ["start"] && evening.json["errors"].map { "\($0)" }?.contains("outside_working_hours") == true)
 
             let first = try #require(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00", item: desk.homeRepair, extra: visit).json["id"] as? String)
             let second = try #require(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00", item: desk.homeRepair, extra: visit).json["id"] as? String)
             let third = try #require(try await desk.book(client, agent, start: "2026-11-30T11:00:00+08:00", item: desk.homeRepair, extra: visit).json["id"] as? String)
-            #expect(try await client.appointment(first, "confirm", as: agent).code == "request.invalid")  // no staff member named
+            #expect(try await client.appointment(first, "confirm", as: agent).code == "appointment.staff_required")  // no staff member named
             #expect(try await client.appointment(first, "confirm", as: agent, #"{"assignedStaffId":"\#(cast.plumber)"}"#).status == .ok)
             let overlap = try await client.appointment(second, "confirm", as: agent, #"{"assignedStaffId":"\#(cast.plumber)"}"#)
             #expect(overlap.status == .conflict && overlap.code == "appointment.staff_busy")
@@ -285,7 +285,7 @@ struct AppointmentScenarioTests {
             let shanghaiMorning = try await client.call(.post, "/api/v1/sites/N01/appointments", token: admin, json: """
                 {"itemId":"\(item)","start":"2026-11-28T08:30:00+08:00","channel":"online","applicant":{"name":"Ann Lee","phone":"2125550100"}}
                 """)
-            #expect(shanghaiMorning.code == "request.invalid" && shanghaiMorning.fields == ["start"])
+            #expect(shanghaiMorning.code == "appointment.not_a_slot" && shanghaiMorning.fields == ["start"])
         }
         try await fixture.close()
     }

@@ -68,7 +68,7 @@ struct StaffRoutesTests {
         try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
             let response = try await client.call(.post, "/api/v1/sites/H01/staff", token: fixture.bearer("h01.manager"),
                 json: #"{"employeeNo":"E001","name":"李","departmentId":"\#(foreign)","hireDate":"2020-01-01"}"#)
-            #expect(response.status == .unprocessableContent && response.code == "request.invalid" && response.fields == ["departmentId"])
+            #expect(response.status == .unprocessableContent && response.code == "staff.unknown_department" && response.fields == ["departmentId"])
         }
         #expect(try await fixture.count("SELECT count(*) FROM staff") == 0)
         try await fixture.close()

@@ -1,5 +1,5 @@
+import Domain
 import Foundation
-import Platform
 import Testing
 
 @Suite("Assessment rules: weights, scores, ranking, bottom group")

@@ -1,6 +1,5 @@
+import Domain
 import Foundation
-import Platform
-import Postgres
 import Testing
 
 @Suite("Working calendars know holidays and make-up working days")

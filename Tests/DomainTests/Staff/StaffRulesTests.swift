@@ -1,6 +1,5 @@
+import Domain
 import Foundation
-import Platform
-import Postgres
 import Testing
 
 @Suite("Staff records are checked before they are saved")
