@@ -82,28 +82,34 @@ struct APIServices: Sendable {
         }
     }
 
-    /// A change of one versioned site record, in one transaction: the row is locked by
-    /// `lock` (a `SELECT version … FOR UPDATE` of at most one row; none is `missing`), a stale
-    /// `If-Match` is 412 before anything is written, then `apply` makes the change and its
-    /// audit line (`action`) is added; the changed record is returned with its ETag.
-    func update<Record: Encodable & Sendable>(
-        _ request: Request, _ context: PlatformRequestContext, _ access: SiteAccess, action: String, lock: PostgresStatement, missing: DomainError,
-        apply: @Sendable @escaping (isolated PostgresConnection) throws -> Written<Record>
+    /// A change of one versioned site record, in one transaction: `current` reads the record
+    /// as it is (at most one row, decoded by `decode`; none is `missing`; `FOR UPDATE` where the
+    /// change reads more than the row), a stale `If-Match` is 412 before anything is written,
+    /// then `apply` makes the change from the current record and its audit line (`action`,
+    /// target the record's id) is added; the changed record is returned with its ETag.
+    func update<Current: Sendable, Record: Encodable & Sendable>(
+        _ request: Request, _ context: PlatformRequestContext, _ access: SiteAccess, action: String,
+        current: PostgresStatement, decode: @Sendable @escaping (PostgresRow) throws -> Current, version: @Sendable @escaping (Current) -> Int, missing: DomainError,
+        apply: @Sendable @escaping (isolated PostgresConnection, Current) throws -> Written<Record>
     ) async throws -> Response {
         let expected = try Versioning.expectedVersion(request)
         let (site, scope, requestID) = (access.site, access.scope, context.requestID)
         let targetType = String(action.prefix { $0 != "." })
         let written = try await database.transaction(scope) { connection -> Written<Record> in
-            guard let row = try connection.execute(lock).first else { throw missing }
-            let version: Int = try row.decode("version")
-            if let expected, expected != version { throw Versioning.stale(current: version) }
-            let written = try apply(connection)
+            guard let row = try connection.execute(current).first else { throw missing }
+            let record = try decode(row)
+            if let expected, expected != version(record) { throw Versioning.stale(current: version(record)) }
+            let written = try apply(connection, record)
             try connection.execute(AuditLog.record(site: site.id, scope: scope, action: action, targetType: targetType, targetID: written.id.uuidString,
                                                    detail: written.detail, requestID: requestID))
             return written
         }
         return try Response.json(written.record, version: written.version)
     }
+
+    /// A version-checked `UPDATE … RETURNING` that found no row: the record changed between
+    /// reading and writing it.
+    static func changedMeanwhile(_ version: Int) -> Problem { Versioning.stale(current: version + 1) }
 
     /// Runs statements in one pipelined transaction in the site's scope.
     func read(_ access: SiteAccess, _ statements: [PostgresStatement]) async throws -> [PostgresRows] {

@@ -70,19 +70,17 @@ struct DepartmentRoutes {
         let access = try await services.siteAccess(context)
         try access.require(.manageSite)
         let id = try context.uuidParameter("departmentId", resource: "department")
-        let expected = try Versioning.expectedVersion(request)
-        let (site, scope, requestID) = (access.site, access.scope, context.requestID)
-        let department = try await services.database.transaction(scope) { connection -> Department in
-            guard let updated = try connection.execute(DepartmentStore.update(site: site.id, id: id, name: name, kind: kind, active: active, expectedVersion: expected)).first else {
-                guard let current = try connection.execute(DepartmentStore.get(site: site.id, id: id)).first else { throw DepartmentStore.notFound(id.uuidString) }
-                throw Versioning.stale(current: try current.decode("version"))
+        let site = access.site
+        var detail: [String: String] = [:]
+        if let name { detail["name"] = name }
+        if let kind { detail["kind"] = kind.rawValue }
+        return try await services.update(request, context, access, action: action, current: DepartmentStore.get(site: site.id, id: id), decode: DepartmentStore.decode,
+                                         version: \.version, missing: DepartmentStore.notFound(id.uuidString)) { [detail] connection, current in
+            guard let updated = try connection.execute(DepartmentStore.update(site: site.id, id: id, name: name, kind: kind, active: active, expectedVersion: current.version)).first else {
+                throw APIServices.changedMeanwhile(current.version)
             }
-            var detail: [String: String] = [:]
-            if let name { detail["name"] = name }
-            if let kind { detail["kind"] = kind.rawValue }
-            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: action, targetType: "department", targetID: id.uuidString, detail: detail, requestID: requestID))
-            return try DepartmentStore.decode(updated)
+            let department = try DepartmentStore.decode(updated)
+            return .init(record: department, id: department.id, version: department.version, detail: detail)
         }
-        return try Response.json(department, version: department.version)
     }
 }

@@ -60,24 +60,21 @@ struct CertificateRoutes {
             let access = try await services.siteAccess(context)
             try access.require(.manageSite)
             let id = try context.uuidParameter("certificateId", resource: "certificate")
-            let expected = try Versioning.expectedVersion(request)
             let (changes, _) = try await services.body(CertificateChanges.self, request, context)
-            let (site, scope, requestID, now) = (access.site, access.scope, context.requestID, services.clock.now())
-            let certificate = try await services.database.transaction(scope) { connection -> StaffCertificate in
-                guard let row = try connection.execute(CertificateStore.get(site: site.id, id: id)).first else { throw CertificateStore.notFound(id.uuidString) }
-                let current = try CertificateStore.decode(row, now: now)
-                if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
+            let (site, now) = (access.site, services.clock.now())
+            return try await services.update(request, context, access, action: "certificate.update", current: CertificateStore.get(site: site.id, id: id),
+                                             decode: { try CertificateStore.decode($0, now: now) }, version: \.version,
+                                             missing: CertificateStore.notFound(id.uuidString)) { connection, current in
                 let changed = try LicenceRules.validate(NewCertificate(
                     staffId: current.staffId, type: current.type, number: changes.number ?? current.number, issuer: changes.issuer ?? current.issuer,
                     issuedOn: changes.issuedOn ?? current.issuedOn, expiresOn: changes.expiresOn ?? current.expiresOn, documentRef: changes.documentRef ?? current.documentRef))
                 guard let updated = try connection.execute(CertificateStore.update(site: site.id, id: id, changed, expectedVersion: current.version)).first else {
-                    throw Versioning.stale(current: current.version + 1)
+                    throw APIServices.changedMeanwhile(current.version)
                 }
-                try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "certificate.update", targetType: "certificate", targetID: id.uuidString,
-                                                       detail: ["expiresOn": changed.expiresOn.description, "number": changed.number], requestID: requestID))
-                return try CertificateStore.decode(updated, now: now)
+                let certificate = try CertificateStore.decode(updated, now: now)
+                return .init(record: certificate, id: certificate.id, version: certificate.version,
+                             detail: ["expiresOn": changed.expiresOn.description, "number": changed.number])
             }
-            return try Response.json(certificate, version: certificate.version)
         }
         routes.add(Endpoint(
             .get, "/api/v1/hq/certificates", summary: "Licences expiring across sites (headquarters; a regional manager sees their sites)", tag: "Staff",

@@ -76,10 +76,11 @@ struct PostRoutes {
         try access.require(.manageSite)
         let id = try context.uuidParameter("postId", resource: "post")
         let site = access.site
-        return try await services.update(request, context, access, action: action, lock: PostStore.lock(site: site.id, id: id),
-                                         missing: PostStore.notFound(id.uuidString)) { connection in
+        return try await services.update(request, context, access, action: action, current: PostStore.lock(site: site.id, id: id),
+                                         decode: { (version: try $0.decode("version", as: Int.self), holders: try $0.decode("holders", as: Int.self)) },
+                                         version: \.version, missing: PostStore.notFound(id.uuidString)) { connection, current in
             if active == false {
-                let holders: Int = try connection.execute(PostStore.lock(site: site.id, id: id))[0].decode("holders")
+                let holders = current.holders
                 guard holders == 0 else {
                     throw DomainError(.conflict, code: "post.in_use", message: "\(holders) active staff member(s) still hold this post; move them to another post first")
                 }

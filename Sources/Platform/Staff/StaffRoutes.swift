@@ -81,13 +81,10 @@ struct StaffRoutes {
         let access = try await services.siteAccess(context)
         try access.require(.manageSite)
         let id = try context.uuidParameter("staffId", resource: "staff")
-        let expected = try Versioning.expectedVersion(request)
         let today = CalendarDate.day(of: Date(), in: access.site.timezone)
-        let (site, scope, requestID) = (access.site, access.scope, context.requestID)
-        let member = try await services.database.transaction(scope) { connection -> StaffMember in
-            guard let row = try connection.execute(StaffStore.get(site: site.id, id: id)).first else { throw StaffStore.notFound(id.uuidString) }
-            let current = try StaffStore.decode(row)
-            if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
+        let site = access.site
+        return try await services.update(request, context, access, action: action, current: StaffStore.get(site: site.id, id: id), decode: StaffStore.decode,
+                                         version: \.version, missing: StaffStore.notFound(id.uuidString)) { connection, current in
             var changed = apply(current)
             let draft = try StaffRules.validate(.init(employeeNo: changed.employeeNo, name: changed.name, phone: changed.phone, hireDate: changed.hireDate,
                                                      probationUntil: changed.probationUntil, mentorId: changed.mentorId, id: changed.id), today: today)
@@ -97,13 +94,11 @@ struct StaffRoutes {
                                                mentor: changed.mentorId == current.mentorId ? nil : changed.mentorId, today: today)
             }
             guard let updated = try connection.execute(StaffStore.update(site: site.id, changed, expectedVersion: current.version)).first else {
-                throw Versioning.stale(current: current.version + 1)
+                throw APIServices.changedMeanwhile(current.version)
             }
-            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: action, targetType: "staff", targetID: id.uuidString,
-                                                   detail: StaffRoutes.differences(current, changed), requestID: requestID))
-            return try StaffStore.decode(updated)
+            let member = try StaffStore.decode(updated)
+            return .init(record: member, id: member.id, version: member.version, detail: StaffRoutes.differences(current, changed))
         }
-        return try Response.json(member, version: member.version)
     }
 
     /// Field → new value, for the audit line.
