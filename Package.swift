@@ -92,7 +92,8 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Domain", "Postgres", "Migrations", "Platform", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Domain", "Postgres", "Migrations", "Platform", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
