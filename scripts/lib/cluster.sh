@@ -8,6 +8,9 @@
 #
 # Everything is removed on exit (the server stopped, the cluster stopped and deleted); with
 # KEEP_ROOT=1 the folder (logs, reports) is kept for a look afterwards.
+# PLATFORM_BUILD=debug|release overrides the configuration a script asks platform_build for,
+# e.g. `PLATFORM_BUILD=debug scripts/bench-api 4 2` smoke-tests a benchmark without a release
+# build (its numbers then mean nothing).
 
 # A TCP port nobody listens on now.
 platform_free_port() {
@@ -15,7 +18,14 @@ platform_free_port() {
 }
 
 platform_build() {
-    local configuration="${1:-debug}"
+    local configuration="${PLATFORM_BUILD:-${1:-debug}}"
+    case "$configuration" in
+        debug | release) ;;
+        *) echo "the build configuration must be debug or release, got '$configuration'" >&2; return 1 ;;
+    esac
+    if [ "$configuration" != "${1:-debug}" ]; then
+        echo "PLATFORM_BUILD=$configuration: a $configuration build instead of ${1:-debug}" >&2
+    fi
     scripts/setup
     swift build -c "$configuration" >/dev/null
     bin="$(swift build -c "$configuration" --show-bin-path)"
