@@ -26,6 +26,15 @@ public struct AssessmentItem: Sendable, Codable, Equatable {
     public var metric: AssessmentMetric?
     /// For counts: the count that earns full marks (tickets_resolved) or the points off per event.
     public var target: Decimal?
+
+    public init(dimension: AssessmentDimension, name: String, weight: Decimal, scaleMax: Decimal, metric: AssessmentMetric? = nil, target: Decimal? = nil) {
+        self.dimension = dimension
+        self.name = name
+        self.weight = weight
+        self.scaleMax = scaleMax
+        self.metric = metric
+        self.target = target
+    }
 }
 
 extension AssessmentItem: RequestBody {
@@ -68,6 +77,13 @@ public struct NewAssessmentTemplate: RequestBody, Equatable {
     public var kind: String?
     public var items: [AssessmentItem]
     public enum CodingKeys: String, CodingKey, CaseIterable { case code, name, kind, items }
+
+    public init(code: String, name: String, kind: String? = nil, items: [AssessmentItem]) {
+        self.code = code
+        self.name = name
+        self.kind = kind
+        self.items = items
+    }
 
     public init(from decoder: any Decoder) throws {
         try Self.refuseUnknownFields(decoder)
@@ -148,6 +164,16 @@ public struct NewAssessmentCycle: RequestBody, Equatable {
     public var departmentIds: [UUID]?
     public var postIds: [UUID]?
     public enum CodingKeys: String, CodingKey, CaseIterable { case templateId, name, period, startsOn, endsOn, departmentIds, postIds }
+
+    public init(templateId: UUID, name: String, period: String, startsOn: CalendarDate, endsOn: CalendarDate, departmentIds: [UUID]? = nil, postIds: [UUID]? = nil) {
+        self.templateId = templateId
+        self.name = name
+        self.period = period
+        self.startsOn = startsOn
+        self.endsOn = endsOn
+        self.departmentIds = departmentIds
+        self.postIds = postIds
+    }
 }
 
 /// A manager's scoring of one staff member: one score per hand-scored template item, in

@@ -22,4 +22,7 @@ public struct SiteRules: Sendable {
     }
 
     public var tickets: TicketPolicy { TicketPolicy(policies: policies) }
+
+    /// How the site sizes its assessment bottom group.
+    public var ranking: RankingPolicy { RankingPolicy(policies: policies) }
 }

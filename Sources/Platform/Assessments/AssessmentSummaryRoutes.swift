@@ -48,26 +48,19 @@ struct AssessmentSummaryRoutes {
                 throw Problem(status: .forbidden, code: "auth.forbidden", detail: "group-wide templates are copied by hq_admin")
             }
             let (body, _) = try await services.body(GroupAssessmentTemplate.self, request, context)
-            let template = try AssessmentRoutes.validate(body.template)
+            let template = try AssessmentCycleRules.validTemplate(body.template)
             let kind = try body.kind.map { kind -> String in
                 guard OpenAPISchemas.siteKinds.contains(kind) else { throw DomainError.invalid(field: "kind", code: "request.invalid_value", message: "a site kind") }
                 return kind
             }
             let codes = body.siteCodes?.map { $0.uppercased() }
             let copies = try await services.database.transaction(principal.scope) { connection -> TemplateCopies in
-                let sites = try connection.query(
-                    "SELECT id, code FROM sites WHERE status = 'active' AND ($1::text[] IS NULL OR code = ANY($1)) AND ($2::text IS NULL OR kind = $2) ORDER BY code",
-                    [codes, kind]).map { (try $0.decode("id", as: UUID.self), try $0.decode("code", as: String.self)) }
-                if let codes, Set(codes) != Set(sites.map(\.1)) {
-                    let unknown = Set(codes).subtracting(sites.map(\.1)).sorted()
-                    throw DomainError.invalid(field: "siteCodes", code: "site.not_found", message: "no active site \(unknown.joined(separator: ", "))")
-                }
+                let sites = try connection.execute(AssessmentStore.copyTargets(codes: codes, kind: kind)).map(AssessmentStore.decodeCopyTarget)
+                try AssessmentCycleRules.checkCopyTargets(requested: codes, active: sites.map { $0.code })
                 var copies = TemplateCopies(created: [], skipped: [])
                 for (site, code) in sites {
-                    let inserted = try connection.query(
-                        "INSERT INTO assessment_templates (site_id, code, name, kind, items) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (site_id, code) DO NOTHING RETURNING id",
-                        [site, template.code, template.name, template.kind ?? "regular", PostgresJSON(template.items)])
-                    if let id = try inserted.first?.decode("id", as: UUID.self) {
+                    let inserted = try connection.execute(AssessmentStore.copyTemplate(site: site, template))
+                    if let id = try inserted.first.map(AssessmentStore.decodeCopied) {
                         copies.created.append(code)
                         try connection.execute(AuditLog.record(site: site, scope: principal.scope, action: "assessment_template.copy", targetType: "assessment_template",
                                                                targetID: id.uuidString, detail: ["code": template.code], requestID: context.requestID))
@@ -91,29 +84,12 @@ struct AssessmentSummaryRoutes {
             }
             let kind = try request.query("kind", oneOf: OpenAPISchemas.siteKinds)
             let region = try request.query(text: "region")
-            let cycles = "c.status = 'published' AND c.period = $1 AND c.starts_on = $2 AND c.ends_on = $3 AND ($4::text IS NULL OR s.kind = $4) AND ($5::text IS NULL OR s.region = $5)"
-            let parameters: [(any PostgresEncodable)?] = [period.name, period.start, period.end, kind, region]
-            let results = try await services.database.pipeline(scope, [
-                PostgresStatement(
-                    """
-                    SELECT s.code AS site, coalesce(p.code, 'none') AS post, r.total
-                    FROM assessment_results r JOIN assessment_cycles c ON c.site_id = r.site_id AND c.id = r.cycle_id JOIN sites s ON s.id = r.site_id
-                    JOIN staff st ON st.site_id = r.site_id AND st.id = r.staff_id LEFT JOIN posts p ON p.site_id = st.site_id AND p.id = st.post_id
-                    WHERE \(cycles) ORDER BY s.code, r.total
-                    """, parameters, prepared: false),
-                PostgresStatement(
-                    """
-                    SELECT s.code AS site, r.cycle_id, st.employee_no, st.name, p.code AS post, r.total, r.rank, r.follow_up
-                    FROM assessment_results r JOIN assessment_cycles c ON c.site_id = r.site_id AND c.id = r.cycle_id JOIN sites s ON s.id = r.site_id
-                    JOIN staff st ON st.site_id = r.site_id AND st.id = r.staff_id LEFT JOIN posts p ON p.site_id = st.site_id AND p.id = st.post_id
-                    WHERE \(cycles) AND r.bottom ORDER BY s.code, r.total, st.employee_no
-                    """, parameters, prepared: false),
-                PostgresStatement("SELECT count(*)::int AS n FROM assessment_cycles c JOIN sites s ON s.id = c.site_id WHERE \(cycles)", parameters, prepared: false),
-            ])
+            let results = try await services.database.pipeline(
+                scope, AssessmentStore.summary(period: period.name, start: period.start, end: period.end, kind: kind, region: region))
             var groups: [String: [Decimal]] = [:]
             var order: [String] = []
             for row in results[0] {
-                let site: String = try row.decode("site"), post: String = try row.decode("post"), total: Decimal = try row.decode("total")
+                let (site, post, total) = try AssessmentStore.decodeSummaryTotal(row)
                 for key in ["\(site)\t all", "\(site)\t\(post)"] {
                     if groups[key] == nil { order.append(key) }
                     groups[key, default: []].append(total)
@@ -123,11 +99,8 @@ struct AssessmentSummaryRoutes {
                 let parts = key.split(separator: "\t", omittingEmptySubsequences: false)
                 return Self.distribution(site: String(parts[0]), post: String(parts[1]).trimmingCharacters(in: .whitespaces), groups[key] ?? [])
             }
-            let bottom = try results[1].map { row in
-                BottomMember(siteCode: try row.decode("site"), cycleId: try row.decode("cycle_id"), employeeNo: try row.decode("employee_no"), name: try row.decode("name"),
-                             post: try row.decodeIfPresent("post"), total: try row.decode("total"), rank: try row.decode("rank"), followUp: try row.decodeIfPresent("follow_up"))
-            }
-            let summary = Summary(period: label, cycles: try results[2][0].decode("n"), distributions: distributions, bottom: bottom)
+            let bottom = try results[1].map(AssessmentStore.decodeSummaryBottom)
+            let summary = Summary(period: label, cycles: try AssessmentStore.decodeSummaryCycles(results[2][0]), distributions: distributions, bottom: bottom)
             guard csv else { return try Response.json(summary) }
             // One sheet: the distributions, a blank line, then the bottom group with its own header.
             let distributionRows = summary.distributions.map { d in
