@@ -304,6 +304,15 @@ public struct AvailableSlot: Sendable, Codable, Equatable {
     public var end: Date
     public var localStart: String
     public var remaining: Int
+
+    public init(windowId: UUID, windowCode: String, start: Date, end: Date, localStart: String, remaining: Int) {
+        self.windowId = windowId
+        self.windowCode = windowCode
+        self.start = start
+        self.end = end
+        self.localStart = localStart
+        self.remaining = remaining
+    }
 }
 
 public struct Availability: Sendable, Codable, Equatable {

@@ -43,6 +43,11 @@ public enum AppointmentAction: String, Sendable, Codable, CaseIterable {
     /// Actions the window's own staff take (the department serving the booking).
     public var isWindowWork: Bool { self == .confirm || self == .refuse || self == .checkIn || self == .complete || self == .cancelByCenter }
 
+    /// Who may take the action: window work (confirm, refuse, check in, complete, the
+    /// center's cancellation) is department work; the applicant's own cancellation and a
+    /// reschedule are taken at intake (reception, phone, online).
+    public var permission: Permission { isWindowWork ? .departmentWork : .intake }
+
     public static func allowed(_ status: AppointmentStatus) -> [AppointmentAction] {
         allCases.filter { action in
             switch action {
@@ -247,6 +252,37 @@ public enum AppointmentRules {
         if window.itemIds.count > 200 { errors.append(.init(field: "itemIds", code: "request.invalid_value", message: "at most 200 items")) }
         try DomainError.check(errors)
         return window
+    }
+
+    /// A service item with `changes` applied, absent fields kept, checked as a new item is.
+    ///
+    /// The item is returned as changed, not as `validate` trims it: the check only decides
+    /// whether the change may be written.
+    public static func change(_ item: ServiceItem, with changes: ServiceItemChanges) throws -> ServiceItem {
+        var changed = item
+        changed.name = changes.name ?? item.name
+        changed.durationMinutes = changes.durationMinutes ?? item.durationMinutes
+        changed.capacityPerSlot = changes.capacityPerSlot ?? item.capacityPerSlot
+        changed.documents = changes.documents ?? item.documents
+        changed.homeVisitAllowed = changes.homeVisitAllowed ?? item.homeVisitAllowed
+        changed.active = changes.active ?? item.active
+        changed.postId = changes.postId ?? item.postId
+        _ = try validate(NewServiceItem(code: changed.code, name: changed.name, departmentId: changed.departmentId, durationMinutes: changed.durationMinutes,
+                                        capacityPerSlot: changed.capacityPerSlot, documents: changed.documents, homeVisitAllowed: changed.homeVisitAllowed))
+        return changed
+    }
+
+    /// A window with `changes` applied, absent fields kept: the name trimmed (at most 100
+    /// characters; a blank one keeps the old name), the items without repeats in a stable order.
+    ///
+    /// The calendar stays a code here; the store checks that the site has it.
+    public static func change(_ window: ServiceWindow, with changes: ServiceWindowChanges) throws -> ServiceWindow {
+        var changed = window
+        changed.name = try InputText.trimmed(changes.name ?? window.name, field: "name", max: 100) ?? window.name
+        changed.calendar = changes.calendar ?? window.calendar
+        changed.itemIds = changes.itemIds.map { Array(Set($0)).sorted { $0.uuidString < $1.uuidString } } ?? window.itemIds
+        changed.active = changes.active ?? window.active
+        return changed
     }
 
     public struct Booking: Sendable {

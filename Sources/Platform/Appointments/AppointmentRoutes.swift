@@ -107,8 +107,7 @@ struct AppointmentRoutes {
             let site = access.site
             return try await services.create(
                 request, context, access, body: data, collection: "service-items", action: "service_item.create",
-                conflict: DomainError(.conflict, code: "appointment.item_code_taken", message: "service item code \(item.code) is already used at this site",
-                                      fieldErrors: [.init(field: "code", code: "appointment.item_code_taken", message: "already used")])
+                conflict: AppointmentStore.itemCodeTaken(item.code)
             ) { connection in
                 _ = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: item.departmentId, calendar: nil, items: nil, post: item.postId)
                 let created = try AppointmentStore.decodeItem(try connection.execute(AppointmentStore.insertItem(site: site.id, item))[0])
@@ -119,7 +118,7 @@ struct AppointmentRoutes {
             let access = try await services.siteAccess(context)
             let id = try context.uuidParameter("itemId", resource: "service_item")
             return try await services.record(access, AppointmentStore.item(site: access.site.id, id: id), decode: AppointmentStore.decodeItem, version: \.version,
-                                             missing: DomainError(.notFound, code: "service_item.not_found", message: "no service item \(id.uuidString) at this site"))
+                                             missing: AppointmentStore.itemNotFound(id.uuidString))
         }
         routes.add(Endpoint(.patch, base + "/{itemId}", summary: "Change a service item; `active: false` retires it (managers)", tag: "Appointments",
                             request: "ServiceItemChanges", response: "ServiceItem", conditional: true, example: #"{"capacityPerSlot":3}"#)) { request, context in
@@ -130,24 +129,15 @@ struct AppointmentRoutes {
             let (changes, _) = try await services.body(ServiceItemChanges.self, request, context)
             let (site, scope, requestID) = (access.site, access.scope, context.requestID)
             let item = try await services.database.transaction(scope) { connection -> ServiceItem in
-                guard let row = try connection.query("SELECT \(AppointmentStore.itemColumns) FROM service_items WHERE site_id = $1 AND id = $2 FOR UPDATE", [site.id, id]).first else {
-                    throw Problem(status: .notFound, code: "service_item.not_found", detail: "no service item \(id.uuidString) at this site")
+                guard let row = try connection.execute(AppointmentStore.item(site: site.id, id: id, forUpdate: true)).first else {
+                    throw AppointmentStore.itemNotFound(id.uuidString)
                 }
-                var item = try AppointmentStore.decodeItem(row)
-                if let expected, expected != item.version { throw Versioning.stale(current: item.version) }
-                let current = item
-                item.name = changes.name ?? item.name
-                item.durationMinutes = changes.durationMinutes ?? item.durationMinutes
-                item.capacityPerSlot = changes.capacityPerSlot ?? item.capacityPerSlot
-                item.documents = changes.documents ?? item.documents
-                item.homeVisitAllowed = changes.homeVisitAllowed ?? item.homeVisitAllowed
-                item.active = changes.active ?? item.active
+                let current = try AppointmentStore.decodeItem(row)
+                if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
                 if let post = changes.postId {
                     _ = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: nil, calendar: nil, items: nil, post: post)
-                    item.postId = post
                 }
-                _ = try AppointmentRules.validate(NewServiceItem(code: item.code, name: item.name, departmentId: item.departmentId, durationMinutes: item.durationMinutes,
-                                                                 capacityPerSlot: item.capacityPerSlot, documents: item.documents, homeVisitAllowed: item.homeVisitAllowed))
+                let item = try AppointmentRules.change(current, with: changes)
                 let updated = try AppointmentStore.decodeItem(try connection.execute(AppointmentStore.updateItem(site: site.id, item, expectedVersion: current.version))[0])
                 try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "service_item.update", targetType: "service_item", targetID: id.uuidString,
                                                        detail: ["active": String(updated.active)], requestID: requestID))
@@ -178,8 +168,7 @@ struct AppointmentRoutes {
             let site = access.site
             return try await services.create(
                 request, context, access, body: data, collection: "windows", action: "window.create",
-                conflict: DomainError(.conflict, code: "appointment.window_code_taken", message: "window code \(window.code) is already used at this site",
-                                      fieldErrors: [.init(field: "code", code: "appointment.window_code_taken", message: "already used")])
+                conflict: AppointmentStore.windowCodeTaken(window.code)
             ) { connection in
                 let calendar = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: window.departmentId, calendar: window.calendar, items: window.itemIds)
                 let created = try AppointmentStore.decodeWindow(try connection.execute(AppointmentStore.insertWindow(site: site.id, window, calendar: calendar))[0])
@@ -190,7 +179,7 @@ struct AppointmentRoutes {
             let access = try await services.siteAccess(context)
             let id = try context.uuidParameter("windowId", resource: "window")
             return try await services.record(access, AppointmentStore.window(site: access.site.id, id: id), decode: AppointmentStore.decodeWindow, version: \.version,
-                                             missing: DomainError(.notFound, code: "window.not_found", message: "no window \(id.uuidString) at this site"))
+                                             missing: AppointmentStore.windowNotFound(id.uuidString))
         }
         routes.add(Endpoint(.patch, base + "/{windowId}", summary: "Change a window: name, calendar, items; `active: false` closes it (managers)", tag: "Appointments",
                             request: "ServiceWindowChanges", response: "ServiceWindow", conditional: true, example: #"{"name":"综合受理窗口"}"#)) { request, context in
@@ -202,19 +191,17 @@ struct AppointmentRoutes {
             let (site, scope, requestID) = (access.site, access.scope, context.requestID)
             let window = try await services.database.transaction(scope) { connection -> ServiceWindow in
                 guard let row = try connection.execute(AppointmentStore.window(site: site.id, id: id)).first else {
-                    throw Problem(status: .notFound, code: "window.not_found", detail: "no window \(id.uuidString) at this site")
+                    throw AppointmentStore.windowNotFound(id.uuidString)
                 }
                 let current = try AppointmentStore.decodeWindow(row)
                 if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
-                let name = try InputText.trimmed(changes.name ?? current.name, field: "name", max: 100) ?? current.name
-                let calendar = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: nil, calendar: changes.calendar ?? current.calendar,
-                                                                          items: changes.itemIds)
+                let changed = try AppointmentRules.change(current, with: changes)
+                let calendar = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: nil, calendar: changed.calendar, items: changes.itemIds)
                 guard let updated = try connection.execute(AppointmentStore.updateWindow(
-                    site: site.id, id: id, name: name, calendar: calendar, items: changes.itemIds.map { Array(Set($0)).sorted { $0.uuidString < $1.uuidString } } ?? current.itemIds,
-                    active: changes.active ?? current.active, expectedVersion: current.version)).first
+                    site: site.id, id: id, name: changed.name, calendar: calendar, items: changed.itemIds, active: changed.active, expectedVersion: current.version)).first
                 else { throw Versioning.stale(current: current.version + 1) }
                 try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "window.update", targetType: "window", targetID: id.uuidString,
-                                                       detail: ["calendar": changes.calendar ?? current.calendar], requestID: requestID))
+                                                       detail: ["calendar": changed.calendar], requestID: requestID))
                 return try AppointmentStore.decodeWindow(updated)
             }
             services.rulebook.forget(site.id)
@@ -226,89 +213,22 @@ struct AppointmentRoutes {
 
     func availability(_ request: Request, _ context: PlatformRequestContext) async throws -> Response {
         let access = try await services.siteAccess(context)
-        guard let itemID = try request.query(uuid: "item") else {
-            throw DomainError.invalid(field: "item", code: "request.missing_field", message: "item is required")
-        }
+        let itemID = try request.requiredQuery(uuid: "item")
         let rules = try await services.rulebook.rules(for: access.site)
         let now = services.clock.now()
-        let today = CalendarDate.day(of: now, in: access.site.timezone)
-        let from = try request.query(date: "from") ?? today
-        let to = try request.query(date: "to") ?? from.adding(days: 6)
-        guard from <= to, to.daysSinceEpoch - from.daysSinceEpoch <= 62 else {
-            throw DomainError.invalid(field: "to", code: "request.invalid_value", message: "to is on or after from, at most 62 days later")
-        }
+        let (from, to) = try BookingRules.availabilityDays(from: try request.query(date: "from"), to: try request.query(date: "to"),
+                                                           today: CalendarDate.day(of: now, in: access.site.timezone))
         let (rangeStart, rangeEnd) = WorkingCalendar.span(from, through: to, in: rules.timeZone)
         let results = try await services.read(access, [
             AppointmentStore.item(site: access.site.id, id: itemID),
-            PostgresStatement(
-                "SELECT \(AppointmentStore.windowColumns) FROM \(AppointmentStore.windowFrom()) WHERE w.site_id = $1 AND w.active AND w.item_ids @> ARRAY[$2::uuid] ORDER BY w.code",
-                [access.site.id, itemID]),
-            PostgresStatement(
-                """
-                SELECT window_id, lower(slot) AS slot_start, upper(slot) AS slot_end FROM appointments
-                WHERE site_id = $1 AND slot && tstzrange($2, $3) AND status IN ('requested', 'confirmed', 'checked_in', 'completed')
-                  AND window_id IN (SELECT id FROM service_windows WHERE site_id = $1 AND item_ids @> ARRAY[$4::uuid])
-                """, [access.site.id, rangeStart, rangeEnd, itemID]),
+            AppointmentStore.openWindows(site: access.site.id, item: itemID),
+            AppointmentStore.heldPlaces(site: access.site.id, item: itemID, start: rangeStart, end: rangeEnd),
         ])
-        guard let itemRow = results[0].first else {
-            throw DomainError.invalid(field: "item", code: "appointment.unknown_item", message: "no service item with this id at this site")
-        }
-        let item = try AppointmentStore.decodeItem(itemRow)
-        // Bookings per window and UTC day (a slot never spans more than a day), so each slot
-        // compares with a handful of bookings, not the month's.
-        var taken: [UUID: [Int: [(start: Date, end: Date)]]] = [:]
-        for row in results[2] {
-            let (start, end): (Date, Date) = (try row.decode("slot_start"), try row.decode("slot_end"))
-            let window: UUID = try row.decode("window_id")
-            for day in Int(start.timeIntervalSince1970 / 86_400)...Int(end.timeIntervalSince1970 / 86_400) {
-                taken[window, default: [:]][day, default: []].append((start, end))
-            }
-        }
-        // Windows come sorted by code; their position breaks ties between equal starts.
-        var slots: [(slot: SlotGrid.Slot, window: ServiceWindow, position: Int, remaining: Int)] = []
-        if item.active {
-            // Windows usually share a calendar: cut its days into slots once.
-            var grids: [String: [SlotGrid.Slot]] = [:]
-            for (position, window) in try results[1].map(AppointmentStore.decodeWindow).enumerated() {
-                let bookings = taken[window.id] ?? [:]
-                let grid = grids[window.calendar] ?? SlotGrid.slots(from: from, to: to, durationMinutes: item.durationMinutes,
-                                                                    calendar: rules.calendar(window.calendar), timeZone: rules.timeZone)
-                grids[window.calendar] = grid
-                for slot in grid where slot.start > now {
-                    let used = (bookings[Int(slot.start.timeIntervalSince1970 / 86_400)] ?? []).lazy.filter { $0.start < slot.end && $0.end > slot.start }.count
-                    guard used < item.capacityPerSlot else { continue }
-                    slots.append((slot, window, position, item.capacityPerSlot - used))
-                }
-            }
-        }
-        slots.sort { ($0.slot.start, $0.position) < ($1.slot.start, $1.position) }
-        // Thousands of slots for a month of many windows: written directly rather than through JSONEncoder.
-        var json = "{\"itemId\":\"\(itemID.uuidString)\",\"timezone\":\(Self.quoted(rules.timeZone.identifier)),\"items\":["
-        json.reserveCapacity(slots.count * 200)
-        var instants = MinuteFormatter()
-        var windows: [UUID: String] = [:]
-        for (index, entry) in slots.enumerated() {
-            if index > 0 { json += "," }
-            let window = windows[entry.window.id] ?? "\"windowCode\":\(Self.quoted(entry.window.code)),\"windowId\":\"\(entry.window.id.uuidString)\"}"
-            windows[entry.window.id] = window
-            json += "{\"end\":\""
-            json += instants.format(entry.slot.end)
-            json += "\",\"localStart\":\""
-            json += entry.slot.localStart
-            json += "\",\"remaining\":"
-            json += String(entry.remaining)
-            json += ",\"start\":\""
-            json += instants.format(entry.slot.start)
-            json += "\","
-            json += window
-        }
-        json += "]}"
+        let slots = try BookingRules.freeSlots(
+            of: try results[0].first.map(AppointmentStore.decodeItem), at: try results[1].map(AppointmentStore.decodeWindow),
+            held: try results[2].map(AppointmentStore.decodeHeldPlace), from: from, through: to, rules: rules, now: now)
+        let json = AvailabilityJSON.encode(itemID: itemID, timezone: rules.timeZone.identifier, slots: slots)
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: json)))
-    }
-
-    /// A JSON string literal.
-    static func quoted(_ text: String) -> String {
-        String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
     }
 
     // MARK: Bookings
@@ -339,59 +259,33 @@ struct AppointmentRoutes {
         let policy = AppointmentPolicy(policies: rules.policies)
         let (site, scope, actor) = (access.site, access.scope, access.principal.userID)
         return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: actor).run(request, body: data) { connection in
-            guard let itemRow = try connection.execute(AppointmentStore.item(site: site.id, id: booking.body.itemId)).first else {
-                throw DomainError.invalid(field: "itemId", code: "appointment.unknown_item", message: "no service item with this id at this site")
-            }
-            let item = try AppointmentStore.decodeItem(itemRow)
-            guard item.active else { throw DomainError.invalid(field: "itemId", code: "appointment.item_retired", message: "this service item is no longer offered") }
-            if booking.body.homeVisit != nil && !item.homeVisitAllowed {
-                throw DomainError.invalid(field: "homeVisit", code: "appointment.home_visit_not_offered", message: "this service item is not offered as a home visit")
-            }
-            let windows = try connection.query(
-                "SELECT \(AppointmentStore.windowColumns) FROM \(AppointmentStore.windowFrom()) WHERE w.site_id = $1 AND w.active AND w.item_ids @> ARRAY[$2::uuid] AND ($3::uuid IS NULL OR w.id = $3) ORDER BY w.code",
-                [site.id, item.id, booking.body.windowId]).map(AppointmentStore.decodeWindow)
-            guard !windows.isEmpty else {
-                throw DomainError.invalid(field: booking.body.windowId == nil ? "itemId" : "windowId", code: "appointment.no_window",
-                                          message: booking.body.windowId == nil ? "no open window serves this item" : "this window does not serve the item or is closed")
-            }
-            guard booking.body.start > now else {
-                throw DomainError.invalid(field: "start", code: "appointment.in_the_past", message: "book a slot that has not started")
-            }
-            var sawSlot = false
-            for window in windows {
-                let calendar = rules.calendar(window.calendar)
-                guard let slot = SlotGrid.slot(startingAt: booking.body.start, durationMinutes: item.durationMinutes, calendar: calendar, timeZone: rules.timeZone) else { continue }
-                sawSlot = true
-                if booking.body.homeVisit != nil && !rules.calendar().isOpen(from: slot.start, to: slot.end, in: rules.timeZone) {
-                    throw DomainError.invalid(field: "start", code: "appointment.outside_working_hours", message: "home visits are made in the site's working hours")
-                }
-                let confirmDue = AppointmentClock.confirmDue(requestedAt: now, policy: policy, calendar: calendar, timeZone: rules.timeZone)
+            let item = try BookingRules.bookableItem(
+                try connection.execute(AppointmentStore.item(site: site.id, id: booking.body.itemId)).first.map(AppointmentStore.decodeItem), for: booking.body)
+            let windows = try connection.execute(AppointmentStore.openWindows(site: site.id, item: item.id, only: booking.body.windowId)).map(AppointmentStore.decodeWindow)
+            for offer in try BookingRules.offers(for: booking.body, item: item, windows: windows, rules: rules, policy: policy, now: now) {
                 // Concurrent bookings race for places; the exclusion constraint lets one win each, the others try the next.
-                for _ in 0..<(item.capacityPerSlot + 2) {
+                var race = BookingRules.PlaceRace(capacity: item.capacityPerSlot)
+                while race.nextAttempt() {
                     let row = try connection.execute(AppointmentStore.insert(
-                        site: site.id, item: item.id, window: window.id, start: slot.start, end: slot.end, capacity: item.capacityPerSlot, body: booking.body,
-                        phone: booking.phone, confirmDue: confirmDue, now: now, actor: actor, role: scope.role))[0]
+                        site: site.id, item: item.id, window: offer.window.id, start: offer.slot.start, end: offer.slot.end, capacity: item.capacityPerSlot,
+                        body: booking.body, phone: booking.phone, confirmDue: offer.confirmDue, now: now, actor: actor, role: scope.role))[0]
                     if let id = try row.decodeIfPresent("id", as: UUID.self) {
                         let created = try AppointmentStore.decode(try connection.execute(AppointmentStore.get(site: site.id, id: id))[0], timeZone: rules.timeZone, now: now)
                         try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "appointment.create", targetType: "appointment", targetID: id.uuidString,
-                                                               detail: ["window": window.code, "start": RFC3339.format(slot.start)], requestID: context.requestID))
+                                                               detail: ["window": offer.window.code, "start": RFC3339.format(offer.slot.start)], requestID: context.requestID))
                         return .init(status: .created, body: try PlatformJSONEncoder.encode(created), version: created.version,
                                      location: "/api/v1/sites/\(site.code)/appointments/\(id.uuidString)")
                     }
-                    if try row.decode("free", as: Int.self) == 0 { break }
+                    race.lost(freePlaces: try row.decode("free", as: Int.self))
                 }
             }
-            guard sawSlot else {
-                throw DomainError.invalid(field: "start", code: "appointment.not_a_slot",
-                                          message: "no window serving this item has a slot starting then; see …/availability for the slots")
-            }
-            throw AppointmentStore.slotTaken()
+            throw BookingRules.slotTaken()
         }
     }
 
     func act(_ action: AppointmentAction, _ request: Request, _ context: PlatformRequestContext) async throws -> Response {
         let (access, id) = try await booking(context)
-        try access.require(action.isWindowWork ? .departmentWork : .intake)
+        try access.require(action.permission)
         let expected = try Versioning.expectedVersion(request)
         let body = try await services.optionalBody(AppointmentActionBody.self, request, context, empty: AppointmentActionBody())
         try DomainError.refuse(body.present, outside: AppointmentActionBody.fields(for: action), action: action.rawValue)
@@ -406,11 +300,9 @@ struct AppointmentRoutes {
             }
             let current = try AppointmentStore.decode(row, timeZone: rules.timeZone, now: now)
             if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
-            if role == .siteStaff {
+            if BookingRules.actsOnlyOnOwnDepartment(role) {
                 let windowDepartment: UUID = try row.decode("window_department_id")
-                guard try StaffStore.activeDepartment(connection, site: site.id, staff: staff) == windowDepartment else {
-                    throw Problem(status: .forbidden, code: "appointment.not_your_window", detail: "department staff act only on bookings of their own department's windows")
-                }
+                try BookingRules.requireOwnWindow(staffDepartment: try StaffStore.activeDepartment(connection, site: site.id, staff: staff), windowDepartment: windowDepartment)
             }
             try AppointmentAction.check(action, current.status)
             let outcome = try AppointmentRules.apply(action, body, to: current, now: now, policy: policy, actorStaff: staff)
@@ -422,14 +314,11 @@ struct AppointmentRoutes {
                     change.complaintTicket = try AppointmentRoutes.openComplaint(connection, site: site, appointment: current, description: complaint.description,
                                                                                  owner: complaint.owner, rules: rules, now: now, actor: actor, role: scope.role)
                 }
-                if let assigned = change.assignedStaff, assigned != current.assignedStaffId {
-                    guard try connection.query("SELECT 1 FROM staff WHERE site_id = $1 AND id = $2 AND status = 'active'", [site.id, assigned]).first != nil else {
-                        throw DomainError.invalid(field: "assignedStaffId", code: "appointment.unknown_staff", message: "no active staff member with this id at this site")
-                    }
+                if let assignment = BookingRules.newAssignment(change, to: current, timezone: site.timezone) {
+                    try BookingRules.requireActiveStaff(found: try connection.execute(AppointmentStore.activeStaff(site: site.id, id: assignment.staff)).first != nil)
                     // 持证上岗 on the day of the visit, in the site's timezone.
                     if let post: UUID = try row.decodeIfPresent("item_post_id") {
-                        try CertificateStore.requireLicence(connection, site: site.id, staff: assigned, post: post,
-                                                            day: CalendarDate.day(of: current.start, in: site.timezone), field: "assignedStaffId")
+                        try CertificateStore.requireLicence(connection, site: site.id, staff: assignment.staff, post: post, day: assignment.licenceDay, field: "assignedStaffId")
                     }
                 }
                 do {
@@ -437,9 +326,8 @@ struct AppointmentRoutes {
                         site: site.id, id: id, change, expectedVersion: current.version, now: now, action: action.rawValue, from: current.status,
                         note: outcome.note, detail: outcome.detail, actor: actor, role: scope.role)).first != nil
                     else { throw Versioning.stale(current: current.version + 1) }
-                } catch let error as PostgresError where error.constraint == "appointments_no_overlapping_visits" {
-                    throw DomainError(.conflict, code: "appointment.staff_busy", message: "the staff member has another home visit overlapping this slot",
-                                      fieldErrors: [.init(field: "assignedStaffId", code: "appointment.staff_busy", message: "already on a visit then")])
+                } catch let error as PostgresError where error.constraint == AppointmentStore.staffOverlapConstraint {
+                    throw BookingRules.staffBusy()
                 }
             }
             try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "appointment.\(action.rawValue)", targetType: "appointment", targetID: id.uuidString,
@@ -453,26 +341,18 @@ struct AppointmentRoutes {
         _ connection: isolated PostgresConnection, site: Site, current: Appointment, body: AppointmentActionBody, rules: SiteRulebook.Rules,
         now: Date, actor: UUID, role: String
     ) throws {
-        guard let start = body.start else { throw DomainError.invalid(field: "start", code: "request.missing_field", message: "the new start is required") }
-        guard start > now else { throw DomainError.invalid(field: "start", code: "appointment.in_the_past", message: "move to a slot that has not started") }
+        let target = try BookingRules.rescheduleTarget(current, body, now: now)
         let item = try AppointmentStore.decodeItem(try connection.execute(AppointmentStore.item(site: site.id, id: current.itemId))[0])
-        let windowID = body.windowId ?? current.windowId
-        guard let window = try connection.execute(AppointmentStore.window(site: site.id, id: windowID)).first.map(AppointmentStore.decodeWindow),
-            window.active, window.itemIds.contains(item.id)
-        else { throw DomainError.invalid(field: "windowId", code: "appointment.no_window", message: "this window does not serve the item or is closed") }
-        guard let slot = SlotGrid.slot(startingAt: start, durationMinutes: item.durationMinutes, calendar: rules.calendar(window.calendar), timeZone: rules.timeZone) else {
-            throw DomainError.invalid(field: "start", code: "appointment.not_a_slot", message: "the window has no slot starting then; see …/availability")
-        }
-        let detail = ["from": RFC3339.format(current.start), "to": RFC3339.format(slot.start), "window": window.code]
+        let window = try connection.execute(AppointmentStore.window(site: site.id, id: target.windowId)).first.map(AppointmentStore.decodeWindow)
+        let move = try BookingRules.move(to: target, item: item, window: window, rules: rules)
+        let detail = ["from": RFC3339.format(current.start), "to": RFC3339.format(move.slot.start), "window": move.window.code]
         do {
             guard try connection.execute(AppointmentStore.reschedule(
-                site: site.id, id: current.id, window: window.id, start: slot.start, end: slot.end, capacity: item.capacityPerSlot, expectedVersion: current.version,
-                now: now, from: current.status, reason: body.reason, detail: detail, actor: actor, role: role)).first != nil
-            else { throw AppointmentStore.slotTaken() }
+                site: site.id, id: current.id, window: move.window.id, start: move.slot.start, end: move.slot.end, capacity: item.capacityPerSlot,
+                expectedVersion: current.version, now: now, from: current.status, reason: body.reason, detail: detail, actor: actor, role: role)).first != nil
+            else { throw BookingRules.slotTaken() }
         } catch let error as PostgresError where error.code == .exclusionViolation {
-            throw error.constraint == "appointments_no_overlapping_visits"
-                ? DomainError(.conflict, code: "appointment.staff_busy", message: "the assigned staff member has another home visit then")
-                : AppointmentStore.slotTaken()
+            throw error.constraint == AppointmentStore.staffOverlapConstraint ? BookingRules.staffBusyOnMove() : BookingRules.slotTaken()
         }
     }
 
@@ -481,11 +361,7 @@ struct AppointmentRoutes {
         _ connection: isolated PostgresConnection, site: Site, appointment: Appointment, description: String, owner: UUID,
         rules: SiteRulebook.Rules, now: Date, actor: UUID, role: String
     ) throws -> UUID {
-        let body = NewTicket(channel: appointment.channel.ticketChannel, category: .complaint, priority: .normal,
-                             reporter: TicketReporter(name: appointment.applicant.name, phone: appointment.applicant.phone, unit: nil),
-                             location: appointment.homeVisit?.address, description: description, ownerId: owner, departmentId: nil, causeClass: nil,
-                             receivedAt: now, followUpClass: nil, relatedTicketId: nil, appointmentId: appointment.id)
-        let draft = try TicketIntake.draft(body, ownerFallback: nil, now: now, rules: rules)
+        let draft = try BookingRules.complaint(about: appointment, description: description, owner: owner, now: now, rules: rules)
         try TicketStore.checkReferences(connection, site: site.id, owner: owner, department: nil, related: nil)
         guard let row = try connection.execute(TicketStore.insert(site: site, draft, actor: actor, role: role, nonconformity: false, now: now)).first else {
             throw PostgresError(kind: .client, message: "complaint insert returned no row")
@@ -495,29 +371,10 @@ struct AppointmentRoutes {
 
     func statistics(_ request: Request, _ context: PlatformRequestContext) async throws -> Response {
         let access = try await services.siteAccess(context)
-        guard let month = request.uri.queryParameters.get("month") else {
-            throw DomainError.invalid(field: "month", code: "request.missing_field", message: "month is required, e.g. 2026-11")
-        }
+        let month = try request.requiredQuery(month: "month")
         let rules = try await services.rulebook.rules(for: access.site)
         let range = try TicketStatisticsStore.monthRange(month, timeZone: rules.timeZone)
         let results = try await services.read(access, AppointmentStatisticsStore.statements(site: access.site.id, start: range.start, end: range.end, now: services.clock.now()))
         return try Response.json(try AppointmentStatisticsStore.decode(results, month: month, timezone: rules.timeZone.identifier))
     }
 }
-
-/// RFC 3339 (as `RFC3339.format` writes it) for instants on whole minutes, with each UTC
-/// day's text made once: availability writes thousands of them.
-struct MinuteFormatter {
-    private var days: [Int: String] = [:]
-
-    mutating func format(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        guard seconds % 60 == 0, Double(seconds) == date.timeIntervalSince1970 else { return RFC3339.format(date) }
-        let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let prefix = days[day] ?? String(RFC3339.format(Date(timeIntervalSince1970: Double(day) * 86_400)).prefix(11))
-        days[day] = prefix
-        let minute = (seconds - day * 86_400) / 60
-        return prefix + WorkingCalendar.clock(minute) + ":00.000000Z"
-    }
-}
-

@@ -24,8 +24,8 @@ enum AppointmentStore {
             [site, after?.first, limit + 1])
     }
 
-    static func item(site: UUID, id: UUID) -> PostgresStatement {
-        PostgresStatement("SELECT \(itemColumns) FROM service_items WHERE site_id = $1 AND id = $2", [site, id])
+    static func item(site: UUID, id: UUID, forUpdate: Bool = false) -> PostgresStatement {
+        PostgresStatement("SELECT \(itemColumns) FROM service_items WHERE site_id = $1 AND id = $2\(forUpdate ? " FOR UPDATE" : "")", [site, id])
     }
 
     static func insertItem(site: UUID, _ item: NewServiceItem) -> PostgresStatement {
@@ -75,6 +75,13 @@ enum AppointmentStore {
 
     static func window(site: UUID, id: UUID) -> PostgresStatement {
         PostgresStatement("SELECT \(windowColumns) FROM \(windowFrom()) WHERE w.site_id = $1 AND w.id = $2", [site, id])
+    }
+
+    /// The open windows serving `item`, by code; only `window` when one is named.
+    static func openWindows(site: UUID, item: UUID, only window: UUID? = nil) -> PostgresStatement {
+        PostgresStatement(
+            "SELECT \(windowColumns) FROM \(windowFrom()) WHERE w.site_id = $1 AND w.active AND w.item_ids @> ARRAY[$2::uuid] AND ($3::uuid IS NULL OR w.id = $3) ORDER BY w.code",
+            [site, item, window])
     }
 
     /// Checks what a window refers to: its department, its calendar (by code; the default
@@ -128,6 +135,22 @@ enum AppointmentStore {
             )
             SELECT \(windowColumns) FROM \(windowFrom("changed"))
             """, [site, id, name, calendar, items, active, expectedVersion])
+    }
+
+    // MARK: Availability
+
+    /// The places live bookings hold over `[start, end)` at the windows serving `item`.
+    static func heldPlaces(site: UUID, item: UUID, start: Date, end: Date) -> PostgresStatement {
+        PostgresStatement(
+            """
+            SELECT window_id, lower(slot) AS slot_start, upper(slot) AS slot_end FROM appointments
+            WHERE site_id = $1 AND slot && tstzrange($2, $3) AND status IN ('requested', 'confirmed', 'checked_in', 'completed')
+              AND window_id IN (SELECT id FROM service_windows WHERE site_id = $1 AND item_ids @> ARRAY[$4::uuid])
+            """, [site, start, end, item])
+    }
+
+    static func decodeHeldPlace(_ row: PostgresRow) throws -> BookingRules.HeldPlace {
+        BookingRules.HeldPlace(windowId: try row.decode("window_id"), start: try row.decode("slot_start"), end: try row.decode("slot_end"))
     }
 
     // MARK: Bookings
@@ -282,6 +305,14 @@ enum AppointmentStore {
             """, [site, id, window, start, capacity, end, now, expectedVersion, from.rawValue, actor, role, reason, PostgresJSON(detail)])
     }
 
+    /// A row when `id` is an active staff member of the site (someone a home visit may be assigned to).
+    static func activeStaff(site: UUID, id: UUID) -> PostgresStatement {
+        PostgresStatement("SELECT 1 FROM staff WHERE site_id = $1 AND id = $2 AND status = 'active'", [site, id])
+    }
+
+    /// The exclusion constraint that keeps a staff member on one home visit at a time.
+    static let staffOverlapConstraint = "appointments_no_overlapping_visits"
+
     static func timeline(site: UUID, id: UUID) -> PostgresStatement {
         PostgresStatement(
             "SELECT seq, at, action, from_status, to_status, actor_id, actor_role, note, detail FROM appointment_events WHERE site_id = $1 AND appointment_id = $2 ORDER BY seq",
@@ -292,9 +323,24 @@ enum AppointmentStore {
         DomainError(.notFound, code: "appointment.not_found", message: "no booking \(id) at this site")
     }
 
-    static func slotTaken() -> DomainError {
-        DomainError(.conflict, code: "appointment.slot_taken", message: "every place of this slot is booked; choose another slot (see …/availability)",
-                    fieldErrors: [.init(field: "start", code: "appointment.slot_taken", message: "no place left")])
+    static func itemNotFound(_ id: String) -> DomainError {
+        DomainError(.notFound, code: "service_item.not_found", message: "no service item \(id) at this site")
+    }
+
+    static func windowNotFound(_ id: String) -> DomainError {
+        DomainError(.notFound, code: "window.not_found", message: "no window \(id) at this site")
+    }
+
+    /// The unique code of a service item at its site, already used.
+    static func itemCodeTaken(_ code: String) -> DomainError {
+        DomainError(.conflict, code: "appointment.item_code_taken", message: "service item code \(code) is already used at this site",
+                    fieldErrors: [.init(field: "code", code: "appointment.item_code_taken", message: "already used")])
+    }
+
+    /// The unique code of a window at its site, already used.
+    static func windowCodeTaken(_ code: String) -> DomainError {
+        DomainError(.conflict, code: "appointment.window_code_taken", message: "window code \(code) is already used at this site",
+                    fieldErrors: [.init(field: "code", code: "appointment.window_code_taken", message: "already used")])
     }
 }
 
