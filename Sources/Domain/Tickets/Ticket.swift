@@ -408,6 +408,13 @@ public struct CorrectiveAction: RequestBody, Equatable {
     public var ownerId: UUID
     public var dueDate: CalendarDate
     public enum CodingKeys: String, CodingKey, CaseIterable { case cause, action, ownerId, dueDate }
+
+    public init(cause: String, action: String, ownerId: UUID, dueDate: CalendarDate) {
+        self.cause = cause
+        self.action = action
+        self.ownerId = ownerId
+        self.dueDate = dueDate
+    }
 }
 
 /// `GET …/tickets/stats?month=YYYY-MM`.

@@ -315,7 +315,7 @@ struct AppointmentRoutes {
                                                                                  owner: complaint.owner, rules: rules, now: now, actor: actor, role: scope.role)
                 }
                 if let assignment = BookingRules.newAssignment(change, to: current, timezone: site.timezone) {
-                    try BookingRules.requireActiveStaff(found: try connection.execute(AppointmentStore.activeStaff(site: site.id, id: assignment.staff)).first != nil)
+                    try BookingRules.requireActiveStaff(found: try connection.execute(StaffStore.active(site: site.id, id: assignment.staff)).first != nil)
                     // 持证上岗 on the day of the visit, in the site's timezone.
                     if let post: UUID = try row.decodeIfPresent("item_post_id") {
                         try CertificateStore.requireLicence(connection, site: site.id, staff: assignment.staff, post: post, day: assignment.licenceDay, field: "assignedStaffId")

@@ -305,11 +305,6 @@ enum AppointmentStore {
             """, [site, id, window, start, capacity, end, now, expectedVersion, from.rawValue, actor, role, reason, PostgresJSON(detail)])
     }
 
-    /// A row when `id` is an active staff member of the site (someone a home visit may be assigned to).
-    static func activeStaff(site: UUID, id: UUID) -> PostgresStatement {
-        PostgresStatement("SELECT 1 FROM staff WHERE site_id = $1 AND id = $2 AND status = 'active'", [site, id])
-    }
-
     /// The exclusion constraint that keeps a staff member on one home visit at a time.
     static let staffOverlapConstraint = "appointments_no_overlapping_visits"
 

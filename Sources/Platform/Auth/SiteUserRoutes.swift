@@ -36,16 +36,6 @@ struct SiteUserRoutes {
         enum CodingKeys: String, CodingKey, CaseIterable { case role, staffId }
     }
 
-    static let columns = "u.id AS user_id, u.username, u.display_name, r.role, r.staff_id, u.status, r.granted_at"
-    static func decode(_ row: PostgresRow) throws -> SiteUser {
-        SiteUser(userId: try row.decode("user_id"), username: try row.decode("username"), displayName: try row.decode("display_name"),
-                 role: Role(rawValue: try row.decode("role")) ?? .siteStaff, staffId: try row.decodeIfPresent("staff_id"),
-                 status: try row.decode("status"), grantedAt: try row.decode("granted_at"))
-    }
-    static func get(site: UUID, user: UUID) -> PostgresStatement {
-        PostgresStatement("SELECT \(columns) FROM user_site_roles r JOIN users u ON u.id = r.user_id WHERE r.site_id = $1 AND r.user_id = $2", [site, user])
-    }
-
     func register(_ routes: inout APIRoutes) {
         routes.add(Endpoint(
             .get, Self.base, summary: "People with a role at the site", tag: "Users", response: "SiteUserPage",
@@ -55,13 +45,8 @@ struct SiteUserRoutes {
             let listing = "users:\(access.site.id)"
             let page = try PageRequest(request, listing: listing)
             let role = try request.query("role", oneOf: [Role.regionalManager, .siteManager, .siteAgent, .siteStaff].map(\.rawValue))
-            let rows = try await services.read(access, [PostgresStatement(
-                """
-                SELECT \(Self.columns) FROM user_site_roles r JOIN users u ON u.id = r.user_id
-                WHERE r.site_id = $1 AND ($2::text IS NULL OR r.role = $2) AND ($3::text IS NULL OR u.username > $3)
-                ORDER BY u.username LIMIT $4
-                """, [access.site.id, role, page.after?.first, page.limit + 1])])
-            return try Response.json(page.page(try rows[0].map(Self.decode), listing: listing) { [$0.username] })
+            let rows = try await services.read(access, [SiteUserStore.list(site: access.site.id, role: role, after: page.after?.first, limit: page.limit)])
+            return try Response.json(page.page(try rows[0].map(SiteUserStore.decode), listing: listing) { [$0.username] })
         }
         routes.add(Endpoint(
             .post, Self.base, summary: "Create a user with a role at this site (managers; see the grant rules)", tag: "Users",
@@ -93,12 +78,11 @@ struct SiteUserRoutes {
         do {
             return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: access.principal.userID)
                 .run(request, body: data) { connection in
-                    let id: UUID = try connection.query(
-                        "INSERT INTO users (username, display_name, password_hash) VALUES ($1, $2, $3) RETURNING id", [username, displayName, passwordHash])[0].decode("id")
-                    try connection.query("INSERT INTO user_site_roles (site_id, user_id, role, staff_id) VALUES ($1, $2, $3, $4)", [site.id, id, body.role.rawValue, body.staffId])
+                    let id: UUID = try connection.execute(SiteUserStore.insertUser(username: username, displayName: displayName, passwordHash: passwordHash))[0].decode("id")
+                    try connection.execute(SiteUserStore.grant(site: site.id, user: id, role: body.role, staff: body.staffId))
                     try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "user.create", targetType: "user", targetID: id.uuidString,
                                                            detail: ["username": username, "role": body.role.rawValue], requestID: requestID))
-                    let created = try Self.decode(try connection.execute(Self.get(site: site.id, user: id))[0])
+                    let created = try SiteUserStore.decode(try connection.execute(SiteUserStore.get(site: site.id, user: id))[0])
                     return .init(status: .created, body: try PlatformJSONEncoder.encode(created), location: "/api/v1/sites/\(site.code)/users/\(id.uuidString)")
                 }
         } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "users_username_key" {
@@ -112,12 +96,6 @@ struct SiteUserRoutes {
     /// 404 for a user the caller may not reach, worded exactly as for an unknown id.
     static func notFound(_ userID: UUID) -> DomainError {
         DomainError(.notFound, code: "user.not_found", message: "no active user with id \(userID.uuidString)")
-    }
-
-    /// Where an active user holds roles (across sites, ids only) and whether they are a
-    /// headquarters user; nil for no such active user.
-    static func whereabouts(of userID: UUID) -> PostgresStatement {
-        PostgresStatement("SELECT global_role IS NOT NULL AS headquarters, app.user_site_ids(id) AS sites FROM users WHERE id = $1 AND status = 'active'", [userID])
     }
 
     static func reach(_ rows: PostgresRows, userID: UUID, access: SiteAccess) throws -> [UUID] {
@@ -137,23 +115,19 @@ struct SiteUserRoutes {
         // Who the user works for decides whether the caller reaches them at all, and which
         // sites' audit trails the grant is written to: read first, then open the transaction
         // over exactly those sites and check again inside it.
-        let alsoAt = try Self.reach(try await services.read(access, [Self.whereabouts(of: userID)])[0], userID: userID, access: access)
+        let alsoAt = try Self.reach(try await services.read(access, [SiteUserStore.whereabouts(of: userID)])[0], userID: userID, access: access)
         var scope = access.scope
         scope.sites = .only([access.site.id] + alsoAt)
         let (site, requestID) = (access.site, context.requestID)
         let grantor = access.role, isSelf = userID == access.principal.userID
         do {
             let granted = try await services.database.transaction(scope) { [scope] connection -> SiteUser in
-                guard try Self.reach(try connection.execute(Self.whereabouts(of: userID)), userID: userID, access: access) == alsoAt else {
+                guard try Self.reach(try connection.execute(SiteUserStore.whereabouts(of: userID)), userID: userID, access: access) == alsoAt else {
                     throw DomainError(.conflict, code: "user.changed", message: "the user's sites changed meanwhile; try again")
                 }
-                let current = try connection.execute(Self.get(site: site.id, user: userID)).first.map(Self.decode)
+                let current = try connection.execute(SiteUserStore.get(site: site.id, user: userID)).first.map(SiteUserStore.decode)
                 try RoleGrantRules.check(role: body.role, staffLinked: body.staffId != nil, grantor: grantor, grantorIsGrantee: isSelf, currentRole: current?.role)
-                try connection.query(
-                    """
-                    INSERT INTO user_site_roles (site_id, user_id, role, staff_id) VALUES ($1, $2, $3, $4)
-                    ON CONFLICT (site_id, user_id) DO UPDATE SET role = EXCLUDED.role, staff_id = EXCLUDED.staff_id, granted_at = now()
-                    """, [site.id, userID, body.role.rawValue, body.staffId])
+                try connection.execute(SiteUserStore.grant(site: site.id, user: userID, role: body.role, staff: body.staffId))
                 var detail = ["role": body.role.rawValue, "previousRole": current?.role.rawValue ?? "none"]
                 if !alsoAt.isEmpty { detail["alsoWorksAt"] = alsoAt.map(\.uuidString).joined(separator: ",") }
                 try connection.execute(AuditLog.record(site: site.id, scope: scope, action: current == nil ? "user.grant" : "user.change_role", targetType: "user",
@@ -163,7 +137,7 @@ struct SiteUserRoutes {
                     try connection.execute(AuditLog.record(site: other, scope: scope, action: "user.granted_elsewhere", targetType: "user", targetID: userID.uuidString,
                                                            detail: ["site": site.code, "role": body.role.rawValue], requestID: requestID))
                 }
-                return try Self.decode(try connection.execute(Self.get(site: site.id, user: userID))[0])
+                return try SiteUserStore.decode(try connection.execute(SiteUserStore.get(site: site.id, user: userID))[0])
             }
             cache.forgetAll()
             return try Response.json(granted)
@@ -179,11 +153,11 @@ struct SiteUserRoutes {
         let (site, scope, requestID) = (access.site, access.scope, context.requestID)
         let grantor = access.role, isSelf = userID == access.principal.userID
         try await services.database.transaction(scope) { connection in
-            guard let current = try connection.execute(Self.get(site: site.id, user: userID)).first.map(Self.decode) else {
+            guard let current = try connection.execute(SiteUserStore.get(site: site.id, user: userID)).first.map(SiteUserStore.decode) else {
                 throw Problem(status: .notFound, code: "user.not_found", detail: "no user with id \(userID.uuidString) at this site")
             }
             try RoleGrantRules.check(role: current.role, staffLinked: true, grantor: grantor, grantorIsGrantee: isSelf)
-            try connection.query("DELETE FROM user_site_roles WHERE site_id = $1 AND user_id = $2", [site.id, userID])
+            try connection.execute(SiteUserStore.revoke(site: site.id, user: userID))
             try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "user.revoke", targetType: "user", targetID: userID.uuidString,
                                                    detail: ["role": current.role.rawValue], requestID: requestID))
         }

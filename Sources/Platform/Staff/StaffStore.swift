@@ -108,6 +108,11 @@ public enum StaffStore {
         return try connection.query("SELECT department_id FROM staff WHERE site_id = $1 AND id = $2 AND status = 'active'", [site, staff]).first?.decode("department_id")
     }
 
+    /// One row when `id` is an active staff member of the site.
+    static func active(site: UUID, id: UUID) -> PostgresStatement {
+        PostgresStatement("SELECT 1 FROM staff WHERE site_id = $1 AND id = $2 AND status = 'active'", [site, id])
+    }
+
     static func notFound(_ id: String) -> DomainError {
         DomainError(.notFound, code: "staff.not_found", message: "no staff member with id \(id) at this site")
     }

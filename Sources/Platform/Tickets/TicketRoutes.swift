@@ -290,8 +290,7 @@ struct TicketRoutes {
     /// Department staff act only on tickets dispatched to their own department.
     static func requireOwnDepartment(_ connection: isolated PostgresConnection, site: UUID, staff: UUID?, ticket: Ticket) throws {
         guard let department = try StaffStore.activeDepartment(connection, site: site, staff: staff), department == ticket.departmentId else {
-            throw Problem(status: .forbidden, code: "ticket.not_your_department",
-                          detail: "department staff act only on tickets dispatched to their own department")
+            throw DomainError(.forbidden, code: "ticket.not_your_department", message: "department staff act only on tickets dispatched to their own department")
         }
     }
 
@@ -301,25 +300,14 @@ struct TicketRoutes {
         let id = try context.uuidParameter("nonconformityId", resource: "nonconformity")
         let expected = try Versioning.expectedVersion(request)
         let (body, _) = try await services.body(CorrectiveAction.self, request, context)
-        let cause = try InputText.trimmed(body.cause, field: "cause", max: 2000)
-        let action = try InputText.trimmed(body.action, field: "action", max: 2000)
-        guard let cause else { throw DomainError.invalid(field: "cause", code: "request.missing_field", message: "the cause found") }
-        guard let action else { throw DomainError.invalid(field: "action", code: "request.missing_field", message: "the corrective and preventive action") }
         let now = services.clock.now()
         let (site, scope, requestID) = (access.site, access.scope, context.requestID)
         let record = try await services.database.transaction(scope) { connection -> TicketNonconformity in
-            let current = try TicketRoutes.nonconformity(connection, site: site.id, ticket: ticketID, id: id, expected: expected)
-            guard current.closedAt == nil else {
-                throw DomainError(.conflict, code: "ticket.nonconformity_closed", message: "the non-conformity is closed; its record is kept as it was")
-            }
-            guard try connection.query("SELECT 1 FROM staff WHERE site_id = $1 AND id = $2 AND status = 'active'", [site.id, body.ownerId]).first != nil else {
+            let recorded = try TicketRoutes.nonconformity(connection, site: site.id, ticket: ticketID, id: id, expected: expected).recordingCorrectiveAction(body, at: now)
+            guard try !connection.execute(StaffStore.active(site: site.id, id: body.ownerId)).isEmpty else {
                 throw DomainError.invalid(field: "ownerId", code: "ticket.unknown_owner", message: "no active staff member with this id at this site")
             }
-            let row = try connection.query(
-                """
-                UPDATE ticket_nonconformities SET cause = $3, action = $4, action_owner_id = $5, due_date = $6, action_recorded_at = $7, version = version + 1
-                WHERE site_id = $1 AND id = $2 RETURNING \(TicketStore.nonconformityColumns)
-                """, [site.id, id, cause, action, body.ownerId, body.dueDate, now])[0]
+            let row = try connection.execute(TicketStore.update(site: site.id, recorded))[0]
             try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "ticket.corrective_action", targetType: "ticket", targetID: ticketID.uuidString,
                                                    detail: ["nonconformity": id.uuidString, "dueDate": body.dueDate.description], requestID: requestID))
             return try TicketStore.decodeNonconformity(row)
@@ -339,17 +327,9 @@ struct TicketRoutes {
                 throw TicketStore.notFound(ticketID.uuidString)
             }
             let ticket = try TicketStore.decode(ticketRow, now: now)
-            let current = try TicketRoutes.nonconformity(connection, site: site.id, ticket: ticketID, id: id, expected: expected)
-            guard current.closedAt == nil else { throw DomainError(.conflict, code: "ticket.nonconformity_closed", message: "the non-conformity is already closed") }
-            guard current.actionRecordedAt != nil else {
-                throw DomainError(.invalid, code: "ticket.corrective_action_required",
-                                  message: "record the corrective action (cause, action, owner, due date) before closing the non-conformity")
-            }
-            let row = try connection.query(
-                "UPDATE ticket_nonconformities SET closed_at = $3, closed_by = $4, version = version + 1 WHERE site_id = $1 AND id = $2 RETURNING \(TicketStore.nonconformityColumns)",
-                [site.id, id, now, actor])[0]
-            let stillOpen = try connection.query("SELECT count(*)::int AS n FROM ticket_nonconformities WHERE site_id = $1 AND ticket_id = $2 AND closed_at IS NULL",
-                                                 [site.id, ticketID])[0].decode("n", as: Int.self)
+            let closed = try TicketRoutes.nonconformity(connection, site: site.id, ticket: ticketID, id: id, expected: expected).closing(by: actor, at: now)
+            let row = try connection.execute(TicketStore.update(site: site.id, closed))[0]
+            let stillOpen: Int = try connection.execute(TicketStore.openNonconformities(site: site.id, ticket: ticketID))[0].decode("n")
             if stillOpen == 0 && ticket.nonconformityOpen {
                 var cleared = ticket
                 cleared.nonconformityOpen = false
@@ -366,10 +346,11 @@ struct TicketRoutes {
         return try Response.json(record, version: record.version)
     }
 
+    /// The ticket's non-conformity `id`, locked, at the version `If-Match` names.
     static func nonconformity(_ connection: isolated PostgresConnection, site: UUID, ticket: UUID, id: UUID, expected: Int?) throws -> TicketNonconformity {
-        guard let row = try connection.query(
-            "SELECT \(TicketStore.nonconformityColumns) FROM ticket_nonconformities WHERE site_id = $1 AND ticket_id = $2 AND id = $3 FOR UPDATE", [site, ticket, id]).first
-        else { throw Problem(status: .notFound, code: "nonconformity.not_found", detail: "no non-conformity \(id.uuidString) on this ticket") }
+        guard let row = try connection.execute(TicketStore.nonconformity(site: site, ticket: ticket, id: id)).first else {
+            throw DomainError(.notFound, code: "nonconformity.not_found", message: "no non-conformity \(id.uuidString) on this ticket")
+        }
         let current = try TicketStore.decodeNonconformity(row)
         if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
         return current

@@ -372,6 +372,26 @@ public enum TicketStore {
             recordedBy: try row.decodeIfPresent("recorded_by"))
     }
 
+    /// A ticket's non-conformity, locked for a change.
+    static func nonconformity(site: UUID, ticket: UUID, id: UUID) -> PostgresStatement {
+        PostgresStatement("SELECT \(nonconformityColumns) FROM ticket_nonconformities WHERE site_id = $1 AND ticket_id = $2 AND id = $3 FOR UPDATE", [site, ticket, id])
+    }
+
+    /// Writes a non-conformity's corrective action and closing as the rules left them.
+    static func update(site: UUID, _ record: TicketNonconformity) -> PostgresStatement {
+        PostgresStatement(
+            """
+            UPDATE ticket_nonconformities SET cause = $3, action = $4, action_owner_id = $5, due_date = $6, action_recorded_at = $7,
+                closed_at = $8, closed_by = $9, version = version + 1
+            WHERE site_id = $1 AND id = $2 RETURNING \(nonconformityColumns)
+            """, [site, record.id, record.cause, record.action, record.actionOwnerId, record.dueDate, record.actionRecordedAt, record.closedAt, record.closedBy])
+    }
+
+    /// How many of a ticket's non-conformities are still open (`n`).
+    static func openNonconformities(site: UUID, ticket: UUID) -> PostgresStatement {
+        PostgresStatement("SELECT count(*)::int AS n FROM ticket_nonconformities WHERE site_id = $1 AND ticket_id = $2 AND closed_at IS NULL", [site, ticket])
+    }
+
     static func notFound(_ reference: String) -> DomainError {
         DomainError(.notFound, code: "ticket.not_found", message: "no ticket \(reference) at this site")
     }
