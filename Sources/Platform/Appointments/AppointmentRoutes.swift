@@ -125,25 +125,17 @@ struct AppointmentRoutes {
             let access = try await services.siteAccess(context)
             try access.require(.manageSite)
             let id = try context.uuidParameter("itemId", resource: "service_item")
-            let expected = try Versioning.expectedVersion(request)
             let (changes, _) = try await services.body(ServiceItemChanges.self, request, context)
-            let (site, scope, requestID) = (access.site, access.scope, context.requestID)
-            let item = try await services.database.transaction(scope) { connection -> ServiceItem in
-                guard let row = try connection.execute(AppointmentStore.item(site: site.id, id: id, forUpdate: true)).first else {
-                    throw AppointmentStore.itemNotFound(id.uuidString)
-                }
-                let current = try AppointmentStore.decodeItem(row)
-                if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
+            let site = access.site
+            return try await services.update(request, context, access, action: "service_item.update", current: AppointmentStore.item(site: site.id, id: id, forUpdate: true),
+                                             decode: AppointmentStore.decodeItem, version: \.version, missing: AppointmentStore.itemNotFound(id.uuidString)) { connection, current in
                 if let post = changes.postId {
                     _ = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: nil, calendar: nil, items: nil, post: post)
                 }
                 let item = try AppointmentRules.change(current, with: changes)
                 let updated = try AppointmentStore.decodeItem(try connection.execute(AppointmentStore.updateItem(site: site.id, item, expectedVersion: current.version))[0])
-                try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "service_item.update", targetType: "service_item", targetID: id.uuidString,
-                                                       detail: ["active": String(updated.active)], requestID: requestID))
-                return updated
+                return .init(record: updated, id: updated.id, version: updated.version, detail: ["active": String(updated.active)])
             }
-            return try Response.json(item, version: item.version)
         }
     }
 
@@ -186,26 +178,21 @@ struct AppointmentRoutes {
             let access = try await services.siteAccess(context)
             try access.require(.manageSite)
             let id = try context.uuidParameter("windowId", resource: "window")
-            let expected = try Versioning.expectedVersion(request)
             let (changes, _) = try await services.body(ServiceWindowChanges.self, request, context)
-            let (site, scope, requestID) = (access.site, access.scope, context.requestID)
-            let window = try await services.database.transaction(scope) { connection -> ServiceWindow in
-                guard let row = try connection.execute(AppointmentStore.window(site: site.id, id: id)).first else {
-                    throw AppointmentStore.windowNotFound(id.uuidString)
-                }
-                let current = try AppointmentStore.decodeWindow(row)
-                if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
+            let site = access.site
+            let response = try await services.update(request, context, access, action: "window.update", current: AppointmentStore.window(site: site.id, id: id),
+                                                     decode: AppointmentStore.decodeWindow, version: \.version,
+                                                     missing: AppointmentStore.windowNotFound(id.uuidString)) { connection, current in
                 let changed = try AppointmentRules.change(current, with: changes)
                 let calendar = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: nil, calendar: changed.calendar, items: changes.itemIds)
                 guard let updated = try connection.execute(AppointmentStore.updateWindow(
                     site: site.id, id: id, name: changed.name, calendar: calendar, items: changed.itemIds, active: changed.active, expectedVersion: current.version)).first
-                else { throw Versioning.stale(current: current.version + 1) }
-                try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "window.update", targetType: "window", targetID: id.uuidString,
-                                                       detail: ["calendar": changed.calendar], requestID: requestID))
-                return try AppointmentStore.decodeWindow(updated)
+                else { throw APIServices.changedMeanwhile(current.version) }
+                let window = try AppointmentStore.decodeWindow(updated)
+                return .init(record: window, id: window.id, version: window.version, detail: ["calendar": changed.calendar])
             }
             services.rulebook.forget(site.id)
-            return try Response.json(window, version: window.version)
+            return response
         }
     }
 
