@@ -6,29 +6,29 @@ import Testing
 @Suite("platform-admin doctor checks the deployment")
 struct DoctorCommandTests {
     @Test func doctorPassesOnAMigratedDatabaseAndFailsWhenATableLosesRowSecurity() async throws {
-        let database = try await TestDatabase.make()
-        let cli = AdminCLI(database: database)
-        let healthy = try cli.run("doctor")
-        #expect(healthy.status == 0, "\(healthy.output)")
-        #expect(!healthy.output.contains("FAIL") && healthy.output.contains("ok   text search under RLS"))
-        // Without the leakproof mark search is slower, not unsafe: a warning, and doctor still passes.
-        try await database.withConnection(database.superuser) { try await $0.script("ALTER FUNCTION pg_catalog.arraycontains(anyarray, anyarray) NOT LEAKPROOF") }
-        let slower = try cli.run("doctor")
-        #expect(slower.status == 0 && slower.output.contains("warn text search under RLS"), "\(slower.output)")
-        try await database.withConnection(database.superuser) { try await $0.script("ALTER TABLE staff DISABLE ROW LEVEL SECURITY") }
-        let broken = try cli.run("doctor")
-        #expect(broken.status == 7)
-        #expect(broken.output.contains("FAIL row-level security: unprotected: staff (RLS disabled)"))
-        try await database.drop()
+        try await TestDatabase.with { database in
+            let cli = AdminCLI(database: database)
+            let healthy = try cli.run("doctor")
+            #expect(healthy.status == 0, "\(healthy.output)")
+            #expect(!healthy.output.contains("FAIL") && healthy.output.contains("ok   text search under RLS"))
+            // Without the leakproof mark search is slower, not unsafe: a warning, and doctor still passes.
+            try await database.withConnection(database.superuser) { try await $0.script("ALTER FUNCTION pg_catalog.arraycontains(anyarray, anyarray) NOT LEAKPROOF") }
+            let slower = try cli.run("doctor")
+            #expect(slower.status == 0 && slower.output.contains("warn text search under RLS"), "\(slower.output)")
+            try await database.withConnection(database.superuser) { try await $0.script("ALTER TABLE staff DISABLE ROW LEVEL SECURITY") }
+            let broken = try cli.run("doctor")
+            #expect(broken.status == 7)
+            #expect(broken.output.contains("FAIL row-level security: unprotected: staff (RLS disabled)"))
+        }
     }
 
     @Test func doctorReportsPendingMigrations() async throws {
-        let database = try await TestDatabase.make(migrated: false)
-        let cli = AdminCLI(database: database)
-        let outcome = try cli.run("doctor")
-        #expect(outcome.status == 7)
-        #expect(outcome.output.contains("FAIL migrations: pending: 1, 2, 3, 4, 5, 6"))
-        try await database.drop()
+        try await TestDatabase.with(migrated: false) { database in
+            let cli = AdminCLI(database: database)
+            let outcome = try cli.run("doctor")
+            #expect(outcome.status == 7)
+            #expect(outcome.output.contains("FAIL migrations: pending: 1, 2, 3, 4, 5, 6"))
+        }
     }
 
     @Test func everyCommandHasHelp() throws {

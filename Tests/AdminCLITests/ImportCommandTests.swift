@@ -22,61 +22,61 @@ struct ImportCommandTests {
     }
 
     @Test func badRowsAreReportedByLineAndColumnAndNothingIsWritten() async throws {
-        let database = try await TestDatabase.make()
-        let cli = AdminCLI(database: database)
-        #expect(try cli.run("tenant", "create", "--kind", "hospital", "--code", "H01", "--name", "市第一人民医院").status == 0)
-        let staff = try Self.write("""
-            \u{FEFF}employee_no,name,phone,department,post,education,hire_date,probation_until,is_veteran
-            E001,李建国,13800000001,engineering,plumber_electrician,vocational,2015-03-01,,是
-            E002,"王, 小丽",,customer_service,reception,bachelor,2026-09-01,2026-12-31,否
-            E003,张三,12,kitchen,,phd,2026-13-01,,maybe
-            E001,重复,,security,,,2020-01-01,,
-            E004,赵六,,security,security_guard,,2020-01-01,2020-12-31
-            """, "staff.csv")
-        let refused = try cli.run("tenant", "import", "H01", "--staff", staff)
-        #expect(refused.status == 8, "\(refused.output)")
-        for expected in ["staff.csv:4: phone:", "staff.csv:4: department: no active department 'kitchen'", "staff.csv:4: education:", "staff.csv:4: hire_date:",
-                         "staff.csv:4: is_veteran:", "staff.csv:5: employee_no: E001 is already on line 2", "staff.csv:6: : 8 fields where the header has 9",
-                         "nothing was written"] {
-            #expect(refused.output.contains(expected), "missing \(expected) in \(refused.output)")
-        }
-        #expect(try await Self.counts(database).staff == 0)
+        try await TestDatabase.with { database in
+            let cli = AdminCLI(database: database)
+            #expect(try cli.run("tenant", "create", "--kind", "hospital", "--code", "H01", "--name", "市第一人民医院").status == 0)
+            let staff = try Self.write("""
+                \u{FEFF}employee_no,name,phone,department,post,education,hire_date,probation_until,is_veteran
+                E001,李建国,13800000001,engineering,plumber_electrician,vocational,2015-03-01,,是
+                E002,"王, 小丽",,customer_service,reception,bachelor,2026-09-01,2026-12-31,否
+                E003,张三,12,kitchen,,phd,2026-13-01,,maybe
+                E001,重复,,security,,,2020-01-01,,
+                E004,赵六,,security,security_guard,,2020-01-01,2020-12-31
+                """, "staff.csv")
+            let refused = try cli.run("tenant", "import", "H01", "--staff", staff)
+            #expect(refused.status == 8, "\(refused.output)")
+            for expected in ["staff.csv:4: phone:", "staff.csv:4: department: no active department 'kitchen'", "staff.csv:4: education:", "staff.csv:4: hire_date:",
+                             "staff.csv:4: is_veteran:", "staff.csv:5: employee_no: E001 is already on line 2", "staff.csv:6: : 8 fields where the header has 9",
+                             "nothing was written"] {
+                #expect(refused.output.contains(expected), "missing \(expected) in \(refused.output)")
+            }
+            #expect(try await Self.counts(database).staff == 0)
 
-        let skipped = try cli.run("tenant", "import", "H01", "--staff", staff, "--skip-bad")
-        #expect(skipped.status == 0, "\(skipped.output)")
-        #expect(skipped.output.contains("staff: 2 added, 0 updated, 0 unchanged"))
-        #expect(try await Self.counts(database).staff == 2)
-        try await database.drop()
+            let skipped = try cli.run("tenant", "import", "H01", "--staff", staff, "--skip-bad")
+            #expect(skipped.status == 0, "\(skipped.output)")
+            #expect(skipped.output.contains("staff: 2 added, 0 updated, 0 unchanged"))
+            #expect(try await Self.counts(database).staff == 2)
+        }
     }
 
     @Test func loadingTheSameFilesAgainChangesNothingAndChangedRowsAreUpdated() async throws {
-        let database = try await TestDatabase.make()
-        let cli = AdminCLI(database: database)
-        #expect(try cli.run("tenant", "create", "--kind", "hospital", "--code", "H01", "--name", "市第一人民医院").status == 0)
-        let header = "employee_no,name,phone,department,post,education,hire_date,probation_until,is_veteran\n"
-        let staff = try Self.write(header + "E001,李建国,13800000001,engineering,plumber_electrician,vocational,2015-03-01,,true\nD001,刘电梯,,elevator,elevator_operator,,2018-05-01,,false\n", "staff.csv")
-        let certificates = try Self.write("""
-            employee_no,type,number,issuer,issued_on,expires_on,document_ref
-            E001,electrician,DG-001,市应急管理局,2022-01-01,2028-01-01,scan/dg-001.pdf
-            D001,special_equipment_operation,TS-9,市场监督管理局,2021-06-01,2025-06-01,
-            """, "certs.csv")
-        let first = try cli.run("tenant", "import", "h01", "--staff", staff, "--certificates", certificates)
-        #expect(first.status == 0, "\(first.output)")
-        #expect(first.output.contains("staff: 2 added") && first.output.contains("certificates: 2 added"))
-        let loaded = try await Self.counts(database)
-        let again = try cli.run("tenant", "import", "H01", "--staff", staff, "--certificates", certificates)
-        #expect(again.output.contains("staff: 0 added, 0 updated, 2 unchanged") && again.output.contains("certificates: 0 added, 0 updated, 2 unchanged"), "\(again.output)")
-        #expect(try await Self.counts(database) == loaded)
+        try await TestDatabase.with { database in
+            let cli = AdminCLI(database: database)
+            #expect(try cli.run("tenant", "create", "--kind", "hospital", "--code", "H01", "--name", "市第一人民医院").status == 0)
+            let header = "employee_no,name,phone,department,post,education,hire_date,probation_until,is_veteran\n"
+            let staff = try Self.write(header + "E001,李建国,13800000001,engineering,plumber_electrician,vocational,2015-03-01,,true\nD001,刘电梯,,elevator,elevator_operator,,2018-05-01,,false\n", "staff.csv")
+            let certificates = try Self.write("""
+                employee_no,type,number,issuer,issued_on,expires_on,document_ref
+                E001,electrician,DG-001,市应急管理局,2022-01-01,2028-01-01,scan/dg-001.pdf
+                D001,special_equipment_operation,TS-9,市场监督管理局,2021-06-01,2025-06-01,
+                """, "certs.csv")
+            let first = try cli.run("tenant", "import", "h01", "--staff", staff, "--certificates", certificates)
+            #expect(first.status == 0, "\(first.output)")
+            #expect(first.output.contains("staff: 2 added") && first.output.contains("certificates: 2 added"))
+            let loaded = try await Self.counts(database)
+            let again = try cli.run("tenant", "import", "H01", "--staff", staff, "--certificates", certificates)
+            #expect(again.output.contains("staff: 0 added, 0 updated, 2 unchanged") && again.output.contains("certificates: 0 added, 0 updated, 2 unchanged"), "\(again.output)")
+            #expect(try await Self.counts(database) == loaded)
 
-        let changed = try Self.write(header + "E001,李建国,13800000009,engineering,plumber_electrician,vocational,2015-03-01,,true\n", "staff2.csv")
-        let update = try cli.run("tenant", "import", "H01", "--staff", changed)
-        #expect(update.output.contains("staff: 0 added, 1 updated, 0 unchanged"), "\(update.output)")
-        #expect(try await Self.counts(database).versions == loaded.versions + 1)
+            let changed = try Self.write(header + "E001,李建国,13800000009,engineering,plumber_electrician,vocational,2015-03-01,,true\n", "staff2.csv")
+            let update = try cli.run("tenant", "import", "H01", "--staff", changed)
+            #expect(update.output.contains("staff: 0 added, 1 updated, 0 unchanged"), "\(update.output)")
+            #expect(try await Self.counts(database).versions == loaded.versions + 1)
 
-        let orphan = try Self.write("employee_no,type,number,issuer,issued_on,expires_on,document_ref\nX999,electrician,DG-2,,2022-01-01,2023-01-01,\n", "certs2.csv")
-        let refused = try cli.run("tenant", "import", "H01", "--staff", changed, "--certificates", orphan)
-        #expect(refused.status == 8 && refused.output.contains("certs2.csv:2: employee_no: no staff member X999"), "\(refused.output)")
-        #expect(try cli.run("tenant", "import", "Z99", "--staff", changed).status == 1)
-        try await database.drop()
+            let orphan = try Self.write("employee_no,type,number,issuer,issued_on,expires_on,document_ref\nX999,electrician,DG-2,,2022-01-01,2023-01-01,\n", "certs2.csv")
+            let refused = try cli.run("tenant", "import", "H01", "--staff", changed, "--certificates", orphan)
+            #expect(refused.status == 8 && refused.output.contains("certs2.csv:2: employee_no: no staff member X999"), "\(refused.output)")
+            #expect(try cli.run("tenant", "import", "Z99", "--staff", changed).status == 1)
+        }
     }
 }

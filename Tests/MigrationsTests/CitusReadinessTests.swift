@@ -22,64 +22,64 @@ struct CitusReadinessTests {
         """
 
     @Test func everyTableIsATenantTableOrAKnownReferenceTable() async throws {
-        let database = try await TestDatabase.make()
-        let others = try await strings(database, """
-            SELECT t.relname::text FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace
-            WHERE n.nspname = 'public' AND t.relkind = 'r' AND t.oid NOT IN (\(Self.tenantTables)) ORDER BY 1
-            """)
-        #expect(Set(others) == Self.referenceTables)
-        let nullable = try await strings(database, """
-            SELECT a.attrelid::regclass::text FROM pg_attribute a WHERE a.attrelid IN (\(Self.tenantTables)) AND a.attname = 'site_id' AND NOT a.attnotnull
-            """)
-        #expect(nullable.isEmpty, "site_id may be null in \(nullable)")
-        try await database.drop()
+        try await TestDatabase.with { database in
+            let others = try await strings(database, """
+                SELECT t.relname::text FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace
+                WHERE n.nspname = 'public' AND t.relkind = 'r' AND t.oid NOT IN (\(Self.tenantTables)) ORDER BY 1
+                """)
+            #expect(Set(others) == Self.referenceTables)
+            let nullable = try await strings(database, """
+                SELECT a.attrelid::regclass::text FROM pg_attribute a WHERE a.attrelid IN (\(Self.tenantTables)) AND a.attname = 'site_id' AND NOT a.attnotnull
+                """)
+            #expect(nullable.isEmpty, "site_id may be null in \(nullable)")
+        }
     }
 
     @Test func keysUniqueIndexesAndExclusionsOfTenantTablesIncludeSiteID() async throws {
-        let database = try await TestDatabase.make()
-        let offenders = try await strings(database, """
-            SELECT i.indexrelid::regclass::text FROM pg_index i
-            WHERE i.indrelid IN (\(Self.tenantTables)) AND (i.indisunique OR i.indisexclusion OR i.indisprimary)
-              AND NOT EXISTS (SELECT 1 FROM unnest(i.indkey) k JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k WHERE a.attname = 'site_id')
-            ORDER BY 1
-            """)
-        #expect(offenders.isEmpty, "unique or exclusion without site_id: \(offenders)")
-        let constraints = try await strings(database, """
-            SELECT count(*)::text FROM pg_constraint c WHERE c.conrelid IN (\(Self.tenantTables)) AND c.contype IN ('p', 'u', 'x')
-            """)
-        #expect(Int(constraints.first ?? "0") ?? 0 > 30)
-        try await database.drop()
+        try await TestDatabase.with { database in
+            let offenders = try await strings(database, """
+                SELECT i.indexrelid::regclass::text FROM pg_index i
+                WHERE i.indrelid IN (\(Self.tenantTables)) AND (i.indisunique OR i.indisexclusion OR i.indisprimary)
+                  AND NOT EXISTS (SELECT 1 FROM unnest(i.indkey) k JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k WHERE a.attname = 'site_id')
+                ORDER BY 1
+                """)
+            #expect(offenders.isEmpty, "unique or exclusion without site_id: \(offenders)")
+            let constraints = try await strings(database, """
+                SELECT count(*)::text FROM pg_constraint c WHERE c.conrelid IN (\(Self.tenantTables)) AND c.contype IN ('p', 'u', 'x')
+                """)
+            #expect(Int(constraints.first ?? "0") ?? 0 > 30)
+        }
     }
 
     @Test func foreignKeysBetweenTenantTablesCarrySiteIDOnBothSides() async throws {
-        let database = try await TestDatabase.make()
-        let offenders = try await strings(database, """
-            SELECT c.conname::text FROM pg_constraint c
-            WHERE c.contype = 'f' AND c.conrelid IN (\(Self.tenantTables)) AND c.confrelid IN (\(Self.tenantTables))
-              AND NOT EXISTS (SELECT 1 FROM unnest(c.conkey, c.confkey) AS k(mine, theirs)
-                              JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.mine
-                              JOIN pg_attribute b ON b.attrelid = c.confrelid AND b.attnum = k.theirs
-                              WHERE a.attname = 'site_id' AND b.attname = 'site_id')
-            ORDER BY 1
-            """)
-        #expect(offenders.isEmpty, "foreign keys between tenant tables without site_id = site_id: \(offenders)")
-        // The others point at reference tables only.
-        let targets = try await strings(database, """
-            SELECT DISTINCT c.confrelid::regclass::text FROM pg_constraint c
-            WHERE c.contype = 'f' AND c.conrelid IN (\(Self.tenantTables)) AND c.confrelid NOT IN (\(Self.tenantTables))
-            """)
-        #expect(Set(targets).isSubset(of: Self.referenceTables), "\(targets)")
-        try await database.drop()
+        try await TestDatabase.with { database in
+            let offenders = try await strings(database, """
+                SELECT c.conname::text FROM pg_constraint c
+                WHERE c.contype = 'f' AND c.conrelid IN (\(Self.tenantTables)) AND c.confrelid IN (\(Self.tenantTables))
+                  AND NOT EXISTS (SELECT 1 FROM unnest(c.conkey, c.confkey) AS k(mine, theirs)
+                                  JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.mine
+                                  JOIN pg_attribute b ON b.attrelid = c.confrelid AND b.attnum = k.theirs
+                                  WHERE a.attname = 'site_id' AND b.attname = 'site_id')
+                ORDER BY 1
+                """)
+            #expect(offenders.isEmpty, "foreign keys between tenant tables without site_id = site_id: \(offenders)")
+            // The others point at reference tables only.
+            let targets = try await strings(database, """
+                SELECT DISTINCT c.confrelid::regclass::text FROM pg_constraint c
+                WHERE c.contype = 'f' AND c.conrelid IN (\(Self.tenantTables)) AND c.confrelid NOT IN (\(Self.tenantTables))
+                """)
+            #expect(Set(targets).isSubset(of: Self.referenceTables), "\(targets)")
+        }
     }
 
     @Test func tenantTablesHaveNoTriggersAndForcedRowSecurity() async throws {
-        let database = try await TestDatabase.make()
-        let triggers = try await strings(database, "SELECT tgname::text FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN (\(Self.tenantTables))")
-        #expect(triggers.isEmpty, "triggers on tenant tables: \(triggers)")
-        let unprotected = try await strings(database, """
-            SELECT relname::text FROM pg_class WHERE oid IN (\(Self.tenantTables)) AND NOT (relrowsecurity AND relforcerowsecurity) ORDER BY 1
-            """)
-        #expect(unprotected.isEmpty, "\(unprotected)")
-        try await database.drop()
+        try await TestDatabase.with { database in
+            let triggers = try await strings(database, "SELECT tgname::text FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN (\(Self.tenantTables))")
+            #expect(triggers.isEmpty, "triggers on tenant tables: \(triggers)")
+            let unprotected = try await strings(database, """
+                SELECT relname::text FROM pg_class WHERE oid IN (\(Self.tenantTables)) AND NOT (relrowsecurity AND relforcerowsecurity) ORDER BY 1
+                """)
+            #expect(unprotected.isEmpty, "\(unprotected)")
+        }
     }
 }

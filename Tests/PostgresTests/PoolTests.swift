@@ -6,63 +6,63 @@ import Testing
 @Suite("The pool bounds connections and heals after the server goes away")
 struct PoolTests {
     @Test func anExhaustedPoolFailsAcquireAfterItsTimeoutWithADistinctError() async throws {
-        let database = try await TestDatabase.make(migrated: false)
-        let pool = PostgresPool(database.superuser, options: .init(maxConnections: 1, acquireTimeout: .milliseconds(200)), logger: quietLogger)
-        let held = try await pool.acquire()
-        let started = ContinuousClock.now
-        do {
-            _ = try await pool.acquire()
-            Issue.record("a second acquire should time out")
-        } catch let error as PostgresError {
-            #expect(error.kind == .poolTimeout)
-            #expect(error.isUnavailable)
+        try await TestDatabase.with(migrated: false) { database in
+            let pool = PostgresPool(database.superuser, options: .init(maxConnections: 1, acquireTimeout: .milliseconds(200)), logger: quietLogger)
+            let held = try await pool.acquire()
+            let started = ContinuousClock.now
+            do {
+                _ = try await pool.acquire()
+                Issue.record("a second acquire should time out")
+            } catch let error as PostgresError {
+                #expect(error.kind == .poolTimeout)
+                #expect(error.isUnavailable)
+            }
+            #expect(ContinuousClock.now - started >= .milliseconds(200))
+            #expect(await pool.statistics == .init(inUse: 1, idle: 0, waiting: 0, open: 1))
+            await pool.release(held)
+            // Freed: the next acquire succeeds at once and reuses the connection.
+            let rows = try await pool.query("SELECT 1 AS one")
+            #expect(try rows.first?.decode("one", as: Int.self) == 1)
+            #expect(await pool.statistics.open == 1)
+            await pool.close()
         }
-        #expect(ContinuousClock.now - started >= .milliseconds(200))
-        #expect(await pool.statistics == .init(inUse: 1, idle: 0, waiting: 0, open: 1))
-        await pool.release(held)
-        // Freed: the next acquire succeeds at once and reuses the connection.
-        let rows = try await pool.query("SELECT 1 AS one")
-        #expect(try rows.first?.decode("one", as: Int.self) == 1)
-        #expect(await pool.statistics.open == 1)
-        await pool.close()
-        try await database.drop()
     }
 
     @Test func waitersAreServedInTurnAsConnectionsReturn() async throws {
-        let database = try await TestDatabase.make(migrated: false)
-        let pool = PostgresPool(database.superuser, options: .init(maxConnections: 2, acquireTimeout: .seconds(10)), logger: quietLogger)
-        let sums = try await withThrowingTaskGroup(of: Int.self) { group in
-            for n in 1...40 {
-                group.addTask { try await pool.query("SELECT $1::int * 2 AS doubled, pg_sleep(0.005)", [n]).first?.decode("doubled", as: Int.self) ?? 0 }
+        try await TestDatabase.with(migrated: false) { database in
+            let pool = PostgresPool(database.superuser, options: .init(maxConnections: 2, acquireTimeout: .seconds(10)), logger: quietLogger)
+            let sums = try await withThrowingTaskGroup(of: Int.self) { group in
+                for n in 1...40 {
+                    group.addTask { try await pool.query("SELECT $1::int * 2 AS doubled, pg_sleep(0.005)", [n]).first?.decode("doubled", as: Int.self) ?? 0 }
+                }
+                return try await group.reduce(0, +)
             }
-            return try await group.reduce(0, +)
+            #expect(sums == (1...40).reduce(0, +) * 2)
+            #expect(await pool.statistics.open <= 2)
+            await pool.close()
         }
-        #expect(sums == (1...40).reduce(0, +) * 2)
-        #expect(await pool.statistics.open <= 2)
-        await pool.close()
-        try await database.drop()
     }
 
     @Test func aClosedPoolRefusesWork() async throws {
-        let database = try await TestDatabase.make(migrated: false)
-        let pool = PostgresPool(database.superuser, logger: quietLogger)
-        await pool.close()
-        await #expect(throws: PostgresError.self) { try await pool.query("SELECT 1") }
-        try await database.drop()
+        try await TestDatabase.with(migrated: false) { database in
+            let pool = PostgresPool(database.superuser, logger: quietLogger)
+            await pool.close()
+            await #expect(throws: PostgresError.self) { try await pool.query("SELECT 1") }
+        }
     }
 
     @Test func terminatedBackendsAreReplacedOnTheirNextUse() async throws {
-        let database = try await TestDatabase.make(migrated: false)
-        let pool = PostgresPool(database.superuser, options: .init(maxConnections: 2), logger: quietLogger)
-        let before = try await pool.query("SELECT pg_backend_pid() AS pid").first?.decode("pid", as: Int.self)
-        try await database.withConnection(database.superuser) { admin in
-            try await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        try await TestDatabase.with(migrated: false) { database in
+            let pool = PostgresPool(database.superuser, options: .init(maxConnections: 2), logger: quietLogger)
+            let before = try await pool.query("SELECT pg_backend_pid() AS pid").first?.decode("pid", as: Int.self)
+            try await database.withConnection(database.superuser) { admin in
+                try await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            let after = try await pool.query("SELECT pg_backend_pid() AS pid").first?.decode("pid", as: Int.self)
+            #expect(before != nil && after != nil && before != after)
+            await pool.close()
         }
-        try await Task.sleep(for: .milliseconds(100))
-        let after = try await pool.query("SELECT pg_backend_pid() AS pid").first?.decode("pid", as: Int.self)
-        #expect(before != nil && after != nil && before != after)
-        await pool.close()
-        try await database.drop()
     }
 
     /// Runs on a cluster of its own so the restart does not disturb other tests.

@@ -7,71 +7,71 @@ import Testing
 @Suite("Values travel to PostgreSQL and back unchanged")
 struct ValueRoundTripTests {
     @Test func everySupportedTypeRoundTrips() async throws {
-        let database = try await TestDatabase.make(migrated: false)
-        try await database.withConnection(database.superuser) { connection in
-            let id = UUID()
-            let instant = Date(timeIntervalSince1970: 1_795_000_000.123456)
-            let rows = try await connection.query(
-                """
-                SELECT $1::uuid AS id, $2::bigint AS n, $3::float8 AS x, $4::bool AS flag, $5::text AS words,
-                       $6::timestamptz AS at, $7::numeric AS amount, $8::text[] AS tags, $9::int[] AS counts,
-                       $10::jsonb AS doc, $11::date AS day, $12::uuid[] AS ids
-                """,
-                [id, Int.max, 2.5e-7, true, "漏水 'quoted' \"double\" \\ back", instant, Decimal(string: "12345.6789"),
-                 ["a,b", "{c}", "say \"hi\"", "电梯", ""], [1, -2, 3], PostgresJSON(["room": "301", "ward": "三病区"]),
-                 CalendarDate(year: 2026, month: 2, day: 28), [id]])
-            let row = try #require(rows.first)
-            #expect(try row.decode("id", as: UUID.self) == id)
-            #expect(try row.decode("n", as: Int.self) == Int.max)
-            #expect(try row.decode("x", as: Double.self) == 2.5e-7)
-            #expect(try row.decode("flag", as: Bool.self) == true)
-            #expect(try row.decode("words", as: String.self) == "漏水 'quoted' \"double\" \\ back")
-            let decoded = try row.decode("at", as: Date.self)
-            #expect(abs(decoded.timeIntervalSince(instant)) < 0.000_001)
-            #expect(try row.decode("amount", as: Decimal.self) == Decimal(string: "12345.6789"))
-            #expect(try row.decode("tags", as: [String].self) == ["a,b", "{c}", "say \"hi\"", "电梯", ""])
-            #expect(try row.decode("counts", as: [Int].self) == [1, -2, 3])
-            #expect(try row.decode("doc", as: PostgresJSON<[String: String]>.self).value == ["room": "301", "ward": "三病区"])
-            #expect(try row.decode("day", as: CalendarDate.self) == CalendarDate(year: 2026, month: 2, day: 28))
-            #expect(try row.decode("ids", as: [UUID].self) == [id])
+        try await TestDatabase.with(migrated: false) { database in
+            try await database.withConnection(database.superuser) { connection in
+                let id = UUID()
+                let instant = Date(timeIntervalSince1970: 1_795_000_000.123456)
+                let rows = try await connection.query(
+                    """
+                    SELECT $1::uuid AS id, $2::bigint AS n, $3::float8 AS x, $4::bool AS flag, $5::text AS words,
+                           $6::timestamptz AS at, $7::numeric AS amount, $8::text[] AS tags, $9::int[] AS counts,
+                           $10::jsonb AS doc, $11::date AS day, $12::uuid[] AS ids
+                    """,
+                    [id, Int.max, 2.5e-7, true, "漏水 'quoted' \"double\" \\ back", instant, Decimal(string: "12345.6789"),
+                     ["a,b", "{c}", "say \"hi\"", "电梯", ""], [1, -2, 3], PostgresJSON(["room": "301", "ward": "三病区"]),
+                     CalendarDate(year: 2026, month: 2, day: 28), [id]])
+                let row = try #require(rows.first)
+                #expect(try row.decode("id", as: UUID.self) == id)
+                #expect(try row.decode("n", as: Int.self) == Int.max)
+                #expect(try row.decode("x", as: Double.self) == 2.5e-7)
+                #expect(try row.decode("flag", as: Bool.self) == true)
+                #expect(try row.decode("words", as: String.self) == "漏水 'quoted' \"double\" \\ back")
+                let decoded = try row.decode("at", as: Date.self)
+                #expect(abs(decoded.timeIntervalSince(instant)) < 0.000_001)
+                #expect(try row.decode("amount", as: Decimal.self) == Decimal(string: "12345.6789"))
+                #expect(try row.decode("tags", as: [String].self) == ["a,b", "{c}", "say \"hi\"", "电梯", ""])
+                #expect(try row.decode("counts", as: [Int].self) == [1, -2, 3])
+                #expect(try row.decode("doc", as: PostgresJSON<[String: String]>.self).value == ["room": "301", "ward": "三病区"])
+                #expect(try row.decode("day", as: CalendarDate.self) == CalendarDate(year: 2026, month: 2, day: 28))
+                #expect(try row.decode("ids", as: [UUID].self) == [id])
+            }
         }
-        try await database.drop()
     }
 
     @Test func nullsAreNilAndRejectedWhereAValueIsRequired() async throws {
-        let database = try await TestDatabase.make(migrated: false)
-        try await database.withConnection(database.superuser) { connection in
-            let row = try #require(try await connection.query("SELECT $1::text AS missing, NULL::int AS none", [nil as String?]).first)
-            #expect(try row.decodeIfPresent("missing", as: String.self) == nil)
-            #expect(try row.decodeIfPresent("none", as: Int.self) == nil)
-            #expect(throws: PostgresError.self) { try row.decode("none", as: Int.self) }
+        try await TestDatabase.with(migrated: false) { database in
+            try await database.withConnection(database.superuser) { connection in
+                let row = try #require(try await connection.query("SELECT $1::text AS missing, NULL::int AS none", [nil as String?]).first)
+                #expect(try row.decodeIfPresent("missing", as: String.self) == nil)
+                #expect(try row.decodeIfPresent("none", as: Int.self) == nil)
+                #expect(throws: PostgresError.self) { try row.decode("none", as: Int.self) }
+            }
         }
-        try await database.drop()
     }
 
     @Test func nilArrayElementsAreNullNotTheWordNull() async throws {
-        let database = try await TestDatabase.make(migrated: false)
-        try await database.withConnection(database.superuser) { connection in
-            let values: [String?] = ["NULL", nil, "a"]
-            let row = try #require(try await connection.query(
-                "SELECT array_position($1::text[], NULL) AS null_at, array_position($1::text[], 'NULL') AS word_at, ($2::time[])[1] IS NULL AS no_time",
-                [values, ["09:00"].map { $0 == "" ? $0 : nil as String? }]).first)
-            #expect(try row.decode("null_at", as: Int.self) == 2)
-            #expect(try row.decode("word_at", as: Int.self) == 1)
-            #expect(try row.decode("no_time", as: Bool.self) == true)
+        try await TestDatabase.with(migrated: false) { database in
+            try await database.withConnection(database.superuser) { connection in
+                let values: [String?] = ["NULL", nil, "a"]
+                let row = try #require(try await connection.query(
+                    "SELECT array_position($1::text[], NULL) AS null_at, array_position($1::text[], 'NULL') AS word_at, ($2::time[])[1] IS NULL AS no_time",
+                    [values, ["09:00"].map { $0 == "" ? $0 : nil as String? }]).first)
+                #expect(try row.decode("null_at", as: Int.self) == 2)
+                #expect(try row.decode("word_at", as: Int.self) == 1)
+                #expect(try row.decode("no_time", as: Bool.self) == true)
+            }
         }
-        try await database.drop()
     }
 
     @Test func timestampsWithOffsetsAreParsedToTheSameInstant() async throws {
-        let database = try await TestDatabase.make(migrated: false)
-        try await database.withConnection(database.superuser) { connection in
-            try await connection.script("SET TimeZone = 'Asia/Kathmandu'")  // +05:45
-            let row = try #require(try await connection.query("SELECT '2026-11-26 08:00:00+00'::timestamptz AS at").first)
-            #expect(try row.raw("at") == "2026-11-26 13:45:00+05:45")
-            #expect(try row.decode("at", as: Date.self) == Date(timeIntervalSince1970: 1_795_680_000))
+        try await TestDatabase.with(migrated: false) { database in
+            try await database.withConnection(database.superuser) { connection in
+                try await connection.script("SET TimeZone = 'Asia/Kathmandu'")  // +05:45
+                let row = try #require(try await connection.query("SELECT '2026-11-26 08:00:00+00'::timestamptz AS at").first)
+                #expect(try row.raw("at") == "2026-11-26 13:45:00+05:45")
+                #expect(try row.decode("at", as: Date.self) == Date(timeIntervalSince1970: 1_795_680_000))
+            }
         }
-        try await database.drop()
     }
 
     @Test func calendarDatesRejectImpossibleDaysAndKnowTheirWeekday() {

@@ -82,4 +82,18 @@ public struct APIFixture: Sendable {
     public func close() async throws {
         try await platform.close()
     }
+
+    /// Runs `body` with a fresh fixture and closes it afterwards (pool closed, database
+    /// dropped), whether `body` returns or throws.
+    public static func with<T: Sendable>(_ body: (APIFixture) async throws -> T) async throws -> T {
+        let fixture = try await make()
+        do {
+            let result = try await body(fixture)
+            try await fixture.close()
+            return result
+        } catch {
+            try? await fixture.close()
+            throw error
+        }
+    }
 }

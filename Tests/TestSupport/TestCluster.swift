@@ -144,3 +144,19 @@ public final class CapturingLogHandler: LogHandler, @unchecked Sendable {
         lock.withLock { stored.append("\(event.level): \(event.message)") }
     }
 }
+
+extension TestDatabase {
+    /// Runs `body` on a fresh database and drops it afterwards, whether `body` returns or
+    /// throws (a failing test leaves nothing behind on a long-lived cluster).
+    public static func with<T: Sendable>(migrated: Bool = true, cluster: LocalCluster? = nil, _ body: (TestDatabase) async throws -> T) async throws -> T {
+        let database = try await make(migrated: migrated, cluster: cluster)
+        do {
+            let result = try await body(database)
+            try await database.drop()
+            return result
+        } catch {
+            try? await database.drop()
+            throw error
+        }
+    }
+}

@@ -8,6 +8,8 @@ public enum AssessmentDimension: String, Sendable, Codable, CaseIterable {
 /// What a manager records for a staff member in the bottom group (末位).
 public enum BottomFollowUp: String, Sendable, Codable, CaseIterable {
     case retraining, reassignment, probation
+    /// Let go (淘汰): the outcome the rulebook's 末位淘汰 names.
+    case dismissal
 }
 
 /// Assessment rules without a database: template weights, weighted scores, ranking with
@@ -70,16 +72,17 @@ public enum AssessmentRules {
     }
 
     /// Ranks a group (highest score first; equal scores share a rank and are listed by
-    /// employee number) and marks the bottom group: ⌈share × size⌉ places from the bottom,
-    /// at least one when the group has `minimumGroup` members or more, none in a smaller group.
-    /// Everyone tied with the last place inside the bottom group is in it: a tie is never
-    /// split by something the rules do not score.
+    /// employee number) and marks the bottom group (末位淘汰, 淘汰率在5%左右): share × size
+    /// rounded to the nearest whole person (half up: 21 → 1, 30 → 2, 101 → 5), at least one
+    /// when the group has `minimumGroup` members or more (a site policy), none in a smaller
+    /// group. Tie rule: everyone tied with the last place inside the bottom group is in it —
+    /// a tie is never split by something the rules do not score.
     public static func rank(_ members: [(staffId: UUID, employeeNo: String, score: Decimal)], share: Decimal, minimumGroup: Int) -> [Ranked] {
         let sorted = members.sorted { ($0.score, $1.employeeNo) > ($1.score, $0.employeeNo) }
         let size = sorted.count
         var places = 0
         if size >= minimumGroup {
-            places = max(1, (share * Decimal(size)).roundedUp())
+            places = max(1, (share * Decimal(size)).roundedToNearest())
         }
         // The score at the boundary: the lowest `places` members, and everyone tied with them.
         let cutoff: Decimal? = places > 0 ? sorted[size - places].score : nil
@@ -94,7 +97,7 @@ public enum AssessmentRules {
             if places == 0 {
                 explanation = "group of \(size) is below \(minimumGroup): no bottom group"
             } else if bottom {
-                explanation = "rank \(rank) of \(size); the bottom \(places) place(s) (⌈\(share) × \(size)⌉, at least 1) end at score \(cutoff ?? 0)"
+                explanation = "rank \(rank) of \(size); the bottom \(places) place(s) (\(share) × \(size) to the nearest person, at least 1) end at score \(cutoff ?? 0)"
                     + (sorted.filter { $0.score == member.score }.count > 1 ? ", tied scores all included" : "")
             } else {
                 explanation = "rank \(rank) of \(size); above the bottom group's score \(cutoff ?? 0)"
@@ -145,6 +148,11 @@ extension Decimal {
         var result = Decimal()
         NSDecimalRound(&result, &exact, scale, .plain)
         return result
+    }
+
+    /// The nearest whole number, halves up.
+    public func roundedToNearest() -> Int {
+        NSDecimalNumber(decimal: rounded(0)).intValue
     }
 
     /// The smallest whole number not below this one.

@@ -57,7 +57,7 @@ public struct SiteTemplate: Sendable {
     /// DOMAIN.md's defaults. Durations are in the unit their key names.
     static let defaultPolicies: [(key: String, json: String)] = [
         ("tickets.first_feedback_hours", "24"),
-        ("tickets.resolution_targets", #"{"repair":{"emergency":{"minutes":60},"urgent":{"sameDay":true},"normal":{"workingDays":3}},"complaint":{"feedbackHours":24,"workingDays":3},"inquiry":{"workingDays":1},"issue_report":{"workingDays":3},"other":{"workingDays":3}}"#),
+        ("tickets.resolution_targets", #"{"repair":{"emergency":{"minutes":60},"urgent":{"sameDay":true},"normal":{"workingDays":3}},"complaint":{"workingDays":3},"inquiry":{"workingDays":1},"issue_report":{"workingDays":3},"other":{"workingDays":3}}"#),
         ("tickets.follow_up", #"{"complaint":{"share":1.0,"withinDays":3},"repair":{"share":0.3,"withinDays":3},"maintenance":{"share":0.3,"fromDays":30,"toDays":60},"patient_rescue":{"share":1.0,"withinDays":7},"activity":{"share":0.3,"withinDays":30}}"#),
         ("tickets.follow_up_problem_repair_hours", "24"),
         ("tickets.repeat", #"{"windowDays":90,"complaintThreshold":2,"repairThreshold":3}"#),

@@ -84,7 +84,7 @@ public enum TicketIntake {
         return TicketDraft(
             ticket: ticket, owner: owner, priority: priority, receivedAt: receivedAt,
             year: CalendarDate.day(of: receivedAt, in: rules.timeZone.identifier).year,
-            feedbackDueAt: TicketClock.feedbackDue(receivedAt: receivedAt, policy: policy, calendar: rules.calendar(), timeZone: rules.timeZone),
+            feedbackDueAt: TicketClock.feedbackDue(receivedAt: receivedAt, policy: policy),
             resolveDueAt: TicketClock.resolveDue(receivedAt: receivedAt, category: body.category, priority: priority, policy: policy,
                                                  calendar: workCalendar, timeZone: rules.timeZone),
             followUpClass: body.followUpClass ?? body.category.defaultFollowUpClass, repeatOf: nil,

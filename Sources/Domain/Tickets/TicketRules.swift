@@ -168,7 +168,11 @@ public struct TicketPolicy: Sendable, Equatable {
         }
     }
 
+    /// Feedback to the reporter within this many clock hours of receipt (受理后24小时内反馈).
     public var firstFeedbackHours: Int
+    /// A problem found on follow-up goes back to repair with a deadline this many clock hours
+    /// away (回访中发现的问题，24小时内书面通知维修人员整改).
+    public var followUpProblemRepairHours: Int
     /// Category → priority → target; a category-wide target is stored under every priority.
     public var targets: [TicketCategory: [TicketPriority: Target]]
     public var followUp: [FollowUpClass: FollowUpRule]
@@ -182,6 +186,7 @@ public struct TicketPolicy: Sendable, Equatable {
             policies[key].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8), options: [.fragmentsAllowed]) }
         }
         firstFeedbackHours = Self.integer(json("tickets.first_feedback_hours")).flatMap { $0 > 0 ? $0 : nil } ?? 24
+        followUpProblemRepairHours = Self.integer(json("tickets.follow_up_problem_repair_hours")).flatMap { $0 > 0 ? $0 : nil } ?? 24
 
         // A site's entry wins priority by priority; what it leaves out or gets wrong falls
         // back to the default for that category and priority.
@@ -256,10 +261,15 @@ public struct TicketPolicy: Sendable, Equatable {
 
 /// The time rules of tickets, on the site's working calendar and timezone.
 public enum TicketClock {
-    /// First feedback to the reporter: `hours` counted on working days only.
-    public static func feedbackDue(receivedAt: Date, policy: TicketPolicy, calendar: WorkingCalendar, timeZone: TimeZone) -> Date {
-        calendar.adding(minutesOnWorkingDays: policy.firstFeedbackHours * 60, to: receivedAt, in: timeZone)
-            ?? receivedAt.addingTimeInterval(Double(policy.firstFeedbackHours) * 3600)
+    /// First feedback to the reporter: 24 clock hours after receipt, whatever the office
+    /// hours (受理后24小时内反馈) — a Friday 16:00 complaint is owed feedback by Saturday 16:00.
+    public static func feedbackDue(receivedAt: Date, policy: TicketPolicy) -> Date {
+        receivedAt.addingTimeInterval(Double(policy.firstFeedbackHours) * 3600)
+    }
+
+    /// The repair deadline of a problem found on follow-up, in clock hours from the follow-up.
+    public static func followUpProblemRepairDue(at now: Date, policy: TicketPolicy) -> Date {
+        now.addingTimeInterval(Double(policy.followUpProblemRepairHours) * 3600)
     }
 
     /// When the work should be resolved, or nil when the category has no target (praise,

@@ -152,6 +152,8 @@ public enum TicketWorkflow {
                 ticket.followedUpAt = now
             } else {
                 reopen(&ticket, reason: "unsatisfactory follow-up", effects: &effects)
+                // The problem goes back to repair now, with a deadline of its own (24 h by default).
+                ticket.deadlines.resolveDueAt = TicketClock.followUpProblemRepairDue(at: now, policy: context.policy)
             }
         case .close:
             ticket.status = .closed
@@ -208,9 +210,11 @@ public enum TicketWorkflow {
         return Outcome(ticket: ticket, note: note, detail: detail, effects: effects)
     }
 
-    /// Back to `dispatched` for another round of work, counted as a non-conformity.
+    /// Back to `dispatched` for another round of work, counted as a non-conformity. The
+    /// resolution did not hold, so the work is unresolved again and its deadline is watched.
     static func reopen(_ ticket: inout Ticket, reason: String, effects: inout [SideEffect]) {
         ticket.status = .dispatched
+        ticket.resolvedAt = nil
         ticket.reopenCount += 1
         ticket.nonconformityOpen = true
         ticket.verifiedAt = nil

@@ -285,6 +285,9 @@ public enum TicketStore {
                     time_on_site_minutes = $15, accepted_by = $16, accepted_at = $17, verified_at = $18, verified_by = $19, followed_up_at = $20,
                     closed_at = $21, cancelled_at = $22, reply = $23, suggestion_adopted = $24, follow_up_ordinal = $25, follow_up_sampled = $26, follow_up_month = $40::date, required_post_id = $41,
                     follow_up_due_from = $27, follow_up_due_at = $28, reopen_count = $29, nonconformity_open = $30, repeat_of = $31,
+                    resolve_due_at = $42::timestamptz,
+                    resolution_breached_at = CASE WHEN $42::timestamptz IS DISTINCT FROM resolve_due_at OR $12::timestamptz IS NULL AND resolved_at IS NOT NULL
+                                                  THEN NULL ELSE resolution_breached_at END,
                     version = version + 1, updated_at = $32
                 WHERE site_id = $1 AND id = $2 AND version = $33
                 RETURNING \(columns)
@@ -302,7 +305,7 @@ public enum TicketStore {
              ticket.verifiedBy, ticket.followedUpAt, ticket.closedAt, ticket.cancelledAt, ticket.reply, ticket.suggestionAdopted,
              ticket.followUp?.ordinal, ticket.followUp?.sampled, ticket.deadlines.followUpDueFrom, ticket.deadlines.followUpDueAt,
              ticket.reopenCount, ticket.nonconformityOpen, ticket.repeatOf, now, expectedVersion, event.action, event.from.rawValue, actor, role,
-             event.note, PostgresJSON(event.detail), ticket.followUp?.month.map { $0 + "-01" }, ticket.requiredPostId])
+             event.note, PostgresJSON(event.detail), ticket.followUp?.month.map { $0 + "-01" }, ticket.requiredPostId, ticket.deadlines.resolveDueAt])
     }
 
     /// The next ordinal of a resolution of `kind` in `month` (first day) at the site.

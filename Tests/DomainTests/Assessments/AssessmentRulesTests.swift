@@ -41,8 +41,10 @@ struct AssessmentRulesTests {
         #expect(ranked.allSatisfy { !$0.bottom } && ranked[0].explanation.contains("below 20"))
     }
 
-    @Test(arguments: [(19, 0), (20, 1), (101, 6)])
-    func theBottomGroupFollowsTheShareWithAtLeastOneFromTwenty(size: Int, expected: Int) {
+    /// 末位淘汰, 淘汰率在5%左右: about 5 %, rounded to the nearest whole person (halves up),
+    /// at least one from the group-size floor (20 by default), none below it.
+    @Test(arguments: [(19, 0), (20, 1), (21, 1), (29, 1), (30, 2), (101, 5), (110, 6)])
+    func theBottomGroupIsAboutFivePercentRoundedToTheNearestPerson(size: Int, expected: Int) {
         let ranked = AssessmentRules.rank(Self.group((0..<size).map { Decimal(60 + $0) }), share: 0.05, minimumGroup: 20)
         #expect(ranked.filter(\.bottom).count == expected)
         #expect(ranked.filter(\.bottom).map(\.score) == Array(ranked.suffix(expected).map(\.score)))

@@ -63,10 +63,10 @@ struct TicketIntakeTests {
         #expect(try Self.draft(complaint).ticket.causeClass == 3)
     }
 
-    @Test func theFirstFeedbackIsDueAfterTwentyFourHoursOfWorkingDays() throws {
+    @Test func theFirstFeedbackIsDueTwentyFourClockHoursAfterReceipt() throws {
         #expect(try Self.draft(Self.contact(.complaint)).feedbackDueAt == instant("2026-11-27T10:00:00+08:00"), "Thursday 10:00 → Friday 10:00")
-        #expect(try Self.draft(Self.contact(.complaint), now: "2026-11-27T10:00:00+08:00").feedbackDueAt == instant("2026-11-30T10:00:00+08:00"),
-                "Friday 10:00 → Monday 10:00: the weekend does not count")
+        #expect(try Self.draft(Self.contact(.complaint), now: "2026-11-27T16:00:00+08:00").feedbackDueAt == instant("2026-11-28T16:00:00+08:00"),
+                "Friday 16:00 → Saturday 16:00: office hours do not stretch 24 hours (受理后24小时内反馈)")
     }
 
     @Test(arguments: [

@@ -183,6 +183,27 @@ struct TicketWorkflowTests {
         #expect(outcome.detail == ["rating": "unsatisfied"])
     }
 
+    /// 回访中发现的问题，24小时内书面通知维修人员整改: the problem goes back to repair with a
+    /// new deadline 24 clock hours from the follow-up, unresolved again, and is overdue after it.
+    @Test func aProblemFoundOnFollowUpGoesBackToRepairWithin24Hours() throws {
+        var verified = Self.ticket(.repair, .verified, department: Self.engineering, handler: Self.electrician,
+                                   followUp: TicketFollowUpPlan(followUpClass: .repair, month: "2026-11", ordinal: 1, sampled: true))
+        verified.resolvedAt = instant("2026-11-26T09:00:00+08:00")
+        verified.deadlines.resolveDueAt = instant("2026-11-26T17:30:00+08:00")
+        verified.verifiedAt = instant("2026-11-26T11:00:00+08:00")
+        let outcome = try Self.apply(.followUp, Self.body { $0.method = "phone"; $0.rating = .unsatisfied }, to: verified, at: "2026-11-27T10:00:00+08:00")
+        #expect(outcome.ticket.deadlines.resolveDueAt == instant("2026-11-28T10:00:00+08:00"))
+        #expect(outcome.ticket.resolvedAt == nil)
+        var later = outcome.ticket
+        later.refreshDerived(now: instant("2026-11-28T09:59:00+08:00"))
+        #expect(!later.deadlines.overdue.contains("resolution"))
+        later.refreshDerived(now: instant("2026-11-28T10:01:00+08:00"))
+        #expect(later.deadlines.overdue.contains("resolution"))
+        // The site's own number of hours is read.
+        let site = TicketPolicy(policies: ["tickets.follow_up_problem_repair_hours": "12"])
+        #expect(TicketClock.followUpProblemRepairDue(at: instant("2026-11-27T10:00:00+08:00"), policy: site) == instant("2026-11-27T22:00:00+08:00"))
+    }
+
     @Test func aFollowUpGivesAKnownMethodAndAScoreThatAgreesWithItsRating() throws {
         var verified = Self.ticket(.repair, .verified, department: Self.engineering)
         verified.verifiedAt = instant("2026-11-26T11:00:00+08:00")

@@ -55,265 +55,265 @@ struct AppointmentScenarioTests {
     }
 
     @Test func confirmationIsDueWithinOneWorkingDayAcrossAHolidayAndAMakeUpDay() async throws {
-        let fixture = try await APIFixture.make()
-        _ = try await TicketCast.make(fixture)
-        let clock = TestClock("2026-11-26T16:00:00+08:00")  // Thursday
-        try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
-            let desk = try await BookingDesk.make(client, fixture)
-            let agent = fixture.bearer("h01.agent")
-            let plain = try await desk.book(client, agent, start: "2026-12-01T09:00:00+08:00")
-            #expect(plain.status == .created, "\(plain.body)")
-            #expect(plain.json["confirmDueAt"] as? String == "2026-11-27T08:00:00.000000Z")  // Friday 16:00: 570 minutes of office time
-            #expect((plain.json["applicant"] as? [String: Any])?["idNumber"] as? String == "110***********002X")
-            #expect(plain.json["localStart"] as? String == "2026-12-01T09:00" && plain.json["status"] as? String == "requested")
+        try await APIFixture.with { fixture in
+            _ = try await TicketCast.make(fixture)
+            let clock = TestClock("2026-11-26T16:00:00+08:00")  // Thursday
+            try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
+                let desk = try await BookingDesk.make(client, fixture)
+                let agent = fixture.bearer("h01.agent")
+                let plain = try await desk.book(client, agent, start: "2026-12-01T09:00:00+08:00")
+                #expect(plain.status == .created, "\(plain.body)")
+                #expect(plain.json["confirmDueAt"] as? String == "2026-11-27T08:00:00.000000Z")  // Friday 16:00: 570 minutes of office time
+                #expect((plain.json["applicant"] as? [String: Any])?["idNumber"] as? String == "110***********002X")
+                #expect(plain.json["localStart"] as? String == "2026-12-01T09:00" && plain.json["status"] as? String == "requested")
 
-            let calendar = """
-                {"weeklyHours":[\((1...5).map { #"{"weekday":\#($0),"opens":"08:00","closes":"17:30"}"# }.joined(separator: ","))],
-                 "exceptions":[{"date":"2026-11-27","working":false,"note":"假日"},{"date":"2026-11-28","working":true,"note":"调休"}]}
-                """
-            #expect(try await client.call(.put, "/api/v1/sites/H01/calendars/office", token: fixture.bearer("h01.manager"), json: calendar).status == .ok)
-            let acrossHoliday = try await desk.book(client, agent, start: "2026-12-01T09:30:00+08:00")
-            #expect(acrossHoliday.json["confirmDueAt"] as? String == "2026-11-28T08:00:00.000000Z")  // Friday skipped, make-up Saturday 16:00
-            let id = try #require(acrossHoliday.json["id"] as? String)
+                let calendar = """
+                    {"weeklyHours":[\((1...5).map { #"{"weekday":\#($0),"opens":"08:00","closes":"17:30"}"# }.joined(separator: ","))],
+                     "exceptions":[{"date":"2026-11-27","working":false,"note":"假日"},{"date":"2026-11-28","working":true,"note":"调休"}]}
+                    """
+                #expect(try await client.call(.put, "/api/v1/sites/H01/calendars/office", token: fixture.bearer("h01.manager"), json: calendar).status == .ok)
+                let acrossHoliday = try await desk.book(client, agent, start: "2026-12-01T09:30:00+08:00")
+                #expect(acrossHoliday.json["confirmDueAt"] as? String == "2026-11-28T08:00:00.000000Z")  // Friday skipped, make-up Saturday 16:00
+                let id = try #require(acrossHoliday.json["id"] as? String)
 
-            clock.set("2026-11-28T15:59:00+08:00")
-            #expect(try await sweep(fixture, clock) == 1)  // only the first booking is past its deadline
-            clock.set("2026-11-28T16:01:00+08:00")
-            #expect(try await sweep(fixture, clock) == 1)
-            #expect(try await sweep(fixture, clock) == 0)
-            let overdue = try await client.call(.get, "\(Self.base)?overdue=true", token: agent)
-            #expect(overdue.items.count == 2 && overdue.items.allSatisfy { $0["overdue"] as? Bool == true })
+                clock.set("2026-11-28T15:59:00+08:00")
+                #expect(try await sweep(fixture, clock) == 1)  // only the first booking is past its deadline
+                clock.set("2026-11-28T16:01:00+08:00")
+                #expect(try await sweep(fixture, clock) == 1)
+                #expect(try await sweep(fixture, clock) == 0)
+                let overdue = try await client.call(.get, "\(Self.base)?overdue=true", token: agent)
+                #expect(overdue.items.count == 2 && overdue.items.allSatisfy { $0["overdue"] as? Bool == true })
 
-            let refusedWithoutReason = try await client.appointment(id, "refuse", as: agent)
-            #expect(refusedWithoutReason.status == .unprocessableContent && refusedWithoutReason.fields == ["reason"])
-            let confirmed = try await client.appointment(id, "confirm", as: agent)
-            #expect(confirmed.status == .ok && confirmed.json["documents"] as? [String] == ["身份证", "申请表"], "\(confirmed.body)")
-            let timeline = try await client.call(.get, "\(Self.base)/\(id)/timeline", token: agent)
-            #expect(timeline.items.map { $0["action"] as? String } == ["request", "confirmation.overdue", "confirm"])
-            #expect((timeline.items.last?["detail"] as? [String: String])?["inTime"] == "false")
+                let refusedWithoutReason = try await client.appointment(id, "refuse", as: agent)
+                #expect(refusedWithoutReason.status == .unprocessableContent && refusedWithoutReason.fields == ["reason"])
+                let confirmed = try await client.appointment(id, "confirm", as: agent)
+                #expect(confirmed.status == .ok && confirmed.json["documents"] as? [String] == ["身份证", "申请表"], "\(confirmed.body)")
+                let timeline = try await client.call(.get, "\(Self.base)/\(id)/timeline", token: agent)
+                #expect(timeline.items.map { $0["action"] as? String } == ["request", "confirmation.overdue", "confirm"])
+                #expect((timeline.items.last?["detail"] as? [String: String])?["inTime"] == "false")
+            }
         }
-        try await fixture.close()
     }
 
     @Test func theCenterCancelsWithTwoOrEightHoursNoticeOrRecordsABreach() async throws {
-        let fixture = try await APIFixture.make()
-        _ = try await TicketCast.make(fixture)
-        let clock = TestClock("2026-11-26T09:00:00+08:00")
-        try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
-            let desk = try await BookingDesk.make(client, fixture)
-            let agent = fixture.bearer("h01.agent")
-            var window: [String] = []
-            for _ in 0..<2 { window.append(try #require(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00").json["id"] as? String)) }
-            let visit = #","homeVisit":{"reason":"elderly","address":"锦绣路 8 号 3 单元 501"}"#
-            var home: [String] = []
-            for _ in 0..<2 {
-                let booked = try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00", item: desk.homeRepair, extra: visit)
-                home.append(try #require(booked.json["id"] as? String, "\(booked.body)"))
+        try await APIFixture.with { fixture in
+            _ = try await TicketCast.make(fixture)
+            let clock = TestClock("2026-11-26T09:00:00+08:00")
+            try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
+                let desk = try await BookingDesk.make(client, fixture)
+                let agent = fixture.bearer("h01.agent")
+                var window: [String] = []
+                for _ in 0..<2 { window.append(try #require(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00").json["id"] as? String)) }
+                let visit = #","homeVisit":{"reason":"elderly","address":"锦绣路 8 号 3 单元 501"}"#
+                var home: [String] = []
+                for _ in 0..<2 {
+                    let booked = try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00", item: desk.homeRepair, extra: visit)
+                    home.append(try #require(booked.json["id"] as? String, "\(booked.body)"))
+                }
+
+                clock.set("2026-11-30T07:59:00+08:00")  // 2 h 1 min before
+                let inTime = try await client.appointment(window[0], "cancel-by-center", as: agent)
+                #expect(inTime.status == .ok && inTime.json["lateCancellation"] as? Bool == false && inTime.json["status"] as? String == "cancelled_by_center")
+                clock.set("2026-11-30T08:01:00+08:00")  // 1 h 59 min before
+                let noReason = try await client.appointment(window[1], "cancel-by-center", as: agent)
+                #expect(noReason.status == .unprocessableContent && noReason.code == "appointment.late_cancellation_reason_required")
+                let late = try await client.appointment(window[1], "cancel-by-center", as: agent, #"{"reason":"窗口系统故障"}"#)
+                #expect(late.status == .ok && late.json["lateCancellation"] as? Bool == true)
+
+                clock.set("2026-11-30T01:59:00+08:00")  // 8 h 1 min before the home visit
+                #expect(try await client.appointment(home[0], "cancel-by-center", as: agent).json["lateCancellation"] as? Bool == false)
+                clock.set("2026-11-30T02:01:00+08:00")
+                #expect(try await client.appointment(home[1], "cancel-by-center", as: agent).code == "appointment.late_cancellation_reason_required")
+                #expect(try await client.appointment(home[1], "cancel-by-center", as: agent, #"{"reason":"维修工生病"}"#).json["lateCancellation"] as? Bool == true)
+
+                clock.set("2026-11-30T12:00:00+08:00")
+                let stats = try await client.call(.get, "\(Self.base)/stats?month=2026-11", token: fixture.bearer("h01.manager"))
+                #expect(stats.json["lateCancellationsByCenter"] as? Int == 2)
+                let byWindow = stats.json["byWindow"] as? [String: [String: Int]]
+                #expect(byWindow?["w1"]?["lateCancellationsByCenter"] == 1 && byWindow?["field"]?["lateCancellationsByCenter"] == 1)
             }
-
-            clock.set("2026-11-30T07:59:00+08:00")  // 2 h 1 min before
-            let inTime = try await client.appointment(window[0], "cancel-by-center", as: agent)
-            #expect(inTime.status == .ok && inTime.json["lateCancellation"] as? Bool == false && inTime.json["status"] as? String == "cancelled_by_center")
-            clock.set("2026-11-30T08:01:00+08:00")  // 1 h 59 min before
-            let noReason = try await client.appointment(window[1], "cancel-by-center", as: agent)
-            #expect(noReason.status == .unprocessableContent && noReason.code == "appointment.late_cancellation_reason_required")
-            let late = try await client.appointment(window[1], "cancel-by-center", as: agent, #"{"reason":"窗口系统故障"}"#)
-            #expect(late.status == .ok && late.json["lateCancellation"] as? Bool == true)
-
-            clock.set("2026-11-30T01:59:00+08:00")  // 8 h 1 min before the home visit
-            #expect(try await client.appointment(home[0], "cancel-by-center", as: agent).json["lateCancellation"] as? Bool == false)
-            clock.set("2026-11-30T02:01:00+08:00")
-            #expect(try await client.appointment(home[1], "cancel-by-center", as: agent).code == "appointment.late_cancellation_reason_required")
-            #expect(try await client.appointment(home[1], "cancel-by-center", as: agent, #"{"reason":"维修工生病"}"#).json["lateCancellation"] as? Bool == true)
-
-            clock.set("2026-11-30T12:00:00+08:00")
-            let stats = try await client.call(.get, "\(Self.base)/stats?month=2026-11", token: fixture.bearer("h01.manager"))
-            #expect(stats.json["lateCancellationsByCenter"] as? Int == 2)
-            let byWindow = stats.json["byWindow"] as? [String: [String: Int]]
-            #expect(byWindow?["w1"]?["lateCancellationsByCenter"] == 1 && byWindow?["field"]?["lateCancellationsByCenter"] == 1)
         }
-        try await fixture.close()
     }
 
     @Test func noCheckInWithinThirtyMinutesIsANoShowThatFreesThePlace() async throws {
-        let fixture = try await APIFixture.make()
-        _ = try await TicketCast.make(fixture)
-        let clock = TestClock("2026-11-26T09:00:00+08:00")
-        try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
-            let desk = try await BookingDesk.make(client, fixture)
-            let agent = fixture.bearer("h01.agent")
-            let early = try #require(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00").json["id"] as? String)
-            let late = try #require(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00").json["id"] as? String)
-            #expect(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00").code == "appointment.slot_taken")
-            for id in [early, late] { #expect(try await client.appointment(id, "confirm", as: agent).status == .ok) }
+        try await APIFixture.with { fixture in
+            _ = try await TicketCast.make(fixture)
+            let clock = TestClock("2026-11-26T09:00:00+08:00")
+            try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
+                let desk = try await BookingDesk.make(client, fixture)
+                let agent = fixture.bearer("h01.agent")
+                let early = try #require(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00").json["id"] as? String)
+                let late = try #require(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00").json["id"] as? String)
+                #expect(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00").code == "appointment.slot_taken")
+                for id in [early, late] { #expect(try await client.appointment(id, "confirm", as: agent).status == .ok) }
 
-            clock.set("2026-11-30T10:29:00+08:00")
-            #expect(try await sweep(fixture, clock) == 0)
-            #expect(try await client.appointment(early, "check-in", as: agent).json["status"] as? String == "checked_in")
-            clock.set("2026-11-30T10:31:00+08:00")
-            #expect(try await client.appointment(late, "check-in", as: agent).code == "appointment.too_late")
-            #expect(try await sweep(fixture, clock) == 1)
-            let gone = try await client.call(.get, "\(Self.base)/\(late)", token: agent)
-            #expect(gone.json["status"] as? String == "no_show" && gone.json["noShowAt"] != nil)
-            #expect(try await fixture.count("SELECT count(*) FROM appointments WHERE status IN ('requested', 'confirmed', 'checked_in', 'completed')") == 1)
-            let done = try await client.appointment(early, "complete", as: agent, #"{"result":"已开具证明","satisfaction":"satisfied"}"#)
-            #expect(done.json["status"] as? String == "completed")
-            let stats = try await client.call(.get, "\(Self.base)/stats?month=2026-11", token: agent)
-            #expect(stats.json["noShows"] as? Int == 1)
-            #expect((stats.json["completion"] as? [String: Any])?["numerator"] as? Int == 1 && (stats.json["completion"] as? [String: Any])?["denominator"] as? Int == 2)
+                clock.set("2026-11-30T10:29:00+08:00")
+                #expect(try await sweep(fixture, clock) == 0)
+                #expect(try await client.appointment(early, "check-in", as: agent).json["status"] as? String == "checked_in")
+                clock.set("2026-11-30T10:31:00+08:00")
+                #expect(try await client.appointment(late, "check-in", as: agent).code == "appointment.too_late")
+                #expect(try await sweep(fixture, clock) == 1)
+                let gone = try await client.call(.get, "\(Self.base)/\(late)", token: agent)
+                #expect(gone.json["status"] as? String == "no_show" && gone.json["noShowAt"] != nil)
+                #expect(try await fixture.count("SELECT count(*) FROM appointments WHERE status IN ('requested', 'confirmed', 'checked_in', 'completed')") == 1)
+                let done = try await client.appointment(early, "complete", as: agent, #"{"result":"已开具证明","satisfaction":"satisfied"}"#)
+                #expect(done.json["status"] as? String == "completed")
+                let stats = try await client.call(.get, "\(Self.base)/stats?month=2026-11", token: agent)
+                #expect(stats.json["noShows"] as? Int == 1)
+                #expect((stats.json["completion"] as? [String: Any])?["numerator"] as? Int == 1 && (stats.json["completion"] as? [String: Any])?["denominator"] as? Int == 2)
+            }
         }
-        try await fixture.close()
     }
 
     @Test func homeVisitsNeedAReasonWorkingHoursAndAStaffMemberWithoutAnOverlap() async throws {
-        let fixture = try await APIFixture.make()
-        let cast = try await TicketCast.make(fixture)
-        let clock = TestClock("2026-11-26T09:00:00+08:00")
-        try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
-            let desk = try await BookingDesk.make(client, fixture)
-            let agent = fixture.bearer("h01.agent")
-            let visit = #","homeVisit":{"reason":"disabled","address":"住院部宿舍 2 号楼"}"#
-            let notOffered = try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00", extra: visit)
-            #expect(notOffered.status == .unprocessableContent && notOffered.code == "appointment.home_visit_not_offered" && notOffered.fields == ["homeVisit"])
-            let noReason = try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00", item: desk.homeRepair, extra: #","homeVisit":{"reason":"busy","address":"x"}"#)
-            #expect(noReason.status == .unprocessableContent && noReason.fields == ["homeVisit.reason"])
-            // The field team's calendar runs round the clock; home visits keep to working hours.
-            let evening = try await desk.book(client, agent, start: "2026-11-30T20:00:00+08:00", item: desk.homeRepair, extra: visit)
-            #expect(evening.code == "appointment.outside_working_hours" && evening.fields == ["start"] && evening.json["errors"].map { "\($0)" }?.contains("outside_working_hours") == true)
+        try await APIFixture.with { fixture in
+            let cast = try await TicketCast.make(fixture)
+            let clock = TestClock("2026-11-26T09:00:00+08:00")
+            try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
+                let desk = try await BookingDesk.make(client, fixture)
+                let agent = fixture.bearer("h01.agent")
+                let visit = #","homeVisit":{"reason":"disabled","address":"住院部宿舍 2 号楼"}"#
+                let notOffered = try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00", extra: visit)
+                #expect(notOffered.status == .unprocessableContent && notOffered.code == "appointment.home_visit_not_offered" && notOffered.fields == ["homeVisit"])
+                let noReason = try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00", item: desk.homeRepair, extra: #","homeVisit":{"reason":"busy","address":"x"}"#)
+                #expect(noReason.status == .unprocessableContent && noReason.fields == ["homeVisit.reason"])
+                // The field team's calendar runs round the clock; home visits keep to working hours.
+                let evening = try await desk.book(client, agent, start: "2026-11-30T20:00:00+08:00", item: desk.homeRepair, extra: visit)
+                #expect(evening.code == "appointment.outside_working_hours" && evening.fields == ["start"] && evening.json["errors"].map { "\($0)" }?.contains("outside_working_hours") == true)
 
-            let first = try #require(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00", item: desk.homeRepair, extra: visit).json["id"] as? String)
-            let second = try #require(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00", item: desk.homeRepair, extra: visit).json["id"] as? String)
-            let third = try #require(try await desk.book(client, agent, start: "2026-11-30T11:00:00+08:00", item: desk.homeRepair, extra: visit).json["id"] as? String)
-            #expect(try await client.appointment(first, "confirm", as: agent).code == "appointment.staff_required")  // no staff member named
-            #expect(try await client.appointment(first, "confirm", as: agent, #"{"assignedStaffId":"\#(cast.plumber)"}"#).status == .ok)
-            let overlap = try await client.appointment(second, "confirm", as: agent, #"{"assignedStaffId":"\#(cast.plumber)"}"#)
-            #expect(overlap.status == .conflict && overlap.code == "appointment.staff_busy")
-            #expect(try await client.appointment(second, "confirm", as: agent, #"{"assignedStaffId":"\#(cast.guardStaff)"}"#).status == .ok)
-            // Back to back is not an overlap.
-            #expect(try await client.appointment(third, "confirm", as: agent, #"{"assignedStaffId":"\#(cast.plumber)"}"#).status == .ok)
-            // Rescheduling onto the plumber's other visit is refused, onto a free hour allowed, with history.
-            let clash = try await client.appointment(third, "reschedule", as: agent, #"{"start":"2026-11-30T10:00:00+08:00"}"#)
-            #expect(clash.status == .conflict, "\(clash.body)")
-            let moved = try await client.appointment(third, "reschedule", as: agent, #"{"start":"2026-11-30T14:00:00+08:00","reason":"住户改约"}"#)
-            #expect(moved.status == .ok && moved.json["localStart"] as? String == "2026-11-30T14:00" && moved.json["rescheduleCount"] as? Int == 1)
-            let history = try await client.call(.get, "\(Self.base)/\(third)/timeline", token: agent)
-            #expect((history.items.last?["detail"] as? [String: String])?["from"] == "2026-11-30T03:00:00.000000Z")
-            // Staff of another department may not confirm the engineering team's visits.
-            #expect(try await client.appointment(third, "cancel-by-center", as: fixture.bearer("h01.guard"), #"{"reason":"x"}"#).code == "appointment.not_your_window")
+                let first = try #require(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00", item: desk.homeRepair, extra: visit).json["id"] as? String)
+                let second = try #require(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00", item: desk.homeRepair, extra: visit).json["id"] as? String)
+                let third = try #require(try await desk.book(client, agent, start: "2026-11-30T11:00:00+08:00", item: desk.homeRepair, extra: visit).json["id"] as? String)
+                #expect(try await client.appointment(first, "confirm", as: agent).code == "appointment.staff_required")  // no staff member named
+                #expect(try await client.appointment(first, "confirm", as: agent, #"{"assignedStaffId":"\#(cast.plumber)"}"#).status == .ok)
+                let overlap = try await client.appointment(second, "confirm", as: agent, #"{"assignedStaffId":"\#(cast.plumber)"}"#)
+                #expect(overlap.status == .conflict && overlap.code == "appointment.staff_busy")
+                #expect(try await client.appointment(second, "confirm", as: agent, #"{"assignedStaffId":"\#(cast.guardStaff)"}"#).status == .ok)
+                // Back to back is not an overlap.
+                #expect(try await client.appointment(third, "confirm", as: agent, #"{"assignedStaffId":"\#(cast.plumber)"}"#).status == .ok)
+                // Rescheduling onto the plumber's other visit is refused, onto a free hour allowed, with history.
+                let clash = try await client.appointment(third, "reschedule", as: agent, #"{"start":"2026-11-30T10:00:00+08:00"}"#)
+                #expect(clash.status == .conflict, "\(clash.body)")
+                let moved = try await client.appointment(third, "reschedule", as: agent, #"{"start":"2026-11-30T14:00:00+08:00","reason":"住户改约"}"#)
+                #expect(moved.status == .ok && moved.json["localStart"] as? String == "2026-11-30T14:00" && moved.json["rescheduleCount"] as? Int == 1)
+                let history = try await client.call(.get, "\(Self.base)/\(third)/timeline", token: agent)
+                #expect((history.items.last?["detail"] as? [String: String])?["from"] == "2026-11-30T03:00:00.000000Z")
+                // Staff of another department may not confirm the engineering team's visits.
+                #expect(try await client.appointment(third, "cancel-by-center", as: fixture.bearer("h01.guard"), #"{"reason":"x"}"#).code == "appointment.not_your_window")
+            }
         }
-        try await fixture.close()
     }
 
     @Test func anUnsatisfiedApplicantOpensALinkedComplaint() async throws {
-        let fixture = try await APIFixture.make()
-        let cast = try await TicketCast.make(fixture)
-        let clock = TestClock("2026-11-26T09:00:00+08:00")
-        try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
-            let desk = try await BookingDesk.make(client, fixture)
-            let agent = fixture.bearer("h01.agent")
-            let id = try #require(try await desk.book(client, agent, start: "2026-11-26T10:00:00+08:00").json["id"] as? String)
-            _ = try await client.appointment(id, "confirm", as: agent)
-            clock.set("2026-11-26T10:05:00+08:00")
-            _ = try await client.appointment(id, "check-in", as: agent)
-            let done = try await client.appointment(id, "complete", as: agent, #"{"result":"材料不全未办结","satisfaction":"unsatisfied","note":"等了很久"}"#)
-            #expect(done.status == .ok, "\(done.body)")
-            let ticketID = try #require(done.json["complaintTicketId"] as? String)
-            let ticket = try await client.call(.get, "/api/v1/sites/H01/tickets/\(ticketID)", token: agent)
-            #expect(ticket.json["category"] as? String == "complaint" && ticket.json["appointmentId"] as? String == id)
-            #expect(ticket.json["ownerId"] as? String == cast.reception.uuidString && ticket.json["channel"] as? String == "phone")
-            #expect((ticket.json["reporter"] as? [String: Any])?["phone"] as? String == "13700001111")
+        try await APIFixture.with { fixture in
+            let cast = try await TicketCast.make(fixture)
+            let clock = TestClock("2026-11-26T09:00:00+08:00")
+            try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
+                let desk = try await BookingDesk.make(client, fixture)
+                let agent = fixture.bearer("h01.agent")
+                let id = try #require(try await desk.book(client, agent, start: "2026-11-26T10:00:00+08:00").json["id"] as? String)
+                _ = try await client.appointment(id, "confirm", as: agent)
+                clock.set("2026-11-26T10:05:00+08:00")
+                _ = try await client.appointment(id, "check-in", as: agent)
+                let done = try await client.appointment(id, "complete", as: agent, #"{"result":"材料不全未办结","satisfaction":"unsatisfied","note":"等了很久"}"#)
+                #expect(done.status == .ok, "\(done.body)")
+                let ticketID = try #require(done.json["complaintTicketId"] as? String)
+                let ticket = try await client.call(.get, "/api/v1/sites/H01/tickets/\(ticketID)", token: agent)
+                #expect(ticket.json["category"] as? String == "complaint" && ticket.json["appointmentId"] as? String == id)
+                #expect(ticket.json["ownerId"] as? String == cast.reception.uuidString && ticket.json["channel"] as? String == "phone")
+                #expect((ticket.json["reporter"] as? [String: Any])?["phone"] as? String == "13700001111")
+            }
         }
-        try await fixture.close()
     }
 
     /// 64 applicants race for the last places of one slot: exactly capacity succeed.
     @Test func concurrentBookingsFillASlotExactlyToCapacity() async throws {
-        let fixture = try await APIFixture.make()
-        _ = try await TicketCast.make(fixture)
-        let clock = TestClock("2026-11-26T09:00:00+08:00")
-        try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.router) { client in
-            let desk = try await BookingDesk.make(client, fixture, capacity: 3)
-            let agent = fixture.bearer("h01.agent")
-            let answers = try await withThrowingTaskGroup(of: APIResponse.self) { group in
-                for _ in 0..<64 { group.addTask { try await desk.book(client, agent, start: "2026-12-01T15:00:00+08:00") } }
-                return try await group.reduce(into: [APIResponse]()) { $0.append($1) }
+        try await APIFixture.with { fixture in
+            _ = try await TicketCast.make(fixture)
+            let clock = TestClock("2026-11-26T09:00:00+08:00")
+            try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.router) { client in
+                let desk = try await BookingDesk.make(client, fixture, capacity: 3)
+                let agent = fixture.bearer("h01.agent")
+                let answers = try await withThrowingTaskGroup(of: APIResponse.self) { group in
+                    for _ in 0..<64 { group.addTask { try await desk.book(client, agent, start: "2026-12-01T15:00:00+08:00") } }
+                    return try await group.reduce(into: [APIResponse]()) { $0.append($1) }
+                }
+                let statuses = answers.map { Int($0.status.code) }
+                let codes = Set(answers.filter { $0.status == .conflict }.compactMap(\.code))
+                let seats = answers.filter { $0.status == .created }.compactMap { $0.json["seat"] as? Int }
+                #expect(Set(seats) == [1, 2, 3])
+                #expect(statuses.filter { $0 == 201 }.count == 3)
+                #expect(statuses.filter { $0 == 409 }.count == 61 && codes == ["appointment.slot_taken"], "\(statuses)")
             }
-            let statuses = answers.map { Int($0.status.code) }
-            let codes = Set(answers.filter { $0.status == .conflict }.compactMap(\.code))
-            let seats = answers.filter { $0.status == .created }.compactMap { $0.json["seat"] as? Int }
-            #expect(Set(seats) == [1, 2, 3])
-            #expect(statuses.filter { $0 == 201 }.count == 3)
-            #expect(statuses.filter { $0 == 409 }.count == 61 && codes == ["appointment.slot_taken"], "\(statuses)")
+            #expect(try await fixture.count("SELECT count(*) FROM appointments") == 3)
         }
-        #expect(try await fixture.count("SELECT count(*) FROM appointments") == 3)
-        try await fixture.close()
     }
 
     /// A site in New York: slots, deadlines and local times follow its own clock and calendar.
     @Test func aSiteOutsideShanghaiBooksInItsOwnTimezone() async throws {
-        let fixture = try await APIFixture.make()
-        let site = try await fixture.platform.sites.create(NewSite(code: "N01", name: "Harbor Residence", kind: .residence, timezone: "America/New_York"), scope: .operations).site
-        let clock = TestClock("2026-11-27T16:00:00-05:00")  // Friday afternoon in New York
-        try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
-            let admin = fixture.bearer("hq.admin")
-            let department = try await fixture.departmentID(site, "customer_service")
-            let item = try #require(try await client.call(.post, "/api/v1/sites/N01/service-items", token: admin,
-                json: #"{"code":"keys","name":"Key pickup","departmentId":"\#(department)","durationMinutes":30,"capacityPerSlot":1}"#).json["id"] as? String)
-            #expect(try await client.call(.post, "/api/v1/sites/N01/windows", token: admin,
-                json: #"{"code":"desk","name":"Front desk","departmentId":"\#(department)","itemIds":["\#(item)"]}"#).status == .created)
-            let free = try await client.call(.get, "/api/v1/sites/N01/availability?item=\(item)&from=2026-11-28&to=2026-11-28", token: admin)
-            #expect(free.json["timezone"] as? String == "America/New_York")
-            let first = try #require((free.json["items"] as? [[String: Any]])?.first)
-            #expect(first["localStart"] as? String == "2026-11-28T08:30" && first["start"] as? String == "2026-11-28T13:30:00.000000Z")
-            #expect((free.json["items"] as? [[String: Any]])?.count == 18)  // Saturday 08:30–17:30 in half hours
-            // The hand-written JSON is the documented type.
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .custom { decoder in
-                let text = try decoder.singleValueContainer().decode(String.self)
-                guard let date = RFC3339.parse(text) else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: text)) }
-                return date
+        try await APIFixture.with { fixture in
+            let site = try await fixture.platform.sites.create(NewSite(code: "N01", name: "Harbor Residence", kind: .residence, timezone: "America/New_York"), scope: .operations).site
+            let clock = TestClock("2026-11-27T16:00:00-05:00")  // Friday afternoon in New York
+            try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
+                let admin = fixture.bearer("hq.admin")
+                let department = try await fixture.departmentID(site, "customer_service")
+                let item = try #require(try await client.call(.post, "/api/v1/sites/N01/service-items", token: admin,
+                    json: #"{"code":"keys","name":"Key pickup","departmentId":"\#(department)","durationMinutes":30,"capacityPerSlot":1}"#).json["id"] as? String)
+                #expect(try await client.call(.post, "/api/v1/sites/N01/windows", token: admin,
+                    json: #"{"code":"desk","name":"Front desk","departmentId":"\#(department)","itemIds":["\#(item)"]}"#).status == .created)
+                let free = try await client.call(.get, "/api/v1/sites/N01/availability?item=\(item)&from=2026-11-28&to=2026-11-28", token: admin)
+                #expect(free.json["timezone"] as? String == "America/New_York")
+                let first = try #require((free.json["items"] as? [[String: Any]])?.first)
+                #expect(first["localStart"] as? String == "2026-11-28T08:30" && first["start"] as? String == "2026-11-28T13:30:00.000000Z")
+                #expect((free.json["items"] as? [[String: Any]])?.count == 18)  // Saturday 08:30–17:30 in half hours
+                // The hand-written JSON is the documented type.
+                let decoder = JSONDecoder()
+                decoder.dateDecodingStrategy = .custom { decoder in
+                    let text = try decoder.singleValueContainer().decode(String.self)
+                    guard let date = RFC3339.parse(text) else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: text)) }
+                    return date
+                }
+                let typed = try decoder.decode(Availability.self, from: Data(free.body.utf8))
+                #expect(typed.items.count == 18 && typed.items.allSatisfy { $0.remaining == 1 && $0.windowCode == "desk" && $0.end.timeIntervalSince($0.start) == 1800 })
+                let booked = try await client.call(.post, "/api/v1/sites/N01/appointments", token: admin, json: """
+                    {"itemId":"\(item)","start":"2026-11-28T08:30:00-05:00","channel":"online","applicant":{"name":"Ann Lee","phone":"2125550100"}}
+                    """)
+                #expect(booked.status == .created, "\(booked.body)")
+                // Friday 16:00 + 540 minutes of office time: Friday to 17:30, then Saturday 08:30 + 450 min = 16:00 New York.
+                #expect(booked.json["confirmDueAt"] as? String == "2026-11-28T21:00:00.000000Z")
+                // Shanghai's 08:30 is not a New York slot.
+                let shanghaiMorning = try await client.call(.post, "/api/v1/sites/N01/appointments", token: admin, json: """
+                    {"itemId":"\(item)","start":"2026-11-28T08:30:00+08:00","channel":"online","applicant":{"name":"Ann Lee","phone":"2125550100"}}
+                    """)
+                #expect(shanghaiMorning.code == "appointment.not_a_slot" && shanghaiMorning.fields == ["start"])
             }
-            let typed = try decoder.decode(Availability.self, from: Data(free.body.utf8))
-            #expect(typed.items.count == 18 && typed.items.allSatisfy { $0.remaining == 1 && $0.windowCode == "desk" && $0.end.timeIntervalSince($0.start) == 1800 })
-            let booked = try await client.call(.post, "/api/v1/sites/N01/appointments", token: admin, json: """
-                {"itemId":"\(item)","start":"2026-11-28T08:30:00-05:00","channel":"online","applicant":{"name":"Ann Lee","phone":"2125550100"}}
-                """)
-            #expect(booked.status == .created, "\(booked.body)")
-            // Friday 16:00 + 540 minutes of office time: Friday to 17:30, then Saturday 08:30 + 450 min = 16:00 New York.
-            #expect(booked.json["confirmDueAt"] as? String == "2026-11-28T21:00:00.000000Z")
-            // Shanghai's 08:30 is not a New York slot.
-            let shanghaiMorning = try await client.call(.post, "/api/v1/sites/N01/appointments", token: admin, json: """
-                {"itemId":"\(item)","start":"2026-11-28T08:30:00+08:00","channel":"online","applicant":{"name":"Ann Lee","phone":"2125550100"}}
-                """)
-            #expect(shanghaiMorning.code == "appointment.not_a_slot" && shanghaiMorning.fields == ["start"])
         }
-        try await fixture.close()
     }
 
     @Test func bookingsOfOneSiteAreInvisibleFromAnother() async throws {
-        let fixture = try await APIFixture.make()
-        _ = try await TicketCast.make(fixture)
-        let clock = TestClock("2026-11-26T09:00:00+08:00")
-        let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
-        try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
-            let desk = try await BookingDesk.make(client, fixture)
-            let id = try #require(try await desk.book(client, fixture.bearer("h01.agent"), start: "2026-11-30T10:00:00+08:00").json["id"] as? String)
-            let outsider = fixture.bearer("r01.manager")
-            for endpoint in endpoints where endpoint.path.contains("{appointmentId}") || endpoint.path.contains("{itemId}") || endpoint.path.contains("{windowId}") {
-                let path = endpoint.path.replacingOccurrences(of: "{siteCode}", with: "R01").replacingOccurrences(of: "{appointmentId}", with: id)
-                    .replacingOccurrences(of: "{itemId}", with: desk.item).replacingOccurrences(of: "{windowId}", with: desk.counter)
-                let answer = try await client.call(endpoint.method, path, token: outsider, json: endpoint.request == nil ? nil : "{}")
-                #expect(answer.status == .notFound || (answer.status == .unprocessableContent && endpoint.method == .patch),
-                        "\(endpoint.method) \(endpoint.path): \(answer.status) \(answer.body.prefix(100))")
-                #expect(answer.json["id"] == nil)
+        try await APIFixture.with { fixture in
+            _ = try await TicketCast.make(fixture)
+            let clock = TestClock("2026-11-26T09:00:00+08:00")
+            let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
+            try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
+                let desk = try await BookingDesk.make(client, fixture)
+                let id = try #require(try await desk.book(client, fixture.bearer("h01.agent"), start: "2026-11-30T10:00:00+08:00").json["id"] as? String)
+                let outsider = fixture.bearer("r01.manager")
+                for endpoint in endpoints where endpoint.path.contains("{appointmentId}") || endpoint.path.contains("{itemId}") || endpoint.path.contains("{windowId}") {
+                    let path = endpoint.path.replacingOccurrences(of: "{siteCode}", with: "R01").replacingOccurrences(of: "{appointmentId}", with: id)
+                        .replacingOccurrences(of: "{itemId}", with: desk.item).replacingOccurrences(of: "{windowId}", with: desk.counter)
+                    let answer = try await client.call(endpoint.method, path, token: outsider, json: endpoint.request == nil ? nil : "{}")
+                    #expect(answer.status == .notFound || (answer.status == .unprocessableContent && endpoint.method == .patch),
+                            "\(endpoint.method) \(endpoint.path): \(answer.status) \(answer.body.prefix(100))")
+                    #expect(answer.json["id"] == nil)
+                }
+                let availability = try await client.call(.get, "/api/v1/sites/R01/availability?item=\(desk.item)&from=2026-11-30&to=2026-11-30", token: outsider)
+                #expect(availability.status == .unprocessableContent && availability.fields == ["item"])
+                #expect(try await client.call(.get, "/api/v1/sites/R01/appointments", token: outsider).items.isEmpty)
+                let foreignBooking = try await desk.book(client, outsider, start: "2026-11-30T10:00:00+08:00", site: "R01")
+                #expect(foreignBooking.status == .unprocessableContent && foreignBooking.fields == ["itemId"])
             }
-            let availability = try await client.call(.get, "/api/v1/sites/R01/availability?item=\(desk.item)&from=2026-11-30&to=2026-11-30", token: outsider)
-            #expect(availability.status == .unprocessableContent && availability.fields == ["item"])
-            #expect(try await client.call(.get, "/api/v1/sites/R01/appointments", token: outsider).items.isEmpty)
-            let foreignBooking = try await desk.book(client, outsider, start: "2026-11-30T10:00:00+08:00", site: "R01")
-            #expect(foreignBooking.status == .unprocessableContent && foreignBooking.fields == ["itemId"])
+            #expect(try await fixture.count("SELECT count(*) FROM appointments") == 1)
         }
-        #expect(try await fixture.count("SELECT count(*) FROM appointments") == 1)
-        try await fixture.close()
     }
 }

@@ -40,39 +40,39 @@ struct SignInTests {
     }
 
     @Test func aUserSignsInUsesTheTokenAndSignsOut() async throws {
-        let fixture = try await APIFixture.make()
-        try await fixture.platform.users.setPassword(username: "h01.agent", password: "前台-密码-2026", scope: .operations)
-        try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
-            let signIn = try await client.call(.post, "/api/v1/auth/tokens", token: nil, json: #"{"username":"H01.Agent","password":"前台-密码-2026","expiresInHours":8}"#)
-            #expect(signIn.status == .created, "\(signIn.body)")
-            let token = try #require(signIn.json["token"] as? String)
-            let me = try await client.call(.get, "/api/v1/sites/H01", token: "Bearer \(token)")
-            #expect(me.status == .ok)
-            let out = try await client.call(.delete, "/api/v1/auth/tokens/current", token: "Bearer \(token)")
-            #expect(out.status == .noContent)
-            let after = try await client.call(.get, "/api/v1/sites/H01", token: "Bearer \(token)")
-            #expect(after.status == .unauthorized)
+        try await APIFixture.with { fixture in
+            try await fixture.platform.users.setPassword(username: "h01.agent", password: "前台-密码-2026", scope: .operations)
+            try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
+                let signIn = try await client.call(.post, "/api/v1/auth/tokens", token: nil, json: #"{"username":"H01.Agent","password":"前台-密码-2026","expiresInHours":8}"#)
+                #expect(signIn.status == .created, "\(signIn.body)")
+                let token = try #require(signIn.json["token"] as? String)
+                let me = try await client.call(.get, "/api/v1/sites/H01", token: "Bearer \(token)")
+                #expect(me.status == .ok)
+                let out = try await client.call(.delete, "/api/v1/auth/tokens/current", token: "Bearer \(token)")
+                #expect(out.status == .noContent)
+                let after = try await client.call(.get, "/api/v1/sites/H01", token: "Bearer \(token)")
+                #expect(after.status == .unauthorized)
+            }
         }
-        try await fixture.close()
     }
 
     @Test func wrongCredentialsGetOneAnswerAndRepeatedFailuresAreThrottled() async throws {
-        let fixture = try await APIFixture.make()
-        try await fixture.platform.users.setPassword(username: "h01.manager", password: "经理的长密码-2026", scope: .operations)
-        try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
-            let unknown = try await client.call(.post, "/api/v1/auth/tokens", token: nil, json: #"{"username":"nobody","password":"whatever-long"}"#)
-            let noPassword = try await client.call(.post, "/api/v1/auth/tokens", token: nil, json: #"{"username":"h01.staff","password":"whatever-long"}"#)
-            #expect(unknown.status == .unauthorized && unknown.code == "auth.invalid_credentials")
-            #expect(noPassword.status == .unauthorized && noPassword.body == unknown.body)
-            for _ in 0..<5 {
-                let wrong = try await client.call(.post, "/api/v1/auth/tokens", token: nil, json: #"{"username":"h01.manager","password":"not-the-password"}"#)
-                #expect(wrong.status == .unauthorized && wrong.body == unknown.body)
+        try await APIFixture.with { fixture in
+            try await fixture.platform.users.setPassword(username: "h01.manager", password: "经理的长密码-2026", scope: .operations)
+            try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
+                let unknown = try await client.call(.post, "/api/v1/auth/tokens", token: nil, json: #"{"username":"nobody","password":"whatever-long"}"#)
+                let noPassword = try await client.call(.post, "/api/v1/auth/tokens", token: nil, json: #"{"username":"h01.staff","password":"whatever-long"}"#)
+                #expect(unknown.status == .unauthorized && unknown.code == "auth.invalid_credentials")
+                #expect(noPassword.status == .unauthorized && noPassword.body == unknown.body)
+                for _ in 0..<5 {
+                    let wrong = try await client.call(.post, "/api/v1/auth/tokens", token: nil, json: #"{"username":"h01.manager","password":"not-the-password"}"#)
+                    #expect(wrong.status == .unauthorized && wrong.body == unknown.body)
+                }
+                let throttled = try await client.call(.post, "/api/v1/auth/tokens", token: nil, json: #"{"username":"h01.manager","password":"经理的长密码-2026"}"#)
+                #expect(throttled.status == .tooManyRequests && throttled.code == "auth.too_many_attempts")
+                #expect(Int(throttled.headers[.retryAfter] ?? "") ?? 0 > 0)
             }
-            let throttled = try await client.call(.post, "/api/v1/auth/tokens", token: nil, json: #"{"username":"h01.manager","password":"经理的长密码-2026"}"#)
-            #expect(throttled.status == .tooManyRequests && throttled.code == "auth.too_many_attempts")
-            #expect(Int(throttled.headers[.retryAfter] ?? "") ?? 0 > 0)
+            #expect(try await fixture.count("SELECT count(*) FROM api_tokens") == APIFixture.users.count)  // no token for any failed attempt
         }
-        #expect(try await fixture.count("SELECT count(*) FROM api_tokens") == APIFixture.users.count)  // no token for any failed attempt
-        try await fixture.close()
     }
 }

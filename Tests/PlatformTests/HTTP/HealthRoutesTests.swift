@@ -14,38 +14,38 @@ struct HealthRoutesTests {
     }
 
     @Test func aMigratedDatabaseIsReady() async throws {
-        let database = try await TestDatabase.make()
-        let app = try PlatformApplication.build(configuration(database), logger: quietLogger)
-        try await app.test(.live) { client in
-            try await client.execute(uri: "/healthz", method: .get) { response in
-                #expect(response.status == .ok)
-                #expect(String(buffer: response.body) == #"{"status":"ok"}"#)
-            }
-            try await client.execute(uri: "/readyz", method: .get) { response in
-                #expect(response.status == .ok)
-                let body = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
-                #expect(body?["status"] as? String == "ready")
-                #expect(body?["appliedMigrations"] as? Int == (try MigrationSource.bundled().count))
+        try await TestDatabase.with { database in
+            let app = try PlatformApplication.build(configuration(database), logger: quietLogger)
+            try await app.test(.live) { client in
+                try await client.execute(uri: "/healthz", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(String(buffer: response.body) == #"{"status":"ok"}"#)
+                }
+                try await client.execute(uri: "/readyz", method: .get) { response in
+                    #expect(response.status == .ok)
+                    let body = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
+                    #expect(body?["status"] as? String == "ready")
+                    #expect(body?["appliedMigrations"] as? Int == (try MigrationSource.bundled().count))
+                }
             }
         }
-        try await database.drop()
     }
 
     @Test func pendingMigrationsMakeTheServerUnreadyWithAProblem() async throws {
-        let database = try await TestDatabase.make()
-        try await database.withConnection(database.owner) { try await $0.query("DELETE FROM schema_migrations WHERE version = 2") }
-        let app = try PlatformApplication.build(configuration(database), logger: quietLogger)
-        try await app.test(.live) { client in
-            try await client.execute(uri: "/readyz", method: .get) { response in
-                #expect(response.status == .serviceUnavailable)
-                #expect(response.headers[.contentType] == "application/problem+json")
-                #expect(response.headers[.retryAfter] == "5")
-                let body = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
-                #expect(body?["code"] as? String == "service.migrations_pending")
-                #expect(body?["status"] as? Int == 503)
+        try await TestDatabase.with { database in
+            try await database.withConnection(database.owner) { try await $0.query("DELETE FROM schema_migrations WHERE version = 2") }
+            let app = try PlatformApplication.build(configuration(database), logger: quietLogger)
+            try await app.test(.live) { client in
+                try await client.execute(uri: "/readyz", method: .get) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                    #expect(response.headers[.retryAfter] == "5")
+                    let body = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
+                    #expect(body?["code"] as? String == "service.migrations_pending")
+                    #expect(body?["status"] as? Int == 503)
+                }
             }
         }
-        try await database.drop()
     }
 
     @Test func anUnreachableDatabaseIsA503NotAHang() async throws {
@@ -64,14 +64,14 @@ struct HealthRoutesTests {
     }
 
     @Test func unknownRoutesAnswerProblemJSON() async throws {
-        let database = try await TestDatabase.make()
-        let app = try PlatformApplication.build(configuration(database), logger: quietLogger)
-        try await app.test(.live) { client in
-            try await client.execute(uri: "/api/v1/nothing", method: .get) { response in
-                #expect(response.status == .notFound)
-                #expect(response.headers[.contentType] == "application/problem+json")
+        try await TestDatabase.with { database in
+            let app = try PlatformApplication.build(configuration(database), logger: quietLogger)
+            try await app.test(.live) { client in
+                try await client.execute(uri: "/api/v1/nothing", method: .get) { response in
+                    #expect(response.status == .notFound)
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                }
             }
         }
-        try await database.drop()
     }
 }

@@ -84,105 +84,105 @@ struct LeakSweepTests {
     }
 
     @Test func nothingOfAnotherSiteReachesSiteAOnAnyRoute() async throws {
-        let fixture = try await APIFixture.make()
-        _ = try await TicketCast.make(fixture)
-        // Two sites of each kind: A is H01; every other one is a B.
-        var others: [(site: Site, token: String)] = [(fixture.r01, fixture.bearer("r01.manager"))]
-        for (code, name, kind, region) in [("H02", "市第二人民医院", Site.Kind.hospital, "华南"), ("R02", "翠湖小区", .residence, "华东"),
-                                           ("G01", "高新区政务服务中心", .governmentServiceCenter, "西南"), ("G02", "滨江政务服务中心", .governmentServiceCenter, "华东")] {
-            let site = try await fixture.platform.sites.create(NewSite(code: code, name: name, kind: kind, region: region), scope: .operations).site
-            let username = "\(code.lowercased()).manager"
-            _ = try await fixture.platform.users.create(username: username, displayName: username, globalRole: nil,
-                                                        grants: [.init(siteCode: code, role: .siteManager)], scope: .operations)
-            others.append((site, "Bearer " + (try await fixture.platform.tokens.issue(username: username, lifetime: 3600, label: nil, scope: .operations).token.secret)))
-        }
-        let sites = others
-        let clock = TestClock("2026-11-26T09:00:00+08:00")
-        let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
-        try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
-            var calls = 0
-            for other in sites {
-                let b = try await Self.holdings(client, fixture, site: other.site, token: other.token)
-                _ = try await ReportRollup(database: fixture.platform.platform, clock: .system, interval: .seconds(60), logger: quietLogger).refresh(now: clock.now)
-                func check(_ role: String, _ endpoint: Endpoint, _ path: String, _ answer: APIResponse, secrets: [String]) {
-                    calls += 1
-                    #expect(Int(answer.status.code) < 500, "\(role) \(endpoint.method) \(path): \(answer.status)")
-                    // A 404 may repeat the id it was asked for; anything else of B's is a leak.
-                    let asked = path.removingPercentEncoding ?? path
-                    for secret in secrets where !asked.localizedCaseInsensitiveContains(secret) && answer.body.localizedCaseInsensitiveContains(secret) {
-                        Issue.record("\(role) \(endpoint.method) \(path) (\(answer.status)) shows site \(b.code)'s \(secret)")
-                    }
-                }
-                func fill(_ template: String, siteCode: String) -> String {
-                    var path = template.replacingOccurrences(of: "{siteCode}", with: siteCode)
-                    for (parameter, value) in b.pathIDs { path = path.replacingOccurrences(of: "{\(parameter)}", with: value) }
-                    return path
-                }
-                for endpoint in endpoints where endpoint.path.contains("{siteCode}") {
-                    for role in ["h01.manager", "h01.agent", "h01.staff"] {
-                        for siteCode in ["H01", b.code] {
-                            var path = fill(endpoint.path, siteCode: siteCode)
-                            // Every kind of id a route takes is one of B's: a new route with an id the sweep does not hold fails here.
-                            guard !path.contains("{") else { Issue.record("the sweep holds no id for \(endpoint.path)"); continue }
-                            let query = endpoint.query.compactMap { parameter in b.queryValues[parameter.name].map { "\(parameter.name)=\($0)" } }
-                            if !query.isEmpty { path += "?" + query.joined(separator: "&") }
-                            // The documented example body, so that writes reach their lookups instead of stopping at validation.
-                            let answer = try await client.call(endpoint.method, path, token: fixture.bearer(role), json: endpoint.request == nil ? nil : endpoint.example ?? "{}")
-                            check(role, endpoint, path, answer, secrets: b.secrets)
-                            if siteCode == b.code { #expect(answer.status == .notFound, "\(role) \(endpoint.method) \(path): \(answer.status)") }
+        try await APIFixture.with { fixture in
+            _ = try await TicketCast.make(fixture)
+            // Two sites of each kind: A is H01; every other one is a B.
+            var others: [(site: Site, token: String)] = [(fixture.r01, fixture.bearer("r01.manager"))]
+            for (code, name, kind, region) in [("H02", "市第二人民医院", Site.Kind.hospital, "华南"), ("R02", "翠湖小区", .residence, "华东"),
+                                               ("G01", "高新区政务服务中心", .governmentServiceCenter, "西南"), ("G02", "滨江政务服务中心", .governmentServiceCenter, "华东")] {
+                let site = try await fixture.platform.sites.create(NewSite(code: code, name: name, kind: kind, region: region), scope: .operations).site
+                let username = "\(code.lowercased()).manager"
+                _ = try await fixture.platform.users.create(username: username, displayName: username, globalRole: nil,
+                                                            grants: [.init(siteCode: code, role: .siteManager)], scope: .operations)
+                others.append((site, "Bearer " + (try await fixture.platform.tokens.issue(username: username, lifetime: 3600, label: nil, scope: .operations).token.secret)))
+            }
+            let sites = others
+            let clock = TestClock("2026-11-26T09:00:00+08:00")
+            let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
+            try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
+                var calls = 0
+                for other in sites {
+                    let b = try await Self.holdings(client, fixture, site: other.site, token: other.token)
+                    _ = try await ReportRollup(database: fixture.platform.platform, clock: .system, interval: .seconds(60), logger: quietLogger).refresh(now: clock.now)
+                    func check(_ role: String, _ endpoint: Endpoint, _ path: String, _ answer: APIResponse, secrets: [String]) {
+                        calls += 1
+                        #expect(Int(answer.status.code) < 500, "\(role) \(endpoint.method) \(path): \(answer.status)")
+                        // A 404 may repeat the id it was asked for; anything else of B's is a leak.
+                        let asked = path.removingPercentEncoding ?? path
+                        for secret in secrets where !asked.localizedCaseInsensitiveContains(secret) && answer.body.localizedCaseInsensitiveContains(secret) {
+                            Issue.record("\(role) \(endpoint.method) \(path) (\(answer.status)) shows site \(b.code)'s \(secret)")
                         }
                     }
-                }
-                // Headquarters routes: A's site roles are refused; A's regional manager sees none of B's sites,
-                // whichever site code, kind, region or period they ask about, as JSON or CSV.
-                for endpoint in endpoints where endpoint.path.hasPrefix("/api/v1/hq/") {
-                    let query = endpoint.query.compactMap { parameter in b.queryValues[parameter.name].map { "\(parameter.name)=\($0)" } }
-                    let path = endpoint.path + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
-                    for role in ["h01.manager", "h01.agent", "h01.staff"] {
-                        let answer = try await client.call(endpoint.method, path, token: fixture.bearer(role), json: endpoint.request == nil ? nil : "{}")
-                        check(role, endpoint, path, answer, secrets: b.secrets)
-                        #expect(answer.status == .forbidden, "\(role) \(endpoint.method) \(path): \(answer.status)")
+                    func fill(_ template: String, siteCode: String) -> String {
+                        var path = template.replacingOccurrences(of: "{siteCode}", with: siteCode)
+                        for (parameter, value) in b.pathIDs { path = path.replacingOccurrences(of: "{\(parameter)}", with: value) }
+                        return path
                     }
-                    let answer = try await client.call(endpoint.method, path, token: fixture.bearer("east"), json: endpoint.request == nil ? nil : "{}")
-                    check("east", endpoint, path, answer, secrets: b.secrets + [b.code, other.site.name])
+                    for endpoint in endpoints where endpoint.path.contains("{siteCode}") {
+                        for role in ["h01.manager", "h01.agent", "h01.staff"] {
+                            for siteCode in ["H01", b.code] {
+                                var path = fill(endpoint.path, siteCode: siteCode)
+                                // Every kind of id a route takes is one of B's: a new route with an id the sweep does not hold fails here.
+                                guard !path.contains("{") else { Issue.record("the sweep holds no id for \(endpoint.path)"); continue }
+                                let query = endpoint.query.compactMap { parameter in b.queryValues[parameter.name].map { "\(parameter.name)=\($0)" } }
+                                if !query.isEmpty { path += "?" + query.joined(separator: "&") }
+                                // The documented example body, so that writes reach their lookups instead of stopping at validation.
+                                let answer = try await client.call(endpoint.method, path, token: fixture.bearer(role), json: endpoint.request == nil ? nil : endpoint.example ?? "{}")
+                                check(role, endpoint, path, answer, secrets: b.secrets)
+                                if siteCode == b.code { #expect(answer.status == .notFound, "\(role) \(endpoint.method) \(path): \(answer.status)") }
+                            }
+                        }
+                    }
+                    // Headquarters routes: A's site roles are refused; A's regional manager sees none of B's sites,
+                    // whichever site code, kind, region or period they ask about, as JSON or CSV.
+                    for endpoint in endpoints where endpoint.path.hasPrefix("/api/v1/hq/") {
+                        let query = endpoint.query.compactMap { parameter in b.queryValues[parameter.name].map { "\(parameter.name)=\($0)" } }
+                        let path = endpoint.path + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+                        for role in ["h01.manager", "h01.agent", "h01.staff"] {
+                            let answer = try await client.call(endpoint.method, path, token: fixture.bearer(role), json: endpoint.request == nil ? nil : "{}")
+                            check(role, endpoint, path, answer, secrets: b.secrets)
+                            #expect(answer.status == .forbidden, "\(role) \(endpoint.method) \(path): \(answer.status)")
+                        }
+                        let answer = try await client.call(endpoint.method, path, token: fixture.bearer("east"), json: endpoint.request == nil ? nil : "{}")
+                        check("east", endpoint, path, answer, secrets: b.secrets + [b.code, other.site.name])
+                    }
+                }
+                let siteRoutes = endpoints.filter { $0.path.contains("{siteCode}") }.count, hqRoutes = endpoints.filter { $0.path.hasPrefix("/api/v1/hq/") }.count
+                #expect(siteRoutes > 70 && hqRoutes >= 5)
+                #expect(calls == sites.count * (siteRoutes * 3 * 2 + hqRoutes * 4))
+            }
+
+            // Under the API: platform_app with site A's settings sees and changes nothing of any other site's; with no settings, nothing at all.
+            let database = fixture.platform.database
+            let tables = try await database.withConnection(database.superuser) { connection in
+                try await connection.query("""
+                    SELECT t.relname::text FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace
+                    WHERE n.nspname = 'public' AND t.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attname = 'site_id')
+                    ORDER BY 1
+                    """, prepared: false).map { try $0.decode(at: 0, as: String.self) }
+            }
+            #expect(tables.count >= 25)
+            let counts = try await database.withConnection(database.app) { connection in
+                try await connection.withTransaction([.setLocal("app.scope", "sites"), .setLocal("app.site_ids", "{\(fixture.h01.id)}")]) { connection in
+                    try tables.map { table in (table, try connection.query("SELECT count(*)::int FROM \(table) WHERE site_id <> $1", [fixture.h01.id], prepared: false)[0].decode(at: 0, as: Int.self)) }
                 }
             }
-            let siteRoutes = endpoints.filter { $0.path.contains("{siteCode}") }.count, hqRoutes = endpoints.filter { $0.path.hasPrefix("/api/v1/hq/") }.count
-            #expect(siteRoutes > 70 && hqRoutes >= 5)
-            #expect(calls == sites.count * (siteRoutes * 3 * 2 + hqRoutes * 4))
-        }
-
-        // Under the API: platform_app with site A's settings sees and changes nothing of any other site's; with no settings, nothing at all.
-        let database = fixture.platform.database
-        let tables = try await database.withConnection(database.superuser) { connection in
-            try await connection.query("""
-                SELECT t.relname::text FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace
-                WHERE n.nspname = 'public' AND t.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attname = 'site_id')
-                ORDER BY 1
-                """, prepared: false).map { try $0.decode(at: 0, as: String.self) }
-        }
-        #expect(tables.count >= 25)
-        let counts = try await database.withConnection(database.app) { connection in
-            try await connection.withTransaction([.setLocal("app.scope", "sites"), .setLocal("app.site_ids", "{\(fixture.h01.id)}")]) { connection in
-                try tables.map { table in (table, try connection.query("SELECT count(*)::int FROM \(table) WHERE site_id <> $1", [fixture.h01.id], prepared: false)[0].decode(at: 0, as: Int.self)) }
+            #expect(counts.filter { $0.1 != 0 }.isEmpty, "\(counts.filter { $0.1 != 0 })")
+            let unset = try await database.withConnection(database.app) { connection in
+                try await connection.withTransaction([]) { connection in
+                    try tables.map { table in (table, try connection.query("SELECT count(*)::int FROM \(table)", prepared: false)[0].decode(at: 0, as: Int.self)) }
+                }
             }
+            #expect(unset.filter { $0.1 != 0 }.isEmpty, "\(unset.filter { $0.1 != 0 })")
+            #expect(try await fixture.count("SELECT count(*) FROM tickets WHERE site_id <> $1", [fixture.h01.id]) == 10)
+            // Nobody of another site was given a role at A, and A's audit names none of them.
+            #expect(try await fixture.count("""
+                SELECT count(*) FROM user_site_roles r WHERE r.site_id = $1 AND EXISTS (SELECT 1 FROM user_site_roles o WHERE o.user_id = r.user_id AND o.site_id <> $1)
+                """, [fixture.h01.id]) == 0)
+            #expect(try await fixture.count("""
+                SELECT count(*) FROM audit_log a WHERE a.site_id = $1 AND a.target_type = 'user'
+                  AND a.target_id IN (SELECT user_id::text FROM user_site_roles WHERE site_id <> $1)
+                """, [fixture.h01.id]) == 0)
         }
-        #expect(counts.filter { $0.1 != 0 }.isEmpty, "\(counts.filter { $0.1 != 0 })")
-        let unset = try await database.withConnection(database.app) { connection in
-            try await connection.withTransaction([]) { connection in
-                try tables.map { table in (table, try connection.query("SELECT count(*)::int FROM \(table)", prepared: false)[0].decode(at: 0, as: Int.self)) }
-            }
-        }
-        #expect(unset.filter { $0.1 != 0 }.isEmpty, "\(unset.filter { $0.1 != 0 })")
-        #expect(try await fixture.count("SELECT count(*) FROM tickets WHERE site_id <> $1", [fixture.h01.id]) == 10)
-        // Nobody of another site was given a role at A, and A's audit names none of them.
-        #expect(try await fixture.count("""
-            SELECT count(*) FROM user_site_roles r WHERE r.site_id = $1 AND EXISTS (SELECT 1 FROM user_site_roles o WHERE o.user_id = r.user_id AND o.site_id <> $1)
-            """, [fixture.h01.id]) == 0)
-        #expect(try await fixture.count("""
-            SELECT count(*) FROM audit_log a WHERE a.site_id = $1 AND a.target_type = 'user'
-              AND a.target_id IN (SELECT user_id::text FROM user_site_roles WHERE site_id <> $1)
-            """, [fixture.h01.id]) == 0)
-        try await fixture.close()
     }
 }

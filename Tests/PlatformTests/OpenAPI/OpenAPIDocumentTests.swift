@@ -10,87 +10,87 @@ import Testing
 @Suite("/openapi.json describes exactly the routes the server has")
 struct OpenAPIDocumentTests {
     @Test func everyDocumentedOperationIsServedAndEveryRouteIsDocumented() async throws {
-        let fixture = try await APIFixture.make()
-        let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
-        try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
-            let response = try await client.call(.get, "/openapi.json", token: nil)
-            #expect(response.status == .ok)
-            #expect(response.json["openapi"] as? String == "3.1.0")
-            let paths = try #require(response.json["paths"] as? [String: [String: Any]])
-            var documented: Set<String> = []
-            for (path, operations) in paths {
-                for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
-            }
-            let registered = Set(endpoints.map { "\($0.method.rawValue) \($0.path)" })
-            #expect(documented == registered)
+        try await APIFixture.with { fixture in
+            let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
+            try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
+                let response = try await client.call(.get, "/openapi.json", token: nil)
+                #expect(response.status == .ok)
+                #expect(response.json["openapi"] as? String == "3.1.0")
+                let paths = try #require(response.json["paths"] as? [String: [String: Any]])
+                var documented: Set<String> = []
+                for (path, operations) in paths {
+                    for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
+                }
+                let registered = Set(endpoints.map { "\($0.method.rawValue) \($0.path)" })
+                #expect(documented == registered)
 
-            // Each documented operation reaches a handler: never the router's own 404 or 405.
-            for operation in documented.sorted() {
-                let parts = operation.split(separator: " ", maxSplits: 1).map(String.init)
-                let uri = parts[1].replacingOccurrences(of: "{siteCode}", with: "H01")
-                    .replacingOccurrences(of: #"\{[A-Za-z]+\}"#, with: UUID().uuidString, options: .regularExpression)
-                let answer = try await client.call(HTTPRequest.Method(parts[0])!, uri, token: fixture.bearer("hq.admin"), json: parts[0] == "GET" ? nil : "{}")
-                #expect(answer.code != "http.404" && answer.status != .methodNotAllowed, "\(operation) → \(answer.status) \(answer.body.prefix(120))")
-            }
+                // Each documented operation reaches a handler: never the router's own 404 or 405.
+                for operation in documented.sorted() {
+                    let parts = operation.split(separator: " ", maxSplits: 1).map(String.init)
+                    let uri = parts[1].replacingOccurrences(of: "{siteCode}", with: "H01")
+                        .replacingOccurrences(of: #"\{[A-Za-z]+\}"#, with: UUID().uuidString, options: .regularExpression)
+                    let answer = try await client.call(HTTPRequest.Method(parts[0])!, uri, token: fixture.bearer("hq.admin"), json: parts[0] == "GET" ? nil : "{}")
+                    #expect(answer.code != "http.404" && answer.status != .methodNotAllowed, "\(operation) → \(answer.status) \(answer.body.prefix(120))")
+                }
 
-            // Every schema a route refers to exists.
-            let schemas = try #require((response.json["components"] as? [String: Any])?["schemas"] as? [String: Any])
-            for endpoint in endpoints {
-                for name in [endpoint.request, endpoint.response].compactMap({ $0 }) {
-                    #expect(schemas[name] != nil, "\(endpoint.path) refers to missing schema \(name)")
+                // Every schema a route refers to exists.
+                let schemas = try #require((response.json["components"] as? [String: Any])?["schemas"] as? [String: Any])
+                for endpoint in endpoints {
+                    for name in [endpoint.request, endpoint.response].compactMap({ $0 }) {
+                        #expect(schemas[name] != nil, "\(endpoint.path) refers to missing schema \(name)")
+                    }
                 }
             }
         }
-        try await fixture.close()
     }
 
     /// Every documented site route, called by a manager of R01 with H01's code (or with ids
     /// of H01's records under R01's code), answers 404 and changes nothing.
     @Test func noSiteRouteReachesAnotherSite() async throws {
-        let fixture = try await APIFixture.make()
-        let h01Department = try await fixture.departmentID(fixture.h01, "engineering")
-        let before = try await fixture.count("SELECT count(*) FROM audit_log")
-        let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
-        let siteRoutes = endpoints.filter { $0.path.contains("{siteCode}") }
-        #expect(siteRoutes.count >= 15)
-        try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
-            for endpoint in siteRoutes {
-                let ids = endpoint.path.replacingOccurrences(of: #"\{[a-z]+Id\}"#, with: h01Department.uuidString, options: .regularExpression)
-                    .replacingOccurrences(of: "{calendarCode}", with: "office")
-                let body: String? = endpoint.request == nil ? nil : "{}"
-                let otherCode = try await client.call(endpoint.method, ids.replacingOccurrences(of: "{siteCode}", with: "H01"), token: fixture.bearer("r01.manager"), json: body)
-                #expect(otherCode.status == .notFound && otherCode.code == "site.not_found", "\(endpoint.method) \(endpoint.path): \(otherCode.status)")
-                if endpoint.path.contains("Id}") {
-                    let ownCode = try await client.call(endpoint.method, ids.replacingOccurrences(of: "{siteCode}", with: "R01"), token: fixture.bearer("r01.manager"), json: body)
-                    #expect(ownCode.status == .notFound || ownCode.status == .unprocessableContent, "\(endpoint.method) \(endpoint.path): \(ownCode.status) \(ownCode.body.prefix(100))")
-                    #expect(ownCode.json["id"] == nil && ownCode.headers[.contentType] == "application/problem+json", "\(endpoint.path) returned a record")
+        try await APIFixture.with { fixture in
+            let h01Department = try await fixture.departmentID(fixture.h01, "engineering")
+            let before = try await fixture.count("SELECT count(*) FROM audit_log")
+            let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
+            let siteRoutes = endpoints.filter { $0.path.contains("{siteCode}") }
+            #expect(siteRoutes.count >= 15)
+            try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
+                for endpoint in siteRoutes {
+                    let ids = endpoint.path.replacingOccurrences(of: #"\{[a-z]+Id\}"#, with: h01Department.uuidString, options: .regularExpression)
+                        .replacingOccurrences(of: "{calendarCode}", with: "office")
+                    let body: String? = endpoint.request == nil ? nil : "{}"
+                    let otherCode = try await client.call(endpoint.method, ids.replacingOccurrences(of: "{siteCode}", with: "H01"), token: fixture.bearer("r01.manager"), json: body)
+                    #expect(otherCode.status == .notFound && otherCode.code == "site.not_found", "\(endpoint.method) \(endpoint.path): \(otherCode.status)")
+                    if endpoint.path.contains("Id}") {
+                        let ownCode = try await client.call(endpoint.method, ids.replacingOccurrences(of: "{siteCode}", with: "R01"), token: fixture.bearer("r01.manager"), json: body)
+                        #expect(ownCode.status == .notFound || ownCode.status == .unprocessableContent, "\(endpoint.method) \(endpoint.path): \(ownCode.status) \(ownCode.body.prefix(100))")
+                        #expect(ownCode.json["id"] == nil && ownCode.headers[.contentType] == "application/problem+json", "\(endpoint.path) returned a record")
+                    }
                 }
             }
+            #expect(try await fixture.count("SELECT count(*) FROM audit_log") == before)
+            #expect(try await fixture.count("SELECT max(version) FROM departments WHERE site_id = $1", [fixture.h01.id]) == 1)
         }
-        #expect(try await fixture.count("SELECT count(*) FROM audit_log") == before)
-        #expect(try await fixture.count("SELECT max(version) FROM departments WHERE site_id = $1", [fixture.h01.id]) == 1)
-        try await fixture.close()
     }
 
     /// Every route that takes a body refuses broken and hostile ones with a 4xx and writes nothing.
     @Test func everyBodyTakingRouteRefusesHostileBodies() async throws {
-        let fixture = try await APIFixture.make()
-        let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
-        let before = try await fixture.count("SELECT (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM users) + (SELECT count(*) FROM departments) + (SELECT count(*) FROM staff) + (SELECT count(*) FROM tickets)")
-        let hostile = ["", "{", "[]", "null", "42", #"{"unexpected":true}"#, "{\"name\":\"\u{0000}\"}", "{\"x\":\"" + String(repeating: "漏", count: 100_000) + "\"}"]
-        try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
-            for endpoint in endpoints where endpoint.request != nil {
-                let uri = endpoint.path.replacingOccurrences(of: "{siteCode}", with: "H01").replacingOccurrences(of: "{calendarCode}", with: "office")
-                    .replacingOccurrences(of: #"\{[a-zA-Z]+\}"#, with: UUID().uuidString, options: .regularExpression)
-                for body in hostile {
-                    let answer = try await client.call(endpoint.method, uri, token: fixture.bearer("hq.admin"), json: body)
-                    #expect((400..<500).contains(Int(answer.status.code)), "\(endpoint.method) \(endpoint.path) with \(body.prefix(20)): \(answer.status)")
-                    #expect(answer.headers[.contentType] == "application/problem+json")
+        try await APIFixture.with { fixture in
+            let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
+            let before = try await fixture.count("SELECT (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM users) + (SELECT count(*) FROM departments) + (SELECT count(*) FROM staff) + (SELECT count(*) FROM tickets)")
+            let hostile = ["", "{", "[]", "null", "42", #"{"unexpected":true}"#, "{\"name\":\"\u{0000}\"}", "{\"x\":\"" + String(repeating: "漏", count: 100_000) + "\"}"]
+            try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
+                for endpoint in endpoints where endpoint.request != nil {
+                    let uri = endpoint.path.replacingOccurrences(of: "{siteCode}", with: "H01").replacingOccurrences(of: "{calendarCode}", with: "office")
+                        .replacingOccurrences(of: #"\{[a-zA-Z]+\}"#, with: UUID().uuidString, options: .regularExpression)
+                    for body in hostile {
+                        let answer = try await client.call(endpoint.method, uri, token: fixture.bearer("hq.admin"), json: body)
+                        #expect((400..<500).contains(Int(answer.status.code)), "\(endpoint.method) \(endpoint.path) with \(body.prefix(20)): \(answer.status)")
+                        #expect(answer.headers[.contentType] == "application/problem+json")
+                    }
                 }
             }
+            #expect(try await fixture.count("SELECT (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM users) + (SELECT count(*) FROM departments) + (SELECT count(*) FROM staff) + (SELECT count(*) FROM tickets)") == before)
         }
-        #expect(try await fixture.count("SELECT (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM users) + (SELECT count(*) FROM departments) + (SELECT count(*) FROM staff) + (SELECT count(*) FROM tickets)") == before)
-        try await fixture.close()
     }
 
     @Test func requestSchemasListExactlyTheFieldsTheDecoderAccepts() throws {
@@ -194,43 +194,43 @@ struct OpenAPIDocumentTests {
             }
             return ["\(path): unexpected \(value)"]
         }
-        let fixture = try await APIFixture.make()
-        let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
-        var checked = 0
-        for endpoint in endpoints where endpoint.request != nil {
-            let name = try #require(endpoint.request)
-            guard let example = endpoint.example else { Issue.record("\(endpoint.method) \(endpoint.path) has no example body"); continue }
-            let value = try JSONSerialization.jsonObject(with: Data(example.utf8), options: [.fragmentsAllowed])
-            let found = problems(value, OpenAPIDocument.ref(name), endpoint.path)
-            #expect(found.isEmpty, "\(endpoint.method) \(endpoint.path): \(found)")
-            checked += 1
+        try await APIFixture.with { fixture in
+            let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
+            var checked = 0
+            for endpoint in endpoints where endpoint.request != nil {
+                let name = try #require(endpoint.request)
+                guard let example = endpoint.example else { Issue.record("\(endpoint.method) \(endpoint.path) has no example body"); continue }
+                let value = try JSONSerialization.jsonObject(with: Data(example.utf8), options: [.fragmentsAllowed])
+                let found = problems(value, OpenAPIDocument.ref(name), endpoint.path)
+                #expect(found.isEmpty, "\(endpoint.method) \(endpoint.path): \(found)")
+                checked += 1
+            }
+            #expect(checked >= 40)
+            // Refusing an example is the schema test's job; proving that one fails is this one's.
+            #expect(!problems(["role": "nobody"], OpenAPIDocument.ref("RoleGrant"), "x").isEmpty)
+            #expect(!problems(["code": "x"], OpenAPIDocument.ref("NewPost"), "x").isEmpty)
         }
-        #expect(checked >= 40)
-        // Refusing an example is the schema test's job; proving that one fails is this one's.
-        #expect(!problems(["role": "nobody"], OpenAPIDocument.ref("RoleGrant"), "x").isEmpty)
-        #expect(!problems(["code": "x"], OpenAPIDocument.ref("NewPost"), "x").isEmpty)
-        try await fixture.close()
     }
 
     /// An enum, UUID, date, timestamp or boolean query parameter sent empty (`?role=`) is
     /// refused, never read as "no filter".
     @Test func typedQueryParametersRefuseAnEmptyValue() async throws {
-        let fixture = try await APIFixture.make()
-        let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
-        let probes = endpoints.filter { $0.method == .get && !$0.path.contains("Id}") }.flatMap { endpoint in
-            endpoint.query.filter { $0.values != nil || $0.format != nil || $0.type == "boolean" }.map { query in
-                endpoint.path.replacingOccurrences(of: "{siteCode}", with: "H01").replacingOccurrences(of: "{calendarCode}", with: "office") + "?\(query.name)="
+        try await APIFixture.with { fixture in
+            let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
+            let probes = endpoints.filter { $0.method == .get && !$0.path.contains("Id}") }.flatMap { endpoint in
+                endpoint.query.filter { $0.values != nil || $0.format != nil || $0.type == "boolean" }.map { query in
+                    endpoint.path.replacingOccurrences(of: "{siteCode}", with: "H01").replacingOccurrences(of: "{calendarCode}", with: "office") + "?\(query.name)="
+                }
             }
-        }
-        try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
-            for probe in probes {
-                let answer = try await client.call(.get, probe, token: fixture.bearer("hq.admin"))
-                #expect(answer.status == .unprocessableContent, "GET \(probe) → \(answer.status)")
+            try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
+                for probe in probes {
+                    let answer = try await client.call(.get, probe, token: fixture.bearer("hq.admin"))
+                    #expect(answer.status == .unprocessableContent, "GET \(probe) → \(answer.status)")
+                }
+                let role = try await client.call(.get, "/api/v1/sites/H01/users?role=", token: fixture.bearer("h01.manager"))
+                #expect(role.status == .unprocessableContent && role.fields == ["role"])
             }
-            let role = try await client.call(.get, "/api/v1/sites/H01/users?role=", token: fixture.bearer("h01.manager"))
-            #expect(role.status == .unprocessableContent && role.fields == ["role"])
+            #expect(probes.count >= 30)
         }
-        #expect(probes.count >= 30)
-        try await fixture.close()
     }
 }
