@@ -14,6 +14,10 @@ public struct SiteTemplate: Sendable {
         public var name: String
         public var department: String
         public var requiredCertificates: [String]
+        /// Management posts need 大专 or above, operator posts 高中 or above (rulebook 000).
+        public var level: PostLevel = .operative
+        /// Internal security held only by veterans (内保岗位要求是退伍军人).
+        public var veteransOnly = false
     }
 
     /// Opening hours as (ISO weekday, "HH:MM", "HH:MM") intervals.
@@ -51,8 +55,17 @@ public struct SiteTemplate: Sendable {
         Post(code: "elevator_safety_manager", name: "电梯安全管理员", department: "elevator", requiredCertificates: ["elevator_safety_management"]),
         Post(code: "security_guard", name: "保安员", department: "security", requiredCertificates: []),
         Post(code: "cleaner", name: "保洁员", department: "cleaning", requiredCertificates: []),
-        Post(code: "manager", name: "项目经理", department: "management", requiredCertificates: []),
+        Post(code: "manager", name: "项目经理", department: "management", requiredCertificates: [], level: .management),
     ]
+
+    /// Rulebook 000 is a hospital's: its 内保 (internal security) posts are held by veterans
+    /// (内保岗位要求是退伍军人), so a hospital's 保安员 post is veterans-only. Residences and
+    /// service centres start without that requirement; a site manager may set it.
+    static let hospitalPosts: [Post] = facilityPosts.map { (post: Post) -> Post in
+        var post = post
+        if post.code == "security_guard" { post.veteransOnly = true }
+        return post
+    } + [Post(code: "porter", name: "运送员", department: "medical_support", requiredCertificates: [])]
 
     /// DOMAIN.md's defaults. Durations are in the unit their key names.
     static let defaultPolicies: [(key: String, json: String)] = [
@@ -80,7 +93,7 @@ public struct SiteTemplate: Sendable {
             Department(code: "elevator", name: "电梯班", kind: "elevator"),
             Department(code: "medical_support", name: "医辅中心", kind: "medical_support"),
         ],
-        posts: facilityPosts + [Post(code: "porter", name: "运送员", department: "medical_support", requiredCertificates: [])],
+        posts: hospitalPosts,
         calendars: [
             Calendar(code: "office", name: "办公时间", isDefault: true, hours: every(1...5, "08:00", "17:30")),
             roundTheClock,
@@ -121,7 +134,7 @@ public struct SiteTemplate: Sendable {
             Post(code: "plumber_electrician", name: "水电工", department: "engineering", requiredCertificates: ["electrician"]),
             Post(code: "security_guard", name: "保安员", department: "security", requiredCertificates: []),
             Post(code: "cleaner", name: "保洁员", department: "cleaning", requiredCertificates: []),
-            Post(code: "manager", name: "中心主任", department: "management", requiredCertificates: []),
+            Post(code: "manager", name: "中心主任", department: "management", requiredCertificates: [], level: .management),
         ],
         calendars: [
             Calendar(code: "office", name: "窗口办公时间", isDefault: true, hours: every(1...5, "09:00", "12:00") + every(1...5, "13:30", "17:30")),

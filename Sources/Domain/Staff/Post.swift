@@ -1,7 +1,9 @@
 import Foundation
 
 /// A post (岗位) of a site: what a staff member is employed as, with the certificates the
-/// post requires (持证上岗), e.g. 电梯司机 needs 特种设备作业资格证.
+/// post requires (持证上岗), e.g. 电梯司机 needs 特种设备作业资格证, its level (management or
+/// operator, which sets the education needed) and whether only veterans may hold it;
+/// `PostRequirements.check` applies them when the post is assigned.
 public struct Post: Sendable, Codable, Equatable {
     public var id: UUID
     public var code: String
@@ -9,23 +11,33 @@ public struct Post: Sendable, Codable, Equatable {
     public var departmentId: UUID?
     /// Certificate type codes (see `certificate_types`) a holder of the post must have valid.
     public var requiredCertificates: [String]
+    /// Management posts need 大专 or above, operator posts 高中 or above (rulebook 000).
+    public var level: PostLevel
+    /// Internal security posts held only by veterans (内保岗位要求是退伍军人).
+    public var veteransOnly: Bool
     /// Retired posts (`false`) stay on their holders' records but take no new holders.
     public var active: Bool
     /// Active staff members holding the post.
     public var holders: Int
+    /// Active holders lacking, today (site timezone), a valid certificate of a required type:
+    /// a licence that expired after the post was assigned is flagged here, not refused.
+    public var unlicensedHolders: Int
     public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
 
-    public init(id: UUID, code: String, name: String, departmentId: UUID? = nil, requiredCertificates: [String], active: Bool, holders: Int,
-                version: Int, createdAt: Date, updatedAt: Date) {
+    public init(id: UUID, code: String, name: String, departmentId: UUID? = nil, requiredCertificates: [String], level: PostLevel = .operative,
+                veteransOnly: Bool = false, active: Bool, holders: Int, unlicensedHolders: Int = 0, version: Int, createdAt: Date, updatedAt: Date) {
         self.id = id
         self.code = code
         self.name = name
         self.departmentId = departmentId
         self.requiredCertificates = requiredCertificates
+        self.level = level
+        self.veteransOnly = veteransOnly
         self.active = active
         self.holders = holders
+        self.unlicensedHolders = unlicensedHolders
         self.version = version
         self.createdAt = createdAt
         self.updatedAt = updatedAt
@@ -38,7 +50,11 @@ public struct NewPost: RequestBody, Equatable {
     public var name: String
     public var departmentId: UUID?
     public var requiredCertificates: [String]?
-    public enum CodingKeys: String, CodingKey, CaseIterable { case code, name, departmentId, requiredCertificates }
+    /// Absent: `operator`.
+    public var level: PostLevel?
+    /// Absent: false.
+    public var veteransOnly: Bool?
+    public enum CodingKeys: String, CodingKey, CaseIterable { case code, name, departmentId, requiredCertificates, level, veteransOnly }
 
     /// Lower-cases and trims; every invalid field reported at once.
     public func validated() throws -> NewPost {
@@ -56,17 +72,23 @@ public struct NewPost: RequestBody, Equatable {
     }
 }
 
-/// A rename, a move to another department, or a new list of required certificates.
+/// A rename, a move to another department, a new list of required certificates, level or
+/// veterans-only flag. New requirements apply to later assignments; current holders are not
+/// moved (those lacking a required certificate show in `Post.unlicensedHolders`).
 public struct PostChanges: RequestBody, Equatable {
     public var name: String?
     public var departmentId: UUID?
     public var requiredCertificates: [String]?
-    public enum CodingKeys: String, CodingKey, CaseIterable { case name, departmentId, requiredCertificates }
+    public var level: PostLevel?
+    public var veteransOnly: Bool?
+    public enum CodingKeys: String, CodingKey, CaseIterable { case name, departmentId, requiredCertificates, level, veteransOnly }
 
-    public init(name: String? = nil, departmentId: UUID? = nil, requiredCertificates: [String]? = nil) {
+    public init(name: String? = nil, departmentId: UUID? = nil, requiredCertificates: [String]? = nil, level: PostLevel? = nil, veteransOnly: Bool? = nil) {
         self.name = name
         self.departmentId = departmentId
         self.requiredCertificates = requiredCertificates
+        self.level = level
+        self.veteransOnly = veteransOnly
     }
 
     public func validated() throws -> PostChanges {

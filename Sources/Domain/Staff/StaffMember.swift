@@ -21,7 +21,8 @@ public struct StaffMember: Sendable, Codable, Equatable {
     /// Probation (试用期) ends on this day; new staff work under `mentorId` until then.
     public var probationUntil: CalendarDate?
     public var mentorId: UUID?
-    /// Veterans are preferred for security posts.
+    /// A veteran (退伍军人). Required, not preferred, to hold a post with `veteransOnly`
+    /// (rulebook 000: 内保岗位要求是退伍军人); see `PostRequirements`.
     public var isVeteran: Bool
     public var status: String
     public var version: Int

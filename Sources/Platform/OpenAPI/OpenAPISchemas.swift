@@ -27,6 +27,7 @@ enum OpenAPISchemas {
     static let siteKinds = Site.Kind.allCases.map(\.rawValue)
     static let departmentKinds = DepartmentKind.allCases.map(\.rawValue)
     static let educations = Education.allCases.map(\.rawValue)
+    static let postLevels = PostLevel.allCases.map(\.rawValue)
     static let channels = TicketChannel.allCases.map(\.rawValue)
     static let followUpClasses = FollowUpClass.allCases.map(\.rawValue)
 
@@ -77,16 +78,19 @@ enum OpenAPISchemas {
         ], required: []),
         "Post": object([
             "id": string("uuid"), "code": string(), "name": string(), "departmentId": string("uuid", nullable: true),
-            "requiredCertificates": ["type": "array", "items": string()], "active": boolean, "holders": integer, "version": integer,
+            "requiredCertificates": ["type": "array", "items": string()], "level": string(values: postLevels), "veteransOnly": boolean,
+            "active": boolean, "holders": integer, "unlicensedHolders": integer, "version": integer,
             "createdAt": string("date-time"), "updatedAt": string("date-time"),
-        ], required: ["id", "code", "name", "requiredCertificates", "active", "holders", "version", "createdAt", "updatedAt"]),
+        ], required: ["id", "code", "name", "requiredCertificates", "level", "veteransOnly", "active", "holders", "unlicensedHolders", "version", "createdAt", "updatedAt"]),
         "PostPage": page("Post"),
         "NewPost": object([
             "code": string(maxLength: 32), "name": string(maxLength: 100), "departmentId": string("uuid", nullable: true),
             "requiredCertificates": ["type": "array", "items": string(maxLength: 64), "maxItems": 10],
+            "level": string(values: postLevels), "veteransOnly": boolean,
         ], required: ["code", "name"]),
         "PostChanges": object([
             "name": string(maxLength: 100), "departmentId": string("uuid"), "requiredCertificates": ["type": "array", "items": string(maxLength: 64), "maxItems": 10],
+            "level": string(values: postLevels), "veteransOnly": boolean,
         ], required: []),
         "AuditEntry": object([
             "id": string("uuid"), "at": string("date-time"), "actorId": string("uuid", nullable: true), "actorRole": string(), "action": string(),

@@ -65,13 +65,13 @@ public struct SiteStore: Sendable {
             [created.id, template.departments.map(\.code), template.departments.map(\.name), template.departments.map(\.kind)])
         try connection.query(
             """
-            INSERT INTO posts (site_id, code, name, department_id, required_certificates)
-            SELECT $1, p.code, p.name, d.id, string_to_array(p.certificates, ',')
-            FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS p (code, name, department, certificates)
+            INSERT INTO posts (site_id, code, name, department_id, required_certificates, level, veterans_only)
+            SELECT $1, p.code, p.name, d.id, string_to_array(p.certificates, ','), p.level, p.veterans_only
+            FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[]) AS p (code, name, department, certificates, level, veterans_only)
             JOIN departments d ON d.site_id = $1 AND d.code = p.department
             """,
             [created.id, template.posts.map(\.code), template.posts.map(\.name), template.posts.map(\.department),
-             template.posts.map { $0.requiredCertificates.joined(separator: ",") }])
+             template.posts.map { $0.requiredCertificates.joined(separator: ",") }, template.posts.map(\.level.rawValue), template.posts.map(\.veteransOnly)])
         for calendar in template.calendars {
             try connection.query(
                 """

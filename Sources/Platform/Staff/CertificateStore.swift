@@ -80,6 +80,15 @@ enum CertificateStore {
             [site, id, certificate.number, certificate.issuer, certificate.issuedOn, certificate.expiresOn, certificate.documentRef, expectedVersion])
     }
 
+    /// Every certificate one staff member holds (type and validity), for `PostRequirements`.
+    static func held(site: UUID, staff: UUID) -> PostgresStatement {
+        PostgresStatement("SELECT certificate_type, issued_on, expires_on FROM staff_certificates WHERE site_id = $1 AND staff_id = $2", [site, staff])
+    }
+
+    static func decodeHeld(_ row: PostgresRow) throws -> PostRequirements.HeldCertificate {
+        PostRequirements.HeldCertificate(type: try row.decode("certificate_type"), issuedOn: try row.decode("issued_on"), expiresOn: try row.decode("expires_on"))
+    }
+
     /// Throws 422 `staff.licence_required` unless `staff` holds, on `day`, a valid certificate of
     /// every type the post requires.
     static func requireLicence(_ connection: isolated PostgresConnection, site: UUID, staff: UUID, post: UUID, day: CalendarDate, field: String) throws {

@@ -102,35 +102,75 @@ public enum StaffImport {
     }
 
     /// What the checks need from the database: codes of the site's departments and posts,
-    /// the certificate types, and employee numbers already on record.
+    /// the certificate types, and employee numbers already on record; for the post
+    /// requirements (`PostRequirements`), what each post asks, the names of the certificate
+    /// types, what staff on record hold now and the certificates they have.
     public struct References: Sendable {
         public var departments: [String: UUID]
         public var posts: [String: UUID]
         public var certificateTypes: Set<String>
         public var employees: Set<String>
+        public var requirements: [UUID: PostRequirements] = [:]
+        public var certificateNames: [String: String] = [:]
+        public var current: [String: Holding] = [:]
+        public var certificatesHeld: [String: [PostRequirements.HeldCertificate]] = [:]
+    }
+
+    /// A staff member on record: their post, education and veteran flag.
+    public struct Holding: Sendable, Equatable {
+        public var post: UUID?
+        public var education: Education?
+        public var isVeteran: Bool
     }
 
     public static func references(_ database: PlatformDatabase, site: Site) async throws -> References {
         let scope = AccessScope(sites: .only([site.id]), role: "ops")
         let results = try await database.pipeline(scope, [
             PostgresStatement("SELECT code, id FROM departments WHERE site_id = $1 AND active", [site.id]),
-            PostgresStatement("SELECT code, id FROM posts WHERE site_id = $1 AND active", [site.id]),
-            PostgresStatement("SELECT code FROM certificate_types", []),
-            PostgresStatement("SELECT employee_no FROM staff WHERE site_id = $1", [site.id]),
+            PostgresStatement("SELECT code, id, name, level, veterans_only, required_certificates FROM posts WHERE site_id = $1 AND active", [site.id]),
+            PostgresStatement("SELECT code, name_zh FROM certificate_types", []),
+            PostgresStatement("SELECT employee_no, post_id, education, is_veteran FROM staff WHERE site_id = $1", [site.id]),
+            PostgresStatement(
+                """
+                SELECT st.employee_no, c.certificate_type, c.issued_on, c.expires_on
+                FROM staff_certificates c JOIN staff st ON st.site_id = c.site_id AND st.id = c.staff_id WHERE c.site_id = $1
+                """, [site.id]),
         ])
         func codes(_ rows: PostgresRows) throws -> [String: UUID] {
             Dictionary(try rows.map { (try $0.decode("code", as: String.self), try $0.decode("id", as: UUID.self)) }, uniquingKeysWith: { first, _ in first })
         }
-        return References(departments: try codes(results[0]), posts: try codes(results[1]),
-                          certificateTypes: Set(try results[2].map { try $0.decode("code", as: String.self) }),
-                          employees: Set(try results[3].map { try $0.decode("employee_no", as: String.self) }))
+        var references = References(departments: try codes(results[0]), posts: try codes(results[1]),
+                                    certificateTypes: Set(try results[2].map { try $0.decode("code", as: String.self) }),
+                                    employees: Set(try results[3].map { try $0.decode("employee_no", as: String.self) }))
+        for row in results[1] {
+            references.requirements[try row.decode("id", as: UUID.self)] = PostRequirements(
+                postName: try row.decode("name"), level: PostLevel(rawValue: try row.decode("level")) ?? .operative,
+                veteransOnly: try row.decode("veterans_only"), requiredCertificates: try row.decode("required_certificates"))
+        }
+        for row in results[2] { references.certificateNames[try row.decode("code", as: String.self)] = try row.decode("name_zh", as: String.self) }
+        for row in results[3] {
+            references.current[try row.decode("employee_no", as: String.self)] = Holding(
+                post: try row.decodeIfPresent("post_id"), education: try row.decodeIfPresent("education", as: String.self).flatMap(Education.init(rawValue:)),
+                isVeteran: try row.decode("is_veteran"))
+        }
+        for row in results[4] {
+            references.certificatesHeld[try row.decode("employee_no", as: String.self), default: []].append(PostRequirements.HeldCertificate(
+                type: try row.decode("certificate_type"), issuedOn: try row.decode("issued_on"), expiresOn: try row.decode("expires_on")))
+        }
+        return references
     }
 
     /// Checks both files against the references; `today` is the site's calendar day.
+    ///
+    /// A row that assigns a post (a new staff member with one, or one on record moved to
+    /// another) must meet `PostRequirements` with the certificates on record and in the
+    /// certificates file; a row that keeps the post but changes the education or veteran flag
+    /// must still meet the education and veteran requirements.
     public static func plan(staff: String, staffFile: String, certificates: String?, certificatesFile: String, references: References, today: CalendarDate) -> Plan {
         var plan = Plan()
         var seen: [String: Int] = [:]
         var badEmployees: Set<String> = []
+        var assignments: [(index: Int, line: Int, employee: String, post: UUID, education: Education?, isVeteran: Bool)] = []
         for (index, row) in table(staff, file: staffFile, columns: staffColumns, plan: &plan).enumerated() {
             let line = row.line
             var problems: [Problem] = []
@@ -169,11 +209,21 @@ public enum StaffImport {
                 continue
             }
             _ = index
+            if let post { assignments.append((plan.staff.count, line, employee.trimmingCharacters(in: .whitespaces), post, education.flatMap(Education.init(rawValue:)), veteran ?? false)) }
             plan.staff.append([employee.trimmingCharacters(in: .whitespaces), draft.name.trimmingCharacters(in: .whitespacesAndNewlines),
                                draft.phone?.trimmingCharacters(in: .whitespaces), department?.uuidString, post?.uuidString, education,
                                draft.hireDate.description, draft.probationUntil?.description, String(veteran ?? false)])
         }
-        guard let certificates else { return plan }
+        let certificateLines = certificates.map { checkCertificates($0, file: certificatesFile, references: references, badEmployees: badEmployees, plan: &plan) } ?? []
+        checkPostRequirements(assignments, staffFile: staffFile, certificatesFile: certificatesFile, certificateLines: certificateLines, references: references,
+                              today: today, plan: &plan)
+        return plan
+    }
+
+    /// The certificate rows: each for a staff member on record or in the file, of a known type,
+    /// with good dates and a number not repeated. Returns the line of each accepted row.
+    static func checkCertificates(_ certificates: String, file certificatesFile: String, references: References, badEmployees: Set<String>, plan: inout Plan) -> [Int] {
+        var lines: [Int] = []
         let known = references.employees.union(plan.staff.compactMap { $0[0] })
         var numbers: [String: Int] = [:]
         for row in table(certificates, file: certificatesFile, columns: certificateColumns, plan: &plan) {
@@ -202,8 +252,58 @@ public enum StaffImport {
             }
             plan.certificates.append([employee, type, number, value["issuer"].flatMap { $0.isEmpty ? nil : $0 }, issued?.description, expires?.description,
                                       value["document_ref"].flatMap { $0.isEmpty ? nil : $0 }])
+            lines.append(row.line)
         }
-        return plan
+        return lines
+    }
+
+    /// Rows that assign a post, or change the education or veteran flag of someone keeping
+    /// one, against `PostRequirements`; a refused row is dropped with its problems, and so
+    /// are the certificates of a new staff member whose row is dropped.
+    static func checkPostRequirements(_ assignments: [(index: Int, line: Int, employee: String, post: UUID, education: Education?, isVeteran: Bool)],
+                                      staffFile: String, certificatesFile: String, certificateLines: [Int], references: References, today: CalendarDate,
+                                      plan: inout Plan) {
+        var inFile: [String: [PostRequirements.HeldCertificate]] = [:]
+        for row in plan.certificates {
+            guard let employee = row[0], let type = row[1], let issued = row[4].flatMap(CalendarDate.init), let expires = row[5].flatMap(CalendarDate.init) else { continue }
+            inFile[employee, default: []].append(PostRequirements.HeldCertificate(type: type, issuedOn: issued, expiresOn: expires))
+        }
+        var refused: [Int: String] = [:]
+        for assignment in assignments {
+            guard let requirements = references.requirements[assignment.post] else { continue }
+            let candidate = PostRequirements.Candidate(education: assignment.education, isVeteran: assignment.isVeteran)
+            let current = references.current[assignment.employee]
+            let assigned = current?.post != assignment.post
+            guard assigned || current?.education != assignment.education || current?.isVeteran != assignment.isVeteran else { continue }
+            do {
+                if assigned {
+                    let held = (references.certificatesHeld[assignment.employee] ?? []) + (inFile[assignment.employee] ?? [])
+                    try requirements.check(staff: candidate, certificates: held, today: today, certificateNames: references.certificateNames)
+                } else {
+                    try requirements.checkQualifications(staff: candidate)
+                }
+            } catch let error as DomainError {
+                for field in error.fieldErrors { plan.problems.append(Problem(file: staffFile, line: assignment.line, column: column(field.field), reason: field.message)) }
+                refused[assignment.index] = assignment.employee
+            } catch {
+                plan.problems.append(Problem(file: staffFile, line: assignment.line, column: "post", reason: "\(error)"))
+                refused[assignment.index] = assignment.employee
+            }
+        }
+        guard !refused.isEmpty else { return }
+        plan.staff = plan.staff.enumerated().filter { refused[$0.offset] == nil }.map(\.element)
+        let dropped = Set(refused.values).subtracting(references.employees)
+        guard !dropped.isEmpty else { return }
+        var kept: [[String?]] = []
+        for (index, row) in plan.certificates.enumerated() {
+            guard let employee = row[0], dropped.contains(employee) else {
+                kept.append(row)
+                continue
+            }
+            let line = index < certificateLines.count ? certificateLines[index] : 0
+            plan.problems.append(Problem(file: certificatesFile, line: line, column: "employee_no", reason: "the staff row for \(employee) has problems"))
+        }
+        plan.certificates = kept
     }
 
     struct Record {
@@ -243,6 +343,8 @@ public enum StaffImport {
         case "employeeNo": "employee_no"
         case "hireDate": "hire_date"
         case "probationUntil": "probation_until"
+        case "postId": "post"
+        case "isVeteran": "is_veteran"
         default: field
         }
     }

@@ -4,6 +4,13 @@ import Hummingbird
 import Postgres
 
 /// `/api/v1/sites/{siteCode}/staff`: list, create, read, change, deactivate.
+///
+/// Assigning a post (on create, or a PATCH that changes `postId`) applies
+/// `PostRequirements`: a valid certificate of every type the post requires today
+/// (`staff.licence_required`), the education of the post's level (`staff.education_required`)
+/// and, for a veterans-only post, a veteran (`staff.veteran_required`). A new hire for a
+/// licensed post is therefore created without `postId`, their certificate recorded through
+/// `POST …/certificates`, and the post assigned with a PATCH.
 struct StaffRoutes {
     let services: APIServices
     static let base = "/api/v1/sites/{siteCode}/staff"
@@ -24,7 +31,7 @@ struct StaffRoutes {
             return try Response.json(page.page(try rows[0].map(StaffStore.decode), listing: listing) { [$0.employeeNo, $0.id.postgresText] })
         }
         routes.add(Endpoint(
-            .post, Self.base, summary: "Add a staff member (managers)", tag: "Staff", request: "NewStaffMember", response: "StaffMember",
+            .post, Self.base, summary: "Add a staff member (managers); a licensed post is assigned after the certificate is recorded", tag: "Staff", request: "NewStaffMember", response: "StaffMember",
             success: 201, idempotent: true, example: #"{"employeeNo":"G101","name":"王师傅","phone":"13800000001","departmentId":"\#(ExampleIDs.department)","education":"senior_high","hireDate":"2024-03-01"}"#)) { request, context in
             try await create(request, context)
         }
@@ -55,7 +62,7 @@ struct StaffRoutes {
         let access = try await services.siteAccess(context)
         try access.require(.manageSite)
         let (body, data) = try await services.body(NewStaffMember.self, request, context)
-        let today = CalendarDate.day(of: Date(), in: access.site.timezone)
+        let today = CalendarDate.day(of: services.clock.now(), in: access.site.timezone)
         let draft = try StaffRules.validate(.init(employeeNo: body.employeeNo, name: body.name, phone: body.phone, hireDate: body.hireDate,
                                                  probationUntil: body.probationUntil, mentorId: body.mentorId, id: nil), today: today)
         var member = body
@@ -66,6 +73,10 @@ struct StaffRoutes {
             return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: access.principal.userID)
                 .run(request, body: data) { connection in
                     try StaffStore.checkReferences(connection, site: site.id, department: record.departmentId, post: record.postId, mentor: record.mentorId, today: today)
+                    if let post = record.postId {
+                        try StaffStore.checkPostRequirements(connection, site: site.id, post: post, staff: nil,
+                                                             candidate: .init(education: record.education, isVeteran: record.isVeteran ?? false), today: today, licence: true)
+                    }
                     let created = try StaffStore.decode(try connection.execute(StaffStore.insert(site: site.id, record))[0])
                     try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "staff.create", targetType: "staff", targetID: created.id.uuidString,
                                                            detail: ["employeeNo": created.employeeNo, "name": created.name], requestID: requestID))
@@ -81,7 +92,7 @@ struct StaffRoutes {
         let access = try await services.siteAccess(context)
         try access.require(.manageSite)
         let id = try context.uuidParameter("staffId", resource: "staff")
-        let today = CalendarDate.day(of: Date(), in: access.site.timezone)
+        let today = CalendarDate.day(of: services.clock.now(), in: access.site.timezone)
         let site = access.site
         return try await services.update(request, context, access, action: action, current: StaffStore.get(site: site.id, id: id), decode: StaffStore.decode,
                                          version: \.version, missing: StaffStore.notFound(id.uuidString)) { connection, current in
@@ -92,6 +103,13 @@ struct StaffRoutes {
             if changed.departmentId != current.departmentId || changed.postId != current.postId || changed.mentorId != current.mentorId {
                 try StaffStore.checkReferences(connection, site: site.id, department: changed.departmentId, post: changed.postId,
                                                mentor: changed.mentorId == current.mentorId ? nil : changed.mentorId, today: today)
+            }
+            if let post = changed.postId {
+                let assigned = post != current.postId
+                if assigned || changed.education != current.education || changed.isVeteran != current.isVeteran {
+                    try StaffStore.checkPostRequirements(connection, site: site.id, post: post, staff: changed.id,
+                                                         candidate: .init(education: changed.education, isVeteran: changed.isVeteran), today: today, licence: assigned)
+                }
             }
             guard let updated = try connection.execute(StaffStore.update(site: site.id, changed, expectedVersion: current.version)).first else {
                 throw APIServices.changedMeanwhile(current.version)

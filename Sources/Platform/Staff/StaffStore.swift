@@ -80,6 +80,24 @@ public enum StaffStore {
         try DomainError.check(errors)
     }
 
+    /// Applies `PostRequirements` to assigning `post` (already checked to be an active post of
+    /// this site) to a staff member as they would be saved: the post's requirements and, for an
+    /// existing staff member, the certificates they hold are loaded here; the rule decides.
+    /// `licence: false` checks only education and the veteran flag (a holder whose record
+    /// changes while keeping the post; an expired licence is flagged on the post instead).
+    /// A staff member being created (`staff` nil) holds no certificates yet, so a licensed post
+    /// is refused: create them without it, record the certificate, then assign the post.
+    static func checkPostRequirements(
+        _ connection: isolated PostgresConnection, site: UUID, post: UUID, staff: UUID?, candidate: PostRequirements.Candidate, today: CalendarDate, licence: Bool
+    ) throws {
+        guard let row = try connection.execute(PostStore.requirements(site: site, id: post)).first else { return }
+        let (requirements, names) = try PostStore.decodeRequirements(row)
+        guard licence else { return try requirements.checkQualifications(staff: candidate) }
+        var held: [PostRequirements.HeldCertificate] = []
+        if let staff { held = try connection.execute(CertificateStore.held(site: site, staff: staff)).map(CertificateStore.decodeHeld) }
+        try requirements.check(staff: candidate, certificates: held, today: today, certificateNames: names)
+    }
+
     static func insert(site: UUID, _ member: NewStaffMember) -> PostgresStatement {
         PostgresStatement(
             """

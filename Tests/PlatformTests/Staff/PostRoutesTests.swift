@@ -37,11 +37,16 @@ struct PostRoutesTests {
                 let taken = try await client.call(.post, "/api/v1/sites/H01/posts", token: manager, json: #"{"code":"lift_driver","name":"另一个"}"#)
                 #expect(taken.status == .conflict && taken.code == "post.code_taken")
 
-                // A staff member is hired onto it; the post counts its holder.
+                // A staff member is hired, their certificate recorded, then the post assigned (持证上岗); the post counts its holder.
                 let hired = try await client.call(.post, "/api/v1/sites/H01/staff", token: manager,
-                    json: #"{"employeeNo":"D9","name":"刘司机","departmentId":"\#(elevator)","postId":"\#(id)","hireDate":"2024-01-01"}"#)
+                    json: #"{"employeeNo":"D9","name":"刘司机","departmentId":"\#(elevator)","education":"senior_high","hireDate":"2024-01-01"}"#)
                 #expect(hired.status == .created, "\(hired.body)")
                 let staffID = try #require(hired.json["id"] as? String)
+                let certified = try await client.call(.post, "/api/v1/sites/H01/certificates", token: manager,
+                    json: #"{"staffId":"\#(staffID)","type":"special_equipment_operation","number":"TS-D9","issuedOn":"2022-01-01","expiresOn":"2099-12-31"}"#)
+                #expect(certified.status == .created, "\(certified.body)")
+                let assigned = try await client.call(.patch, "/api/v1/sites/H01/staff/\(staffID)", token: manager, json: #"{"postId":"\#(id)"}"#)
+                #expect(assigned.status == .ok, "\(assigned.body)")
                 #expect(try await client.call(.get, "/api/v1/sites/H01/posts/\(id)", token: manager).json["holders"] as? Int == 1)
 
                 // Rename and change what it requires, with If-Match.
