@@ -55,18 +55,23 @@ public struct TicketAcceptance: Sendable, Codable, Equatable, RequestBody {
 public struct TicketDeadlines: Sendable, Codable, Equatable {
     public var feedbackDueAt: Date
     public var firstFeedbackAt: Date?
+    /// The reply time promised to the reporter (明确的回复时间), set by `feedback`.
     public var promisedReplyAt: Date?
+    /// When the promised reply was given: the next feedback, answer or resolution after the
+    /// promise. It was kept when this is at or before `promisedReplyAt`.
+    public var replyGivenAt: Date?
     public var resolveDueAt: Date?
     public var followUpDueFrom: Date?
     public var followUpDueAt: Date?
-    /// Which deadlines have passed unmet: feedback, resolution, follow_up.
+    /// Which deadlines have passed unmet: feedback, reply, resolution, follow_up.
     public var overdue: [String]
 
-    public init(feedbackDueAt: Date, firstFeedbackAt: Date? = nil, promisedReplyAt: Date? = nil, resolveDueAt: Date? = nil,
+    public init(feedbackDueAt: Date, firstFeedbackAt: Date? = nil, promisedReplyAt: Date? = nil, replyGivenAt: Date? = nil, resolveDueAt: Date? = nil,
                 followUpDueFrom: Date? = nil, followUpDueAt: Date? = nil, overdue: [String]) {
         self.feedbackDueAt = feedbackDueAt
         self.firstFeedbackAt = firstFeedbackAt
         self.promisedReplyAt = promisedReplyAt
+        self.replyGivenAt = replyGivenAt
         self.resolveDueAt = resolveDueAt
         self.followUpDueFrom = followUpDueFrom
         self.followUpDueAt = followUpDueAt
@@ -125,7 +130,11 @@ public struct Ticket: Sendable, Codable, Equatable {
     public var verifiedBy: UUID?
     public var followedUpAt: Date?
     public var closedAt: Date?
+    /// When the ticket was cancelled, or a complaint withdrawn.
     public var cancelledAt: Date?
+    /// Complaints only, once withdrawn: whether the customer withdrew it in writing (then it is
+    /// `cancelled`; otherwise `withdrawn` and still owed its follow-up).
+    public var withdrawnInWriting: Bool?
     public var reply: String?
     public var suggestionAdopted: Bool?
     public var followUp: TicketFollowUpPlan?
@@ -145,7 +154,7 @@ public struct Ticket: Sendable, Codable, Equatable {
                 dispatchedAt: Date? = nil, acknowledgedAt: Date? = nil, startedAt: Date? = nil, resolution: String? = nil,
                 materials: [TicketMaterial], timeOnSiteMinutes: Int? = nil, acceptance: TicketAcceptance? = nil, resolvedAt: Date? = nil,
                 verifiedAt: Date? = nil, verifiedBy: UUID? = nil, followedUpAt: Date? = nil, closedAt: Date? = nil, cancelledAt: Date? = nil,
-                reply: String? = nil, suggestionAdopted: Bool? = nil, followUp: TicketFollowUpPlan? = nil, reopenCount: Int, nonconformityOpen: Bool,
+                withdrawnInWriting: Bool? = nil, reply: String? = nil, suggestionAdopted: Bool? = nil, followUp: TicketFollowUpPlan? = nil, reopenCount: Int, nonconformityOpen: Bool,
                 repeatOf: UUID? = nil, relatedTicketId: UUID? = nil, appointmentId: UUID? = nil, allowedActions: [TicketAction], version: Int,
                 createdAt: Date, updatedAt: Date) {
         self.id = id
@@ -177,6 +186,7 @@ public struct Ticket: Sendable, Codable, Equatable {
         self.followedUpAt = followedUpAt
         self.closedAt = closedAt
         self.cancelledAt = cancelledAt
+        self.withdrawnInWriting = withdrawnInWriting
         self.reply = reply
         self.suggestionAdopted = suggestionAdopted
         self.followUp = followUp
@@ -199,6 +209,7 @@ extension Ticket {
         var overdue: [String] = []
         if !status.isTerminal {
             if deadlines.firstFeedbackAt == nil && deadlines.feedbackDueAt < now { overdue.append("feedback") }
+            if deadlines.replyGivenAt == nil, let promised = deadlines.promisedReplyAt, promised < now { overdue.append("reply") }
             if resolvedAt == nil, let due = deadlines.resolveDueAt, due < now { overdue.append("resolution") }
             if followUp?.sampled == true && followedUpAt == nil, let due = deadlines.followUpDueAt, due < now { overdue.append("follow_up") }
         }
@@ -285,9 +296,12 @@ public struct TicketActionBody: RequestBody, Equatable {
     public var causeClass: Int?
     public var reason: String?
     public var requiredPostId: UUID?
+    /// Cancelling a complaint: the customer withdrew it in writing (default false: the
+    /// complaint is still owed its follow-up).
+    public var withdrawnInWriting: Bool?
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case note, departmentId, handlerId, result, materials, timeOnSiteMinutes, acceptance, passed, method, satisfaction, rating, reply, adopted,
-             promisedReplyAt, causeClass, reason, requiredPostId
+             promisedReplyAt, causeClass, reason, requiredPostId, withdrawnInWriting
     }
 
     public init(note: String? = nil) { self.note = note }
@@ -301,7 +315,7 @@ public struct TicketActionBody: RequestBody, Equatable {
         case .verify: [.note, .passed]
         case .followUp: [.note, .method, .satisfaction, .rating]
         case .close: [.note]
-        case .cancel: [.reason]
+        case .cancel: [.reason, .withdrawnInWriting]
         case .answer: [.reply, .adopted, .note]
         case .feedback: [.note, .promisedReplyAt]
         case .classify: [.causeClass, .note]
@@ -314,7 +328,8 @@ public struct TicketActionBody: RequestBody, Equatable {
          (.materials, materials != nil), (.timeOnSiteMinutes, timeOnSiteMinutes != nil), (.acceptance, acceptance != nil),
          (.passed, passed != nil), (.method, method != nil), (.satisfaction, satisfaction != nil), (.rating, rating != nil),
          (.reply, reply != nil), (.adopted, adopted != nil), (.promisedReplyAt, promisedReplyAt != nil),
-         (.causeClass, causeClass != nil), (.reason, reason != nil), (.requiredPostId, requiredPostId != nil)]
+         (.causeClass, causeClass != nil), (.reason, reason != nil), (.requiredPostId, requiredPostId != nil),
+         (.withdrawnInWriting, withdrawnInWriting != nil)]
     }
 }
 
@@ -467,10 +482,20 @@ public struct TicketStatistics: Sendable, Codable, Equatable {
     public var satisfaction: Rate
     public var repeats: Int
     public var reopened: Int
+    /// Complaints received in the month and withdrawn since (in writing or not). They stay in
+    /// `received` and the breakdowns.
+    public var withdrawn: Int
+    /// Withdrawn complaints not withdrawn in writing: followed up / owed a follow-up.
+    public var withdrawnFollowUp: Rate
+    /// Tickets received in the month with a promised reply time (明确的回复时间).
+    public var repliesPromised: Int
+    /// Promised replies given by the promised time / those given or due.
+    public var onTimeReply: Rate
 
     public init(month: String, timezone: String, received: Int, byCategory: [String: Int], byCauseClass: [String: Int], byDepartment: [String: Int],
                 byChannel: [String: Int], onTimeFeedback: Rate, onTimeResolution: Rate, followUp: [FollowUpCoverage], satisfaction: Rate,
-                repeats: Int, reopened: Int) {
+                repeats: Int, reopened: Int, withdrawn: Int = 0, withdrawnFollowUp: Rate = Rate(0, 0), repliesPromised: Int = 0,
+                onTimeReply: Rate = Rate(0, 0)) {
         self.month = month
         self.timezone = timezone
         self.received = received
@@ -484,5 +509,9 @@ public struct TicketStatistics: Sendable, Codable, Equatable {
         self.satisfaction = satisfaction
         self.repeats = repeats
         self.reopened = reopened
+        self.withdrawn = withdrawn
+        self.withdrawnFollowUp = withdrawnFollowUp
+        self.repliesPromised = repliesPromised
+        self.onTimeReply = onTimeReply
     }
 }

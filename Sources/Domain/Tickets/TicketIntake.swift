@@ -54,6 +54,11 @@ public enum TicketIntake {
             reporter.phone = digits
         }
         ticket.reporter = reporter
+        let contactMissing = !hasContact(body.category, reporter: reporter, location: ticket.location)
+        if contactMissing {
+            errors.append(.init(field: "reporter", code: "ticket.contact_required",
+                                message: "a complaint needs the reporter's name and phone, or the room/unit or location, so the feedback and the follow-up (回访) reach them"))
+        }
         if let cause = body.causeClass {
             if body.category != .complaint {
                 errors.append(.init(field: "causeClass", code: "request.not_applicable", message: "only complaints have a cause class"))
@@ -73,7 +78,8 @@ public enum TicketIntake {
                                 message: "name the receiving staff member (首问责任人); your account is not linked to a staff record"))
         }
         guard errors.isEmpty, let owner else {
-            throw DomainError(.invalid, code: "request.invalid", message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors)
+            throw DomainError(.invalid, code: contactMissing && errors.count == 1 ? "ticket.contact_required" : "request.invalid",
+                              message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors)
         }
         let priority = body.priority ?? .normal
         let policy = rules.tickets
@@ -89,6 +95,15 @@ public enum TicketIntake {
                                                  calendar: workCalendar, timeZone: rules.timeZone),
             followUpClass: body.followUpClass ?? body.category.defaultFollowUpClass, repeatOf: nil,
             locationKey: RepeatRule.locationKey(ticket.location), searchText: searchText)
+    }
+
+    /// A complaint owes feedback within 24 hours and a 100 % follow-up, so it is recorded with a
+    /// way back to the customer (及时详细记录客户姓名、房号、电话): the reporter's name and phone,
+    /// or a place — their room or unit, or the location. Other contacts may be anonymous.
+    public static func hasContact(_ category: TicketCategory, reporter: TicketReporter?, location: String?) -> Bool {
+        guard category == .complaint else { return true }
+        func given(_ value: String?) -> Bool { !(value?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true) }
+        return (given(reporter?.name) && given(reporter?.phone)) || given(reporter?.unit) || given(location)
     }
 
     public static func repeatReason(_ category: TicketCategory, count: Int, windowDays: Int) -> String {

@@ -31,6 +31,9 @@ public enum TicketStatus: String, Sendable, Codable, CaseIterable {
     case inProgress = "in_progress"
     case resolved, verified
     case followedUp = "followed_up"
+    /// A complaint the customer withdrew without putting it in writing: no more work, but
+    /// still owed its feedback and its follow-up (回访), after which it is closed.
+    case withdrawn
     case closed, cancelled
 
     public var isTerminal: Bool { self == .closed || self == .cancelled }
@@ -76,7 +79,9 @@ public enum TicketAction: String, Sendable, Codable, CaseIterable {
 
 /// The ticket lifecycle as a pure state machine:
 /// `received → dispatched → acknowledged → in_progress → resolved → verified → followed_up → closed`,
-/// plus `cancelled`, answering at intake, and reopening to `dispatched`.
+/// plus `cancelled`, answering at intake, and reopening to `dispatched`. A complaint withdrawn
+/// by the customer without writing goes to `withdrawn` (follow-up, then close) instead of
+/// `cancelled`.
 public enum TicketLifecycle {
     /// The facts about a ticket that decide which actions fit.
     public struct State: Sendable, Equatable {
@@ -105,7 +110,7 @@ public enum TicketLifecycle {
             case .start: state.status == .acknowledged
             case .resolve: state.status == .inProgress
             case .verify: state.status == .resolved
-            case .followUp: state.status == .verified
+            case .followUp: state.status == .verified || state.status == .withdrawn
             case .close: state.status == .followedUp || (state.status == .verified && !(state.followUpRequired && !state.followedUp))
             case .cancel: working.contains(state.status)
             case .answer:
@@ -114,6 +119,26 @@ public enum TicketLifecycle {
             case .classify: state.category == .complaint && beforeVerification.contains(state.status)
             }
         }
+    }
+
+    /// Who may take `action` on a ticket of `category`. Withdrawing a complaint takes the site
+    /// manager: a complaint owes feedback and a 100 % follow-up, so reception cannot make one
+    /// disappear.
+    public static func permission(_ action: TicketAction, category: TicketCategory) -> Permission {
+        if action == .cancel && category == .complaint { return .manageSite }
+        return action.isDepartmentWork ? .departmentWork : .intake
+    }
+
+    /// 403 `ticket.withdrawal_needs_manager` when `role` may not take `action` on a ticket of `category`.
+    public static func authorise(_ action: TicketAction, category: TicketCategory, role: Role) throws {
+        let needed = permission(action, category: category)
+        guard !role.may(needed) else { return }
+        if needed == .manageSite {
+            throw DomainError(.forbidden, code: "ticket.withdrawal_needs_manager",
+                              message: "withdrawing a complaint takes the site manager: it still owes feedback and its follow-up (回访)",
+                              fieldErrors: [.init(field: "action", code: "ticket.withdrawal_needs_manager", message: "ask a site manager")])
+        }
+        throw DomainError(.forbidden, code: "auth.forbidden", message: "the \(role.rawValue) role may not take '\(action.rawValue)'")
     }
 
     /// 409 `ticket.action_not_allowed` listing what the ticket does allow.

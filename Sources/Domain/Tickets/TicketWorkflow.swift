@@ -43,6 +43,10 @@ public enum TicketWorkflow {
 
     public static let followUpMethods = ["phone", "visit", "sms", "online", "letter"]
 
+    /// The actions that give the reporter the reply they were promised: the next one after a
+    /// promise meets it, on time when at or before the promised time.
+    public static let replies: Set<TicketAction> = [.feedback, .answer, .resolve]
+
     public static func apply(_ action: TicketAction, _ body: TicketActionBody, to current: Ticket, _ context: Context) throws -> Outcome {
         try TicketLifecycle.check(action, current.lifecycleState)
         try DomainError.refuse(body.present, outside: TicketActionBody.fields(for: action), action: action.rawValue)
@@ -51,6 +55,10 @@ public enum TicketWorkflow {
         var effects: [SideEffect] = []
         var note = try InputText.trimmed(body.note, field: "note", max: 2000)
         let now = context.now
+        if replies.contains(action), ticket.deadlines.replyGivenAt == nil, let promised = ticket.deadlines.promisedReplyAt {
+            ticket.deadlines.replyGivenAt = now
+            detail["promisedReplyKept"] = String(now <= promised)
+        }
 
         switch action {
         case .dispatch:
@@ -163,8 +171,22 @@ public enum TicketWorkflow {
                 throw DomainError.invalid(field: "reason", code: "request.missing_field", message: "say why the ticket is cancelled")
             }
             note = reason
-            ticket.status = .cancelled
             ticket.cancelledAt = now
+            if ticket.category == .complaint {
+                let inWriting = body.withdrawnInWriting ?? false
+                ticket.withdrawnInWriting = inWriting
+                detail["withdrawnInWriting"] = String(inWriting)
+                if inWriting {
+                    ticket.status = .cancelled
+                } else {
+                    withdraw(&ticket, now: now, policy: context.policy)
+                }
+            } else {
+                if body.withdrawnInWriting != nil {
+                    throw DomainError.invalid(field: "withdrawnInWriting", code: "request.not_applicable", message: "only complaints are withdrawn in writing")
+                }
+                ticket.status = .cancelled
+            }
         case .answer:
             guard let reply = try InputText.trimmed(body.reply, field: "reply", max: 4000) else {
                 throw DomainError.invalid(field: "reply", code: "request.missing_field", message: "the answer given to the reporter is required")
@@ -188,7 +210,9 @@ public enum TicketWorkflow {
                 guard promised > now else {
                     throw DomainError.invalid(field: "promisedReplyAt", code: "request.invalid_value", message: "the promised reply time must be in the future")
                 }
+                // A new promise: the earlier one, if any, was answered by this feedback above.
                 ticket.deadlines.promisedReplyAt = promised
+                ticket.deadlines.replyGivenAt = nil
             }
             if ticket.deadlines.firstFeedbackAt == nil {
                 ticket.deadlines.firstFeedbackAt = now
@@ -210,6 +234,21 @@ public enum TicketWorkflow {
         return Outcome(ticket: ticket, note: note, detail: detail, effects: effects)
     }
 
+    /// A complaint withdrawn without writing: no more work is done (the resolution target is
+    /// dropped), but it still owes its feedback and a follow-up (回访) within the complaint
+    /// follow-up window from now, after which it is closed.
+    static func withdraw(_ ticket: inout Ticket, now: Date, policy: TicketPolicy) {
+        ticket.status = .withdrawn
+        ticket.deadlines.resolveDueAt = nil
+        let kind = ticket.followUp?.followUpClass ?? .complaint
+        var plan = ticket.followUp ?? TicketFollowUpPlan(followUpClass: kind)
+        plan.sampled = true
+        ticket.followUp = plan
+        let days = (policy.followUp[kind] ?? policy.followUp[.complaint])?.toDays ?? 3
+        ticket.deadlines.followUpDueFrom = now
+        ticket.deadlines.followUpDueAt = now.addingTimeInterval(Double(days) * 86_400)
+    }
+
     /// Back to `dispatched` for another round of work, counted as a non-conformity. The
     /// resolution did not hold, so the work is unresolved again and its deadline is watched.
     static func reopen(_ ticket: inout Ticket, reason: String, effects: inout [SideEffect]) {
@@ -220,6 +259,9 @@ public enum TicketWorkflow {
         ticket.verifiedAt = nil
         ticket.verifiedBy = nil
         ticket.followedUpAt = nil
+        // A withdrawn complaint whose follow-up finds the problem unsolved is worked on again.
+        ticket.cancelledAt = nil
+        ticket.withdrawnInWriting = nil
         effects.append(.nonconformity(kind: "reopened", reason: reason))
     }
 

@@ -21,8 +21,9 @@ enum MonthFigures {
             "feedback_on_time": tickets.onTimeFeedback.numerator,
             "resolution_due": tickets.onTimeResolution.denominator,
             "resolution_on_time": tickets.onTimeResolution.numerator,
-            "follow_up_required": tickets.followUp.reduce(0) { $0 + $1.required },
-            "follow_up_done": tickets.followUp.reduce(0) { $0 + $1.followedUp },
+            // Complaints withdrawn without writing still owe their follow-up: they count here too.
+            "follow_up_required": tickets.followUp.reduce(0) { $0 + $1.required } + tickets.withdrawnFollowUp.denominator,
+            "follow_up_done": tickets.followUp.reduce(0) { $0 + $1.followedUp } + tickets.withdrawnFollowUp.numerator,
             "satisfaction_rated": tickets.satisfaction.denominator,
             "satisfaction_satisfied": tickets.satisfaction.numerator,
             "repeat_nonconformities": tickets.repeats,
@@ -62,7 +63,8 @@ public struct ReportMeasures: Sendable, Codable, Equatable {
     public var complaintsByCause: [String: Cause]?
     /// Tickets received per category.
     public var ticketsByCategory: [String: Double]?
-    /// Follow-ups made per follow-up required by the quotas.
+    /// Follow-ups made per follow-up required by the quotas (and by complaints withdrawn
+    /// without writing).
     public var followUpCoverage: Double?
     /// 满意率: satisfied and basically satisfied per rated follow-up.
     public var satisfactionRate: Double?

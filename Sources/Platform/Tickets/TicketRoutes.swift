@@ -33,7 +33,7 @@ struct TicketRoutes {
             query: [.init("status", "string", "Lifecycle status", values: Self.statuses), .init("category", "string", "Category", values: Self.categories),
                     .init("priority", "string", "Priority", values: Self.priorities), .init("department", "string", "Department id", format: "uuid"),
                     .init("owner", "string", "Owner (receiving staff member) id", format: "uuid"), .init("handler", "string", "Handler id", format: "uuid"),
-                    .init("overdue", "boolean", "Only tickets past a feedback, resolution or follow-up deadline (or only those not)", values: ["true", "false"]),
+                    .init("overdue", "boolean", "Only tickets past a feedback, promised reply, resolution or follow-up deadline (or only those not)", values: ["true", "false"]),
                     .init("nonconformity", "boolean", "Only tickets with an open non-conformity", values: ["true", "false"]),
                     .init("from", "string", "Received at or after (RFC 3339)", format: "date-time"), .init("to", "string", "Received before (RFC 3339)", format: "date-time"),
                     .init("q", "string", "Two or more characters of the description, location, reporter name or unit (e.g. 漏水), or a reporter's phone number"),
@@ -112,7 +112,8 @@ struct TicketRoutes {
         .dispatch: "Dispatch to the responsible department (or pass it on)", .acknowledge: "The department signs for it (签收)",
         .start: "Work begins", .resolve: "The handler returns it with the result, materials, time on site and acceptance",
         .verify: "Customer service verifies the result (验证); a failed check reopens it", .followUp: "Record a follow-up (回访); an unsatisfied customer reopens it",
-        .close: "Close the case", .cancel: "Cancel (withdrawn or recorded by mistake), with a reason",
+        .close: "Close the case",
+        .cancel: "Cancel (withdrawn or recorded by mistake), with a reason; a complaint is withdrawn by a site manager, and unless withdrawn in writing still owes its follow-up",
         .answer: "Answer an inquiry or praise at intake, or reply to a suggestion (adopted or not), and close",
         .feedback: "Record feedback to the reporter, with a promised reply time where needed", .classify: "Classify a complaint's cause (1, 2, 3)",
     ]
@@ -219,6 +220,7 @@ struct TicketRoutes {
             guard let row = try connection.execute(TicketStore.get(site: site.id, id: id, forUpdate: true)).first else { throw TicketStore.notFound(id.uuidString) }
             let current = try TicketStore.decode(row, now: now)
             if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
+            try TicketLifecycle.authorise(action, category: current.category, role: role)
             if role == .siteStaff {
                 try TicketRoutes.requireOwnDepartment(connection, site: site.id, staff: staff, ticket: current)
             }

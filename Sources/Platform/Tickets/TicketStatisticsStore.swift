@@ -2,9 +2,13 @@ import Domain
 import Foundation
 import Postgres
 
-/// Monthly ticket statistics of one site (月度统计). Cancelled tickets are left out: they
-/// record contacts withdrawn or entered by mistake, not service given.
+/// Monthly ticket statistics of one site (月度统计). Cancelled tickets are left out — they
+/// record contacts withdrawn or entered by mistake, not service given — except complaints:
+/// every complaint counts (一切投诉事件), a withdrawn one as received and as `withdrawn`.
 enum TicketStatisticsStore {
+    /// The tickets a month counts: received in it, not cancelled unless a complaint.
+    static let counted = "site_id = $1 AND received_at >= $2 AND received_at < $3 AND (status <> 'cancelled' OR category = 'complaint')"
+
     /// The month `YYYY-MM` as an instant range in the site's timezone.
     static func monthRange(_ text: String, timeZone: TimeZone) throws -> (first: CalendarDate, start: Date, end: Date) {
         guard let first = CalendarDate.month(text) else {
@@ -15,7 +19,7 @@ enum TicketStatisticsStore {
     }
 
     static func statements(site: UUID, first: CalendarDate, start: Date, end: Date, now: Date) -> [PostgresStatement] {
-        let received = "site_id = $1 AND received_at >= $2 AND received_at < $3 AND status <> 'cancelled'"
+        let received = counted
         return [
             PostgresStatement("SELECT category AS key, count(*)::int AS n FROM tickets WHERE \(received) GROUP BY 1", [site, start, end]),
             PostgresStatement(
@@ -25,16 +29,24 @@ enum TicketStatisticsStore {
                 """
                 SELECT coalesce(d.code, 'undispatched') AS key, count(*)::int AS n
                 FROM tickets t LEFT JOIN departments d ON d.site_id = t.site_id AND d.id = t.department_id
-                WHERE t.site_id = $1 AND t.received_at >= $2 AND t.received_at < $3 AND t.status <> 'cancelled' GROUP BY 1
+                WHERE t.site_id = $1 AND t.received_at >= $2 AND t.received_at < $3 AND (t.status <> 'cancelled' OR t.category = 'complaint') GROUP BY 1
                 """, [site, start, end]),
             PostgresStatement("SELECT channel AS key, count(*)::int AS n FROM tickets WHERE \(received) GROUP BY 1", [site, start, end]),
             PostgresStatement(
                 """
                 SELECT count(*)::int AS received,
-                       count(*) FILTER (WHERE first_feedback_at IS NOT NULL OR feedback_due_at <= $4)::int AS feedback_due,
-                       count(*) FILTER (WHERE first_feedback_at <= feedback_due_at)::int AS feedback_on_time,
-                       count(*) FILTER (WHERE resolve_due_at IS NOT NULL AND (resolved_at IS NOT NULL OR resolve_due_at <= $4))::int AS resolution_due,
-                       count(*) FILTER (WHERE resolved_at <= resolve_due_at)::int AS resolution_on_time
+                       count(*) FILTER (WHERE status <> 'cancelled' AND (first_feedback_at IS NOT NULL OR feedback_due_at <= $4))::int AS feedback_due,
+                       count(*) FILTER (WHERE status <> 'cancelled' AND first_feedback_at <= feedback_due_at)::int AS feedback_on_time,
+                       count(*) FILTER (WHERE status <> 'cancelled' AND resolve_due_at IS NOT NULL AND (resolved_at IS NOT NULL OR resolve_due_at <= $4))::int AS resolution_due,
+                       count(*) FILTER (WHERE status <> 'cancelled' AND resolved_at <= resolve_due_at)::int AS resolution_on_time,
+                       count(*) FILTER (WHERE category = 'complaint' AND cancelled_at IS NOT NULL)::int AS withdrawn,
+                       count(*) FILTER (WHERE category = 'complaint' AND cancelled_at IS NOT NULL AND withdrawn_in_writing IS NOT TRUE)::int AS withdrawn_owed,
+                       count(*) FILTER (WHERE category = 'complaint' AND cancelled_at IS NOT NULL AND withdrawn_in_writing IS NOT TRUE
+                                          AND followed_up_at IS NOT NULL)::int AS withdrawn_followed_up,
+                       count(*) FILTER (WHERE promised_reply_at IS NOT NULL)::int AS replies_promised,
+                       count(*) FILTER (WHERE status <> 'cancelled' AND promised_reply_at IS NOT NULL
+                                          AND (reply_given_at IS NOT NULL OR promised_reply_at <= $4))::int AS reply_due,
+                       count(*) FILTER (WHERE status <> 'cancelled' AND reply_given_at <= promised_reply_at)::int AS reply_on_time
                 FROM tickets WHERE \(received)
                 """, [site, start, end, now]),
             PostgresStatement(
@@ -84,6 +96,10 @@ enum TicketStatisticsStore {
             onTimeResolution: .init(try rates.decode("resolution_on_time"), try rates.decode("resolution_due")),
             followUp: followUp,
             satisfaction: .init(try results[6][0].decode("satisfied"), try results[6][0].decode("total")),
-            repeats: try results[7][0].decode("repeats"), reopened: try results[7][0].decode("reopened"))
+            repeats: try results[7][0].decode("repeats"), reopened: try results[7][0].decode("reopened"),
+            withdrawn: try rates.decode("withdrawn"),
+            withdrawnFollowUp: .init(try rates.decode("withdrawn_followed_up"), try rates.decode("withdrawn_owed")),
+            repliesPromised: try rates.decode("replies_promised"),
+            onTimeReply: .init(try rates.decode("reply_on_time"), try rates.decode("reply_due")))
     }
 }

@@ -10,7 +10,8 @@ public enum TicketStore {
         owner_id, department_id, handler_id, required_post_id, cause_class, received_at, feedback_due_at, first_feedback_at, promised_reply_at, resolve_due_at,
         dispatched_at, acknowledged_at, started_at, resolved_at, resolution, materials, time_on_site_minutes, accepted_by, accepted_at,
         verified_at, verified_by, followed_up_at, closed_at, cancelled_at, reply, suggestion_adopted, follow_up_month, follow_up_ordinal, follow_up_sampled,
-        follow_up_due_from, follow_up_due_at, reopen_count, nonconformity_open, repeat_of, related_ticket_id, appointment_id, version, created_at, updated_at
+        follow_up_due_from, follow_up_due_at, reopen_count, nonconformity_open, repeat_of, related_ticket_id, appointment_id, version, created_at, updated_at,
+        withdrawn_in_writing, reply_given_at
         """
 
     static func decode(_ row: PostgresRow, now: Date) throws -> Ticket {
@@ -35,7 +36,7 @@ public enum TicketStore {
             causeClass: try row.decodeIfPresent("cause_class"), receivedAt: try row.decode("received_at"),
             deadlines: TicketDeadlines(
                 feedbackDueAt: try row.decode("feedback_due_at"), firstFeedbackAt: try row.decodeIfPresent("first_feedback_at"),
-                promisedReplyAt: try row.decodeIfPresent("promised_reply_at"), resolveDueAt: try row.decodeIfPresent("resolve_due_at"),
+                promisedReplyAt: try row.decodeIfPresent("promised_reply_at"), replyGivenAt: try row.decodeIfPresent("reply_given_at"), resolveDueAt: try row.decodeIfPresent("resolve_due_at"),
                 followUpDueFrom: try row.decodeIfPresent("follow_up_due_from"), followUpDueAt: try row.decodeIfPresent("follow_up_due_at"), overdue: []),
             dispatchedAt: try row.decodeIfPresent("dispatched_at"), acknowledgedAt: try row.decodeIfPresent("acknowledged_at"),
             startedAt: try row.decodeIfPresent("started_at"), resolution: try row.decodeIfPresent("resolution"),
@@ -44,7 +45,7 @@ public enum TicketStore {
             acceptance: acceptedBy.flatMap { name in acceptedAt.map { TicketAcceptance(name: name, signedAt: $0) } },
             resolvedAt: try row.decodeIfPresent("resolved_at"), verifiedAt: try row.decodeIfPresent("verified_at"), verifiedBy: try row.decodeIfPresent("verified_by"),
             followedUpAt: try row.decodeIfPresent("followed_up_at"), closedAt: try row.decodeIfPresent("closed_at"),
-            cancelledAt: try row.decodeIfPresent("cancelled_at"), reply: try row.decodeIfPresent("reply"),
+            cancelledAt: try row.decodeIfPresent("cancelled_at"), withdrawnInWriting: try row.decodeIfPresent("withdrawn_in_writing"), reply: try row.decodeIfPresent("reply"),
             suggestionAdopted: try row.decodeIfPresent("suggestion_adopted"),
             followUp: followUpClass.map { TicketFollowUpPlan(followUpClass: $0, month: nil, ordinal: nil, sampled: nil, explanation: nil) },
             reopenCount: try row.decode("reopen_count"), nonconformityOpen: try row.decode("nonconformity_open"),
@@ -76,10 +77,12 @@ public enum TicketStore {
         public var nonconformity: Bool?
     }
 
-    /// The overdue test, as SQL over the ticket's columns with `now` at `$n`.
+    /// The overdue test, as SQL over the ticket's columns with `now` at `$n` (the same
+    /// deadlines as `Ticket.refreshDerived`: feedback, promised reply, resolution, follow-up).
     static func overdueCondition(_ now: String) -> String {
         """
         coalesce(status NOT IN ('closed', 'cancelled') AND ((first_feedback_at IS NULL AND feedback_due_at < \(now))
+            OR (reply_given_at IS NULL AND promised_reply_at < \(now))
             OR (resolved_at IS NULL AND resolve_due_at < \(now))
             OR (follow_up_sampled AND followed_up_at IS NULL AND follow_up_due_at < \(now))), false)
         """
@@ -285,7 +288,8 @@ public enum TicketStore {
                     time_on_site_minutes = $15, accepted_by = $16, accepted_at = $17, verified_at = $18, verified_by = $19, followed_up_at = $20,
                     closed_at = $21, cancelled_at = $22, reply = $23, suggestion_adopted = $24, follow_up_ordinal = $25, follow_up_sampled = $26, follow_up_month = $40::date, required_post_id = $41,
                     follow_up_due_from = $27, follow_up_due_at = $28, reopen_count = $29, nonconformity_open = $30, repeat_of = $31,
-                    resolve_due_at = $42::timestamptz,
+                    resolve_due_at = $42::timestamptz, reply_given_at = $43, withdrawn_in_writing = $44,
+                    reply_breached_at = CASE WHEN $8::timestamptz IS DISTINCT FROM promised_reply_at THEN NULL ELSE reply_breached_at END,
                     resolution_breached_at = CASE WHEN $42::timestamptz IS DISTINCT FROM resolve_due_at OR $12::timestamptz IS NULL AND resolved_at IS NOT NULL
                                                   THEN NULL ELSE resolution_breached_at END,
                     version = version + 1, updated_at = $32
@@ -305,7 +309,8 @@ public enum TicketStore {
              ticket.verifiedBy, ticket.followedUpAt, ticket.closedAt, ticket.cancelledAt, ticket.reply, ticket.suggestionAdopted,
              ticket.followUp?.ordinal, ticket.followUp?.sampled, ticket.deadlines.followUpDueFrom, ticket.deadlines.followUpDueAt,
              ticket.reopenCount, ticket.nonconformityOpen, ticket.repeatOf, now, expectedVersion, event.action, event.from.rawValue, actor, role,
-             event.note, PostgresJSON(event.detail), ticket.followUp?.month.map { $0 + "-01" }, ticket.requiredPostId, ticket.deadlines.resolveDueAt])
+             event.note, PostgresJSON(event.detail), ticket.followUp?.month.map { $0 + "-01" }, ticket.requiredPostId, ticket.deadlines.resolveDueAt,
+             ticket.deadlines.replyGivenAt, ticket.withdrawnInWriting])
     }
 
     /// The next ordinal of a resolution of `kind` in `month` (first day) at the site.

@@ -4,8 +4,8 @@ import Logging
 import Postgres
 import ServiceLifecycle
 
-/// The background job that marks missed ticket deadlines: first feedback, resolution and
-/// sampled follow-ups. Each mark is set once and written on the ticket's timeline once.
+/// The background job that marks missed ticket deadlines: first feedback, promised reply
+/// times, resolution and sampled (or owed) follow-ups. Each mark is set once and written on the ticket's timeline once.
 ///
 /// Safe with several servers: each batch locks its tickets with `FOR UPDATE SKIP LOCKED`, and
 /// a mark is only set where it is still empty.
@@ -36,6 +36,8 @@ public struct TicketSweeper: Service {
     static let deadlines = [
         Deadline(mark: "feedback_breached_at", due: "feedback_due_at", pending: "first_feedback_at IS NULL",
                  action: "sla.feedback_breached", note: "no feedback to the reporter by the deadline"),
+        Deadline(mark: "reply_breached_at", due: "promised_reply_at", pending: "reply_given_at IS NULL",
+                 action: "sla.reply_breached", note: "no reply to the reporter by the time promised"),
         Deadline(mark: "resolution_breached_at", due: "resolve_due_at", pending: "resolved_at IS NULL",
                  action: "sla.resolution_breached", note: "not resolved by the target time"),
         Deadline(mark: "follow_up_overdue_at", due: "follow_up_due_at", pending: "follow_up_sampled AND followed_up_at IS NULL",

@@ -27,8 +27,37 @@ struct TicketIntakeTests {
         return error.problems
     }
 
+    /// A contact; a complaint comes with the reporter's room, which it needs.
     static func contact(_ category: TicketCategory, _ priority: TicketPriority? = nil, receivedAt: String? = nil) -> NewTicket {
-        NewTicket(channel: .phone, category: category, priority: priority, description: "大厅灯不亮", receivedAt: receivedAt.map(instant))
+        NewTicket(channel: .phone, category: category, priority: priority, reporter: category == .complaint ? TicketReporter(unit: "5-502") : nil,
+                  description: "大厅灯不亮", receivedAt: receivedAt.map(instant))
+    }
+
+    /// 及时详细记录客户姓名、房号、电话: a complaint owes feedback and a 100 % follow-up, so it
+    /// is recorded with a way back to the customer — name and phone, or a room or place.
+    @Test func aComplaintNeedsTheReportersNameAndPhoneOrAPlace() throws {
+        func complaint(_ reporter: TicketReporter?, location: String? = nil) -> NewTicket {
+            NewTicket(channel: .phone, category: .complaint, reporter: reporter, location: location, description: "走廊太吵")
+        }
+        let anonymous = try #require(throws: DomainError.self) { try Self.draft(complaint(nil)) }
+        #expect(anonymous.kind == .invalid && anonymous.code == "ticket.contact_required")
+        #expect(anonymous.problems == ["reporter ticket.contact_required"])
+        #expect(try Self.refusal(complaint(TicketReporter(name: "陈女士"))) == ["reporter ticket.contact_required"], "a name alone cannot be called back")
+        #expect(try Self.refusal(complaint(TicketReporter(phone: "13800001111"))) == ["reporter ticket.contact_required"], "nor a phone without a name")
+        #expect(try Self.refusal(complaint(TicketReporter(name: "  ", phone: "13800001111", unit: " "), location: " ")) == ["reporter ticket.contact_required"],
+                "blanks are not details")
+        #expect(try Self.draft(complaint(TicketReporter(name: "陈女士", phone: "138-0000-1111"))).ticket.reporter?.phone == "13800001111")
+        #expect(try Self.draft(complaint(TicketReporter(unit: "3号楼502"))).ticket.reporter?.unit == "3号楼502")
+        #expect(try Self.draft(complaint(nil, location: "门诊大厅")).ticket.location == "门诊大厅")
+        // Other contacts may be anonymous.
+        for category in TicketCategory.allCases where category != .complaint {
+            #expect(try Self.draft(NewTicket(channel: .phone, category: category, description: "大厅灯不亮")).ticket.category == category)
+        }
+        // Alongside another problem the refusal lists both.
+        var both = complaint(nil)
+        both.causeClass = 4
+        let two = try #require(throws: DomainError.self) { try Self.draft(both) }
+        #expect(two.code == "request.invalid" && two.problems == ["reporter ticket.contact_required", "causeClass request.invalid_value"])
     }
 
     @Test func theOwnerIsTheSignedInStaffMemberUnlessAnotherIsNamed() throws {

@@ -44,6 +44,23 @@ struct TicketRulesTests {
         #expect(allowed(.closed).isEmpty && allowed(.cancelled).isEmpty)
         #expect(allowed(.inProgress, .suggestion) == [.resolve, .cancel, .answer, .feedback])
         #expect(throws: DomainError.self) { try TicketLifecycle.check(.close, .init(status: .verified, category: .complaint, followUpRequired: true, followedUp: false)) }
+        // A complaint withdrawn without writing takes its follow-up, then closes (from followed_up).
+        #expect(allowed(.withdrawn, .complaint, required: true) == [.followUp, .feedback])
+        #expect(!TicketStatus.withdrawn.isTerminal, "its deadlines are still watched")
+    }
+
+    /// Withdrawing a complaint takes the site manager; anything else reception may cancel.
+    @Test func onlyASiteManagerWithdrawsAComplaint() throws {
+        #expect(TicketLifecycle.permission(.cancel, category: .complaint) == .manageSite)
+        #expect(TicketLifecycle.permission(.cancel, category: .repair) == .intake)
+        #expect(TicketLifecycle.permission(.resolve, category: .complaint) == .departmentWork)
+        let reception = try #require(throws: DomainError.self) { try TicketLifecycle.authorise(.cancel, category: .complaint, role: .siteAgent) }
+        #expect(reception.kind == .forbidden && reception.code == "ticket.withdrawal_needs_manager")
+        for role in [Role.siteManager, .regionalManager, .hqAdmin] {
+            #expect(throws: Never.self) { try TicketLifecycle.authorise(.cancel, category: .complaint, role: role) }
+        }
+        #expect(throws: Never.self) { try TicketLifecycle.authorise(.cancel, category: .inquiry, role: .siteAgent) }
+        #expect(throws: Never.self) { try TicketLifecycle.authorise(.feedback, category: .complaint, role: .siteAgent) }
     }
 
     @Test func resolutionTargetsFollowCategoryAndPriority() {

@@ -305,6 +305,92 @@ struct TicketWorkflowTests {
         #expect(past.problems == ["promisedReplyAt request.invalid_value"])
     }
 
+    /// 投诉…100%回访: a complaint withdrawn by the customer without writing is not worked on
+    /// any more but still owes its follow-up within the complaint window; only a withdrawal in
+    /// writing ends it.
+    @Test func aComplaintWithdrawnWithoutWritingStillOwesItsFollowUp() throws {
+        let complaint = Self.ticket(.complaint, .dispatched, department: Self.engineering, followUp: TicketFollowUpPlan(followUpClass: .complaint))
+        let withdrawn = try Self.apply(.cancel, Self.body { $0.reason = "客户口头表示不再追究" }, to: complaint, at: "2026-11-26T11:00:00+08:00")
+        #expect(withdrawn.ticket.status == .withdrawn)
+        #expect(withdrawn.ticket.cancelledAt == instant("2026-11-26T11:00:00+08:00"))
+        #expect(withdrawn.ticket.withdrawnInWriting == false)
+        #expect(withdrawn.detail == ["withdrawnInWriting": "false"])
+        #expect(withdrawn.note == "客户口头表示不再追究")
+        #expect(withdrawn.ticket.deadlines.resolveDueAt == nil, "no more work is owed")
+        #expect(withdrawn.ticket.followUp?.sampled == true)
+        #expect(withdrawn.ticket.deadlines.followUpDueFrom == instant("2026-11-26T11:00:00+08:00"))
+        #expect(withdrawn.ticket.deadlines.followUpDueAt == instant("2026-11-29T11:00:00+08:00"), "the complaint window: 3 days")
+        #expect(withdrawn.ticket.allowedActions == [.followUp, .feedback])
+
+        var missed = withdrawn.ticket
+        missed.deadlines.firstFeedbackAt = instant("2026-11-26T10:00:00+08:00")
+        missed.refreshDerived(now: instant("2026-11-29T11:00:01+08:00"))
+        #expect(missed.deadlines.overdue == ["follow_up"], "the follow-up is watched like any deadline; the resolution no longer is")
+
+        let followedUp = try Self.apply(.followUp, Self.body { $0.method = "phone"; $0.satisfaction = 4 }, to: withdrawn.ticket, at: "2026-11-27T10:00:00+08:00")
+        #expect(followedUp.ticket.status == .followedUp && followedUp.ticket.allowedActions == [.close, .feedback])
+        let closed = try Self.apply(.close, to: followedUp.ticket, at: "2026-11-27T10:05:00+08:00")
+        #expect(closed.ticket.status == .closed && closed.ticket.cancelledAt != nil, "it stays on record as withdrawn")
+
+        // The follow-up finds the problem unsolved: the complaint is worked on again.
+        let unsolved = try Self.apply(.followUp, Self.body { $0.method = "phone"; $0.satisfaction = 1; $0.note = "问题还在" }, to: withdrawn.ticket,
+                                      at: "2026-11-27T10:00:00+08:00")
+        #expect(unsolved.ticket.status == .dispatched && unsolved.ticket.cancelledAt == nil && unsolved.ticket.withdrawnInWriting == nil)
+        #expect(unsolved.ticket.deadlines.resolveDueAt == instant("2026-11-28T10:00:00+08:00"))
+
+        let inWriting = try Self.apply(.cancel, Self.body { $0.reason = "客户书面撤回"; $0.withdrawnInWriting = true }, to: complaint,
+                                       at: "2026-11-26T11:00:00+08:00")
+        #expect(inWriting.ticket.status == .cancelled && inWriting.ticket.withdrawnInWriting == true && inWriting.ticket.allowedActions == [])
+        #expect(inWriting.detail == ["withdrawnInWriting": "true"])
+
+        let repair = try #require(throws: DomainError.self) {
+            try Self.apply(.cancel, Self.body { $0.reason = "重复登记"; $0.withdrawnInWriting = true }, to: Self.ticket(), at: "2026-11-26T11:00:00+08:00")
+        }
+        #expect(repair.problems == ["withdrawnInWriting request.not_applicable"])
+        let cancelled = try Self.apply(.cancel, Self.body { $0.reason = "重复登记" }, to: Self.ticket(), at: "2026-11-26T11:00:00+08:00")
+        #expect(cancelled.ticket.status == .cancelled && cancelled.ticket.withdrawnInWriting == nil && cancelled.detail == [:])
+    }
+
+    /// 明确的回复时间: a promised reply time is a deadline. The next feedback, answer or
+    /// resolution gives the reply; it was kept when given at or before the promised time.
+    @Test func aPromisedReplyIsKeptByTheNextFeedbackAnswerOrResolution() throws {
+        let promised = try Self.apply(.feedback, Self.body { $0.note = "明天中午前答复"; $0.promisedReplyAt = instant("2026-11-27T12:00:00+08:00") },
+                                      to: Self.ticket(), at: "2026-11-26T10:00:00+08:00")
+        #expect(promised.ticket.deadlines.promisedReplyAt == instant("2026-11-27T12:00:00+08:00"))
+        #expect(promised.ticket.deadlines.replyGivenAt == nil)
+        #expect(promised.detail == ["first": "true", "onTime": "true"])
+
+        var waiting = promised.ticket
+        waiting.refreshDerived(now: instant("2026-11-27T12:00:00+08:00"))
+        #expect(waiting.deadlines.overdue == [], "exactly at the promised time is not late")
+        waiting.refreshDerived(now: instant("2026-11-27T12:00:01+08:00"))
+        #expect(waiting.deadlines.overdue == ["reply"])
+
+        let kept = try Self.apply(.feedback, TicketActionBody(note: "已答复：师傅下午到"), to: promised.ticket, at: "2026-11-27T12:00:00+08:00")
+        #expect(kept.ticket.deadlines.replyGivenAt == instant("2026-11-27T12:00:00+08:00"))
+        #expect(kept.detail == ["promisedReplyKept": "true"])
+        var after = kept.ticket
+        after.refreshDerived(now: instant("2026-11-28T12:00:00+08:00"))
+        #expect(after.deadlines.overdue == [])
+        let again = try Self.apply(.feedback, TicketActionBody(note: "再次说明"), to: kept.ticket, at: "2026-11-27T15:00:00+08:00")
+        #expect(again.ticket.deadlines.replyGivenAt == instant("2026-11-27T12:00:00+08:00") && again.detail == [:], "only the first reply answers a promise")
+
+        let late = try Self.apply(.feedback, TicketActionBody(note: "抱歉来晚了"), to: promised.ticket, at: "2026-11-27T12:30:00+08:00")
+        #expect(late.detail == ["promisedReplyKept": "false"])
+
+        // A new promise answers the old one and starts its own clock.
+        let postponed = try Self.apply(.feedback, Self.body { $0.note = "需要厂家配件，后天答复"; $0.promisedReplyAt = instant("2026-11-29T12:00:00+08:00") },
+                                       to: promised.ticket, at: "2026-11-27T11:00:00+08:00")
+        #expect(postponed.detail == ["promisedReplyKept": "true"])
+        #expect(postponed.ticket.deadlines.promisedReplyAt == instant("2026-11-29T12:00:00+08:00") && postponed.ticket.deadlines.replyGivenAt == nil)
+
+        // The resolution answers it too.
+        var working = Self.ticket(.repair, .inProgress, department: Self.engineering, handler: Self.electrician)
+        working.deadlines.promisedReplyAt = instant("2026-11-26T12:00:00+08:00")
+        let resolved = try Self.apply(.resolve, Self.body { $0.result = "已修复" }, to: working, at: "2026-11-26T11:30:00+08:00")
+        #expect(resolved.ticket.deadlines.replyGivenAt == instant("2026-11-26T11:30:00+08:00") && resolved.detail == ["promisedReplyKept": "true"])
+    }
+
     @Test func theHandlerFollowsTheDepartmentTheWorkIsDispatchedTo() throws {
         let acknowledged = Self.ticket(.repair, .acknowledged, department: Self.engineering, handler: Self.electrician)
         let moved = try Self.apply(.dispatch, Self.body { $0.departmentId = Self.cleaning }, to: acknowledged, at: "2026-11-26T09:20:00+08:00")

@@ -36,16 +36,16 @@ struct TicketQualityTests {
             try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
                 let agent = fixture.bearer("h01.agent"), manager = fixture.bearer("h01.manager")
                 // Two complaints from one reporter, same cause class: the second is a repeat.
-                let first = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","causeClass":1,"reporter":{"phone":"13900001111"},"description":"保洁不及时"}"#)
+                let first = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","causeClass":1,"reporter":{"name":"王先生","phone":"13900001111"},"description":"保洁不及时"}"#)
                 clock.advance(minutes: 60 * 24 * 10)
-                let otherCause = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","causeClass":2,"reporter":{"phone":"139 0000 1111"},"description":"墙面开裂"}"#)
-                let second = try await Self.create(client, agent, #"{"channel":"visit","category":"complaint","causeClass":1,"reporter":{"phone":"139-0000-1111"},"description":"保洁又没来"}"#)
+                let otherCause = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","causeClass":2,"reporter":{"name":"王先生","phone":"139 0000 1111"},"description":"墙面开裂"}"#)
+                let second = try await Self.create(client, agent, #"{"channel":"visit","category":"complaint","causeClass":1,"reporter":{"name":"王先生","phone":"139-0000-1111"},"description":"保洁又没来"}"#)
                 let flagged = try await client.call(.get, "\(Self.ticketsURI)/\(second)", token: agent)
                 #expect(flagged.json["nonconformityOpen"] as? Bool == true && flagged.json["repeatOf"] as? String == first)
                 #expect(try await client.call(.get, "\(Self.ticketsURI)/\(otherCause)", token: agent).json["nonconformityOpen"] as? Bool == false)
 
                 // A complaint classified later is checked when its cause class is set.
-                let late = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","reporter":{"phone":"13900001111"},"description":"墙面还是裂"}"#)
+                let late = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","reporter":{"name":"王先生","phone":"13900001111"},"description":"墙面还是裂"}"#)
                 let classified = try await client.act(late, "classify", as: agent, #"{"causeClass":2}"#)
                 #expect(classified.json["nonconformityOpen"] as? Bool == true && classified.json["repeatOf"] as? String == otherCause)
 
@@ -84,7 +84,7 @@ struct TicketQualityTests {
 
                 // Outside the window nothing repeats.
                 clock.advance(minutes: 60 * 24 * 91)
-                let muchLater = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","causeClass":1,"reporter":{"phone":"13900001111"},"description":"保洁"}"#)
+                let muchLater = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","causeClass":1,"reporter":{"name":"王先生","phone":"13900001111"},"description":"保洁"}"#)
                 #expect(try await client.call(.get, "\(Self.ticketsURI)/\(muchLater)", token: agent).json["nonconformityOpen"] as? Bool == false)
             }
         }
@@ -166,8 +166,8 @@ struct TicketQualityTests {
             let clock = TestClock("2026-11-20T16:00:00+08:00")
             try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
                 let agent = fixture.bearer("h01.agent")
-                let late = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","description":"空调不制冷"}"#)
-                let answered = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","description":"走廊太吵"}"#)
+                let late = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","reporter":{"unit":"2号楼301"},"description":"空调不制冷"}"#)
+                let answered = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","reporter":{"unit":"2号楼302"},"description":"走廊太吵"}"#)
                 _ = try await client.act(answered, "feedback", as: agent, #"{"note":"已告知"}"#)
                 let emergency = try await Self.create(client, agent, #"{"channel":"phone","category":"repair","priority":"emergency","description":"水管爆裂"}"#)
 
@@ -202,11 +202,11 @@ struct TicketQualityTests {
             let clock = TestClock("2026-10-31T23:30:00+08:00")
             try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
                 let agent = fixture.bearer("h01.agent")
-                _ = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","description":"十月的投诉"}"#)  // October: not counted
+                _ = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","reporter":{"unit":"1号楼101"},"description":"十月的投诉"}"#)  // October: not counted
                 clock.set("2026-11-01T00:10:00+08:00")  // still 31 October in UTC
-                let c1 = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","causeClass":1,"description":"投诉一"}"#)
-                _ = try await Self.create(client, agent, #"{"channel":"visit","category":"complaint","causeClass":3,"description":"投诉二"}"#)
-                _ = try await Self.create(client, agent, #"{"channel":"visit","category":"complaint","description":"投诉三"}"#)
+                let c1 = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","causeClass":1,"reporter":{"unit":"1号楼102"},"description":"投诉一"}"#)
+                _ = try await Self.create(client, agent, #"{"channel":"visit","category":"complaint","causeClass":3,"reporter":{"unit":"1号楼103"},"description":"投诉二"}"#)
+                _ = try await Self.create(client, agent, #"{"channel":"visit","category":"complaint","reporter":{"unit":"1号楼104"},"description":"投诉三"}"#)
                 let r1 = try await Self.create(client, agent, #"{"channel":"online","category":"repair","description":"维修一","departmentId":"\#(cast.engineering)"}"#)
                 _ = try await Self.create(client, agent, #"{"channel":"letter","category":"praise","description":"表扬"}"#)
                 let cancelled = try await Self.create(client, agent, #"{"channel":"phone","category":"inquiry","description":"录错了"}"#)
@@ -309,7 +309,7 @@ struct TicketQualityTests {
             let clock = TestClock("2026-11-24T09:00:00+08:00")
             let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
             try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
-                let id = try await Self.create(client, fixture.bearer("h01.agent"), #"{"channel":"phone","category":"complaint","description":"漏水投诉","causeClass":1}"#)
+                let id = try await Self.create(client, fixture.bearer("h01.agent"), #"{"channel":"phone","category":"complaint","description":"漏水投诉","causeClass":1,"reporter":{"unit":"1号楼105"}}"#)
                 _ = try await client.act(id, "dispatch", as: fixture.bearer("h01.agent"), #"{"departmentId":"\#(cast.engineering)"}"#)
                 let outsider = fixture.bearer("r01.manager")
                 let ticketRoutes = endpoints.filter { $0.path.hasPrefix("/api/v1/sites/{siteCode}/tickets/{ticketId}") }
