@@ -202,6 +202,14 @@ public struct Appointment: Sendable, Codable, Equatable {
     public var overdue: Bool
     public var rescheduleCount: Int
     public var complaintTicketId: UUID?
+    /// When staff recorded that they could not reach a home visit's applicant (联系不上申请人), and what they tried.
+    public var contactFailedAt: Date?
+    public var contactFailedNote: String?
+    /// A home visit past the grace period with no failed contact on record: not a no-show yet,
+    /// staff must check in, record the failed contact or cancel (`NoShowRule`).
+    public var needsAction: Bool
+    /// Moves by the center with less notice than the rule (2 h / 8 h): breaches, each recorded with its reason.
+    public var lateReschedules: Int
     public var allowedActions: [AppointmentAction]
     public var version: Int
     public var createdAt: Date
@@ -213,6 +221,7 @@ public struct Appointment: Sendable, Codable, Equatable {
                 documents: [String]? = nil, refusedAt: Date? = nil, refusalReason: String? = nil, checkedInAt: Date? = nil, completedAt: Date? = nil,
                 result: String? = nil, satisfaction: SatisfactionRating? = nil, cancelledAt: Date? = nil, cancelReason: String? = nil,
                 lateCancellation: Bool, noShowAt: Date? = nil, overdue: Bool, rescheduleCount: Int, complaintTicketId: UUID? = nil,
+                contactFailedAt: Date? = nil, contactFailedNote: String? = nil, needsAction: Bool = false, lateReschedules: Int = 0,
                 allowedActions: [AppointmentAction], version: Int, createdAt: Date, updatedAt: Date) {
         self.id = id
         self.itemId = itemId
@@ -246,6 +255,10 @@ public struct Appointment: Sendable, Codable, Equatable {
         self.overdue = overdue
         self.rescheduleCount = rescheduleCount
         self.complaintTicketId = complaintTicketId
+        self.contactFailedAt = contactFailedAt
+        self.contactFailedNote = contactFailedNote
+        self.needsAction = needsAction
+        self.lateReschedules = lateReschedules
         self.allowedActions = allowedActions
         self.version = version
         self.createdAt = createdAt
@@ -283,10 +296,10 @@ public struct AppointmentActionBody: RequestBody, Equatable {
         switch action {
         case .confirm: [.note, .assignedStaffId]
         case .refuse: [.reason]
-        case .checkIn: [.note]
+        case .checkIn, .contactFailed: [.note]
         case .complete: [.result, .satisfaction, .ownerId, .note]
         case .cancel, .cancelByCenter: [.reason]
-        case .reschedule: [.start, .windowId, .reason]
+        case .reschedule, .rescheduleByCenter: [.start, .windowId, .reason]
         }
     }
 

@@ -38,29 +38,55 @@ public enum AppointmentAction: String, Sendable, Codable, CaseIterable {
     case checkIn = "check-in"
     case complete, cancel
     case cancelByCenter = "cancel-by-center"
+    /// The applicant asks to move the booking.
     case reschedule
+    /// The center moves the booking: the same notice as its cancellation (2 h / 8 h).
+    case rescheduleByCenter = "reschedule-by-center"
+    /// Staff could not reach the applicant of a home visit (联系不上申请人).
+    case contactFailed = "contact-failed"
 
     /// Actions the window's own staff take (the department serving the booking).
-    public var isWindowWork: Bool { self == .confirm || self == .refuse || self == .checkIn || self == .complete || self == .cancelByCenter }
+    public var isWindowWork: Bool {
+        switch self {
+        case .confirm, .refuse, .checkIn, .complete, .cancelByCenter, .rescheduleByCenter, .contactFailed: true
+        case .cancel, .reschedule: false
+        }
+    }
 
     /// Who may take the action: window work (confirm, refuse, check in, complete, the
-    /// center's cancellation) is department work; the applicant's own cancellation and a
-    /// reschedule are taken at intake (reception, phone, online).
+    /// center's cancellation and move, a failed contact) is department work; the applicant's
+    /// own cancellation and move are taken at intake (reception, phone, online).
     public var permission: Permission { isWindowWork ? .departmentWork : .intake }
 
-    public static func allowed(_ status: AppointmentStatus) -> [AppointmentAction] {
+    /// The actions a booking in `status` takes; a failed contact only on a confirmed home
+    /// visit that has none on record yet.
+    public static func allowed(_ status: AppointmentStatus, homeVisit: Bool = false, contactFailed: Bool = false) -> [AppointmentAction] {
         allCases.filter { action in
             switch action {
             case .confirm, .refuse: status == .requested
             case .checkIn: status == .confirmed
             case .complete: status == .checkedIn
-            case .cancel, .cancelByCenter, .reschedule: status == .requested || status == .confirmed
+            case .cancel, .cancelByCenter, .reschedule, .rescheduleByCenter: status == .requested || status == .confirmed
+            case .contactFailed: status == .confirmed && homeVisit && !contactFailed
             }
         }
     }
 
+    /// The actions `booking` takes.
+    public static func allowed(for booking: Appointment) -> [AppointmentAction] {
+        allowed(booking.status, homeVisit: booking.homeVisit != nil, contactFailed: booking.contactFailedAt != nil)
+    }
+
+    /// 409 `appointment.action_not_allowed` unless `booking` takes `action`.
+    public static func check(_ action: AppointmentAction, on booking: Appointment) throws {
+        try check(action, booking.status, allowed: allowed(for: booking))
+    }
+
     public static func check(_ action: AppointmentAction, _ status: AppointmentStatus) throws {
-        let allowed = allowed(status)
+        try check(action, status, allowed: allowed(status))
+    }
+
+    static func check(_ action: AppointmentAction, _ status: AppointmentStatus, allowed: [AppointmentAction]) throws {
         guard allowed.contains(action) else {
             throw DomainError(.conflict, code: "appointment.action_not_allowed",
                               message: "a \(status.rawValue) booking cannot take '\(action.rawValue)'" + (allowed.isEmpty ? "; it takes no more actions" : "; allowed: \(allowed.map(\.rawValue).joined(separator: ", "))"),
@@ -105,9 +131,38 @@ public enum AppointmentClock {
         return start.timeIntervalSince(now) < notice
     }
 
-    /// An applicant not checked in by this time has given up (视为主动放弃).
+    /// The grace period ends: past this time, with no check-in, a window booking's applicant
+    /// has given up (视为主动放弃); a home visit's only once a failed contact is on record
+    /// (`NoShowRule`).
     public static func noShowAfter(start: Date, policy: AppointmentPolicy) -> Date {
         start.addingTimeInterval(Double(policy.noShowMinutes) * 60)
+    }
+}
+
+/// When a confirmed booking with no check-in counts as the applicant's no-show.
+///
+/// 002 预约 第六条: 超过预约时间30分钟而未到场的，视为申请人主动放弃 — a window booking is given
+/// up once the grace period has passed. 002 上门 第十一条: 超过预约时间30分钟而未到位且联系不上申请人
+/// — a home visit only when the grace period has passed *and* staff have recorded that they
+/// could not reach the applicant (`contact-failed`). Until then the visit stays open and needs
+/// staff action: the applicant has not given it up, and staff may have been the late ones.
+/// `AppointmentSweeper.noShows` selects exactly the bookings this calls `.noShow`.
+public enum NoShowRule {
+    public enum Verdict: String, Sendable, Equatable {
+        /// Not a no-show: not confirmed, checked in, or still within the grace period.
+        case open
+        /// The applicant has given the booking up.
+        case noShow = "no_show"
+        /// A home visit past the grace period with no failed contact on record: it stays
+        /// confirmed and needs staff to check in, record the failed contact, or cancel.
+        case needsContactAttempt = "needs_contact_attempt"
+    }
+
+    /// What `booking` is at `now`. Exactly the grace period (30 min 0 s) is still in time.
+    public static func verdict(for booking: Appointment, now: Date, policy: AppointmentPolicy) -> Verdict {
+        guard booking.status == .confirmed, now > AppointmentClock.noShowAfter(start: booking.start, policy: policy) else { return .open }
+        if booking.homeVisit == nil || booking.contactFailedAt != nil { return .noShow }
+        return .needsContactAttempt
     }
 }
 
@@ -190,10 +245,14 @@ public struct AppointmentChange: Sendable {
     public var cancelReason: String?
     public var lateCancellation: Bool
     public var complaintTicket: UUID?
+    /// When staff recorded that they could not reach a home visit's applicant, and what they tried.
+    public var contactFailedAt: Date?
+    public var contactFailedNote: String?
 
     public init(status: AppointmentStatus, assignedStaff: UUID? = nil, confirmedAt: Date? = nil, refusedAt: Date? = nil, refusalReason: String? = nil,
                 checkedInAt: Date? = nil, completedAt: Date? = nil, result: String? = nil, satisfaction: SatisfactionRating? = nil,
-                cancelledAt: Date? = nil, cancelReason: String? = nil, lateCancellation: Bool, complaintTicket: UUID? = nil) {
+                cancelledAt: Date? = nil, cancelReason: String? = nil, lateCancellation: Bool, complaintTicket: UUID? = nil,
+                contactFailedAt: Date? = nil, contactFailedNote: String? = nil) {
         self.status = status
         self.assignedStaff = assignedStaff
         self.confirmedAt = confirmedAt
@@ -207,6 +266,8 @@ public struct AppointmentChange: Sendable {
         self.cancelReason = cancelReason
         self.lateCancellation = lateCancellation
         self.complaintTicket = complaintTicket
+        self.contactFailedAt = contactFailedAt
+        self.contactFailedNote = contactFailedNote
     }
 }
 
@@ -327,6 +388,21 @@ public enum AppointmentRules {
         public var detail: [String: String]
         /// An unsatisfied applicant: the complaint to open, and its owner.
         public var complaint: (description: String, owner: UUID)?
+        /// A move by the center with less notice than the rule: a breach, recorded.
+        public var lateReschedule = false
+    }
+
+    /// Whether the center, acting at `now`, gives the applicant less notice than the rule
+    /// (2 h for window bookings, 8 h for home visits; `AppointmentClock.isLateCancellation`);
+    /// a late cancellation or move needs a reason (`code` on `reason` otherwise).
+    static func centerNotice(_ current: Appointment, now: Date, policy: AppointmentPolicy, reason: String?, code: String, doing: String) throws -> Bool {
+        let late = AppointmentClock.isLateCancellation(start: current.start, now: now, homeVisit: current.homeVisit != nil, policy: policy)
+        if late && reason == nil {
+            let hours = current.homeVisit != nil ? policy.homeVisitNoticeHours : policy.windowNoticeHours
+            throw DomainError(.invalid, code: code, message: "less than \(hours) h before the start the center \(doing) only with a reason, recorded as a breach",
+                              fieldErrors: [.init(field: "reason", code: code, message: "state why")])
+        }
+        return late
     }
 
     public static func apply(
@@ -336,9 +412,11 @@ public enum AppointmentRules {
             status: current.status, assignedStaff: current.assignedStaffId, confirmedAt: current.confirmedAt, refusedAt: current.refusedAt,
             refusalReason: current.refusalReason, checkedInAt: current.checkedInAt, completedAt: current.completedAt, result: current.result,
             satisfaction: current.satisfaction, cancelledAt: current.cancelledAt, cancelReason: current.cancelReason,
-            lateCancellation: current.lateCancellation, complaintTicket: current.complaintTicketId)
+            lateCancellation: current.lateCancellation, complaintTicket: current.complaintTicketId, contactFailedAt: current.contactFailedAt,
+            contactFailedNote: current.contactFailedNote)
         var detail: [String: String] = [:]
         var complaint: (String, UUID)?
+        var lateReschedule = false
         let note = try InputText.trimmed(body.note, field: "note", max: 2000)
         let reason = try InputText.trimmed(body.reason, field: "reason", max: 500)
         switch action {
@@ -361,9 +439,11 @@ public enum AppointmentRules {
             change.refusalReason = reason
             detail["inTime"] = String(now <= current.confirmDueAt)
         case .checkIn:
-            guard now <= AppointmentClock.noShowAfter(start: current.start, policy: policy) else {
+            guard NoShowRule.verdict(for: current, now: now, policy: policy) != .noShow else {
                 throw DomainError(.conflict, code: "appointment.too_late",
-                                  message: "more than \(policy.noShowMinutes) minutes after the start the applicant is treated as having given up; book again")
+                                  message: current.homeVisit == nil
+                                      ? "more than \(policy.noShowMinutes) minutes after the start the applicant is treated as having given up; book again"
+                                      : "more than \(policy.noShowMinutes) minutes after the start and the applicant could not be reached: treated as having given up; book again")
             }
             change.status = .checkedIn
             change.checkedInAt = now
@@ -389,13 +469,7 @@ public enum AppointmentRules {
             change.cancelledAt = now
             change.cancelReason = reason
         case .cancelByCenter:
-            let late = AppointmentClock.isLateCancellation(start: current.start, now: now, homeVisit: current.homeVisit != nil, policy: policy)
-            if late && reason == nil {
-                let hours = current.homeVisit != nil ? policy.homeVisitNoticeHours : policy.windowNoticeHours
-                throw DomainError(.invalid, code: "appointment.late_cancellation_reason_required",
-                                  message: "less than \(hours) h before the start the center cancels only with a reason, recorded as a breach",
-                                  fieldErrors: [.init(field: "reason", code: "appointment.late_cancellation_reason_required", message: "state why")])
-            }
+            let late = try centerNotice(current, now: now, policy: policy, reason: reason, code: "appointment.late_cancellation_reason_required", doing: "cancels")
             change.status = .cancelledByCenter
             change.cancelledAt = now
             change.cancelReason = reason
@@ -403,8 +477,27 @@ public enum AppointmentRules {
             detail["lateCancellation"] = String(late)
             detail["noticeMinutes"] = String(Int(current.start.timeIntervalSince(now) / 60))
         case .reschedule:
+            // The applicant's own request: no notice rule (the move itself is `BookingRules.move`).
             break
+        case .rescheduleByCenter:
+            // The center cannot keep the time: the same notice as its cancellation (提前2小时 / 8小时告知).
+            lateReschedule = try centerNotice(current, now: now, policy: policy, reason: reason, code: "appointment.late_reschedule_reason_required", doing: "moves a booking")
+            detail["lateReschedule"] = String(lateReschedule)
+            detail["noticeMinutes"] = String(Int(current.start.timeIntervalSince(now) / 60))
+        case .contactFailed:
+            guard current.homeVisit != nil else {
+                throw DomainError(.conflict, code: "appointment.not_a_home_visit", message: "a failed contact is recorded for home visits; a window booking is given up after the grace period alone")
+            }
+            guard now >= current.start else {
+                throw DomainError(.conflict, code: "appointment.not_started", message: "a failed contact is recorded once the visit's time has come")
+            }
+            guard let note else {
+                throw DomainError.invalid(field: "note", code: "request.missing_field", message: "say how the applicant was tried (calls, the door, neighbours)")
+            }
+            change.contactFailedAt = now
+            change.contactFailedNote = note
+            detail["minutesAfterStart"] = String(Int(now.timeIntervalSince(current.start) / 60))
         }
-        return Outcome(change: change, note: note ?? reason, detail: detail, complaint: complaint)
+        return Outcome(change: change, note: note ?? reason, detail: detail, complaint: complaint, lateReschedule: lateReschedule)
     }
 }

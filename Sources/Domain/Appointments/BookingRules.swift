@@ -98,11 +98,17 @@ public enum BookingRules {
     /// The item a booking asks for, if it can be booked: known at this site, still offered,
     /// and offered as a home visit when the booking is one.
     public static func bookableItem(_ item: ServiceItem?, for booking: NewAppointment) throws -> ServiceItem {
+        try bookableItem(item, homeVisit: booking.homeVisit != nil)
+    }
+
+    /// The item, if a booking (a home visit when `homeVisit`) can take a slot of it: known at
+    /// this site, still offered, offered at home for a home visit. Booking and moving check alike.
+    public static func bookableItem(_ item: ServiceItem?, homeVisit: Bool) throws -> ServiceItem {
         guard let item else {
             throw DomainError.invalid(field: "itemId", code: "appointment.unknown_item", message: "no service item with this id at this site")
         }
         guard item.active else { throw DomainError.invalid(field: "itemId", code: "appointment.item_retired", message: "this service item is no longer offered") }
-        if booking.homeVisit != nil && !item.homeVisitAllowed {
+        if homeVisit && !item.homeVisitAllowed {
             throw DomainError.invalid(field: "homeVisit", code: "appointment.home_visit_not_offered", message: "this service item is not offered as a home visit")
         }
         return item
@@ -129,9 +135,7 @@ public enum BookingRules {
         for window in windows {
             let calendar = rules.calendar(window.calendar)
             guard let slot = SlotGrid.slot(startingAt: booking.start, durationMinutes: item.durationMinutes, calendar: calendar, timeZone: rules.timeZone) else { continue }
-            if booking.homeVisit != nil && !rules.calendar().isOpen(from: slot.start, to: slot.end, in: rules.timeZone) {
-                throw DomainError.invalid(field: "start", code: "appointment.outside_working_hours", message: "home visits are made in the site's working hours")
-            }
+            if booking.homeVisit != nil { try requireWorkingHours(slot, rules: rules) }
             offers.append(Offer(window: window, slot: slot,
                                 confirmDue: AppointmentClock.confirmDue(requestedAt: now, policy: policy, calendar: calendar, timeZone: rules.timeZone)))
         }
@@ -140,6 +144,15 @@ public enum BookingRules {
                                       message: "no window serving this item has a slot starting then; see …/availability for the slots")
         }
         return offers
+    }
+
+    /// 422 `appointment.outside_working_hours` unless a home visit's slot lies in the site's
+    /// working hours (its default calendar), whatever the field team's own calendar says
+    /// (上门服务时间为正常工作时间).
+    public static func requireWorkingHours(_ slot: SlotGrid.Slot, rules: SiteRules) throws {
+        guard rules.calendar().isOpen(from: slot.start, to: slot.end, in: rules.timeZone) else {
+            throw DomainError.invalid(field: "start", code: "appointment.outside_working_hours", message: "home visits are made in the site's working hours")
+        }
     }
 
     /// Concurrent bookings racing for the places of one slot at one window.
@@ -180,6 +193,13 @@ public enum BookingRules {
     /// (`site_staff`) do; reception and managers act on any booking of the site.
     public static func actsOnlyOnOwnDepartment(_ role: Role) -> Bool {
         role == .siteStaff
+    }
+
+    /// Whether a window clerk takes `action` as the staff member sent on the home visit, not
+    /// as a member of the window's department: the visit's own staff member records that the
+    /// applicant could not be reached, whichever department they belong to.
+    public static func actsAsAssignedStaff(_ action: AppointmentAction, staff: UUID?, on booking: Appointment) -> Bool {
+        action == .contactFailed && staff != nil && staff == booking.assignedStaffId
     }
 
     /// 403 `appointment.not_your_window` unless the staff member's (active) department runs
@@ -254,10 +274,13 @@ public enum BookingRules {
     public struct Move: Sendable, Equatable {
         public var window: ServiceWindow
         public var slot: SlotGrid.Slot
+        /// A home visit's assigned staff member, who must hold the item's licence on the new day.
+        public var licenceCheck: Assignment?
 
-        public init(window: ServiceWindow, slot: SlotGrid.Slot) {
+        public init(window: ServiceWindow, slot: SlotGrid.Slot, licenceCheck: Assignment? = nil) {
             self.window = window
             self.slot = slot
+            self.licenceCheck = licenceCheck
         }
     }
 
@@ -268,18 +291,26 @@ public enum BookingRules {
         return Target(start: start, windowId: body.windowId ?? current.windowId)
     }
 
-    /// The move to `target`: the window (nil when the site has none with the id) must be
-    /// open and serve the booking's item, and its grid must have a slot starting then.
-    public static func move(to target: Target, item: ServiceItem, window: ServiceWindow?, rules: SiteRules) throws -> Move {
+    /// The move of `current` to `target`, checked as a booking is: the window (nil when the
+    /// site has none with the id) must be open and serve the booking's item; the item must
+    /// still be offered, at home for a home visit (`bookableItem`); the window's grid must
+    /// have a slot starting then; a home visit must stay in the site's working hours
+    /// (`requireWorkingHours`), and its assigned staff member is checked for the item's
+    /// licence on the new day (`Move.licenceCheck`).
+    public static func move(_ current: Appointment, to target: Target, item: ServiceItem, window: ServiceWindow?, rules: SiteRules) throws -> Move {
         guard let window, window.active, window.itemIds.contains(item.id) else {
             throw DomainError.invalid(field: "windowId", code: "appointment.no_window", message: "this window does not serve the item or is closed")
         }
+        let homeVisit = current.homeVisit != nil
+        _ = try bookableItem(item, homeVisit: homeVisit)
         guard let slot = SlotGrid.slot(startingAt: target.start, durationMinutes: item.durationMinutes, calendar: rules.calendar(window.calendar),
                                        timeZone: rules.timeZone)
         else {
             throw DomainError.invalid(field: "start", code: "appointment.not_a_slot", message: "the window has no slot starting then; see …/availability")
         }
-        return Move(window: window, slot: slot)
+        if homeVisit { try requireWorkingHours(slot, rules: rules) }
+        let licenceCheck = homeVisit ? current.assignedStaffId.map { Assignment(staff: $0, licenceDay: CalendarDate.day(of: slot.start, in: rules.timeZone.identifier)) } : nil
+        return Move(window: window, slot: slot, licenceCheck: licenceCheck)
     }
 
     // MARK: Complaints

@@ -12,8 +12,14 @@ public enum AssessmentMetric: String, Sendable, Codable, CaseIterable {
     case complaintsUpheld = "complaints_upheld"
     /// The member's home visits cancelled by the center with less notice than the rule; `target` points off each.
     case lateCancellations = "late_cancellations"
-    /// The member's home visits that ended as no-shows; `target` points off each.
+    /// Retired: a no-show is the applicant's doing (视为申请人主动放弃), never the staff member's.
+    /// New templates may not use it (422 `assessment.metric_not_the_staffs`); an item of a template
+    /// saved before earns full marks whatever the no-shows, and the score says so.
     case noShows = "no_shows"
+
+    /// Whether the metric measures the staff member's own work. A no-show does not: the
+    /// applicant gave the booking up.
+    public var countsAgainstStaff: Bool { self != .noShows }
 }
 
 public struct AssessmentItem: Sendable, Codable, Equatable {

@@ -104,20 +104,32 @@ public struct ScoreRevision: Sendable, Equatable {
     /// Made after the cycle was published: a recorded later edit that leaves the result unchanged.
     public var afterPublication: Bool
     public var reason: String?
+    /// Items of the template whose metric does not measure staff (`no_shows` of an older
+    /// template): scored full marks, and named in the explanation.
+    public var notCounted: [String]
 
-    public init(member: CycleMember, revision: Int, scores: [Decimal], total: Decimal, afterPublication: Bool, reason: String?) {
+    public init(member: CycleMember, revision: Int, scores: [Decimal], total: Decimal, afterPublication: Bool, reason: String?, notCounted: [String] = []) {
         self.member = member
         self.revision = revision
         self.scores = scores
         self.total = total
         self.afterPublication = afterPublication
         self.reason = reason
+        self.notCounted = notCounted
+    }
+
+    /// What the scoring says about itself: recorded, and which items did not count against the member.
+    public var explanation: String {
+        let recorded = afterPublication ? "revision \(revision) recorded; the published result is unchanged" : "scored"
+        guard !notCounted.isEmpty else { return recorded }
+        return recorded + "; " + notCounted.map { "「\($0)」" }.joined(separator: ", ")
+            + " (no_shows) earns full marks: a no-show is the applicant's doing (视为申请人主动放弃) and never counts against staff"
     }
 
     /// The member's line as the scoring answers it: unranked until the ranking is read.
     public var entry: RankingEntry {
         RankingEntry(staffId: member.id, employeeNo: member.employeeNo, name: member.name, postId: member.post, total: total, rank: nil, postRank: nil,
-                     percentile: nil, bottom: false, explanation: afterPublication ? "revision \(revision) recorded; the published result is unchanged" : "scored",
+                     percentile: nil, bottom: false, explanation: explanation,
                      revision: revision, scores: scores, followUp: nil, followUpNote: nil)
     }
 }
@@ -158,6 +170,10 @@ public enum AssessmentCycleRules {
             }
             if item.metric == .ticketsResolved && item.target == nil {
                 throw DomainError.invalid(field: "items[\(index)].target", code: "request.missing_field", message: "how many resolved tickets earn full marks")
+            }
+            if let metric = item.metric, !metric.countsAgainstStaff {
+                throw DomainError.invalid(field: "items[\(index)].metric", code: "assessment.metric_not_the_staffs",
+                                          message: "a no-show is the applicant's doing (视为申请人主动放弃), not the staff member's; it cannot score staff")
             }
         }
         return template
@@ -310,7 +326,8 @@ public enum AssessmentCycleRules {
             item.metric.map { AssessmentRules.computedScore($0, target: item.target, scaleMax: item.scaleMax, evidence: evidence) } ?? manualScores.next() ?? 0
         }
         let total = AssessmentRules.weightedScore(zip(template.items, scores).map { (AssessmentRules.Item(dimension: $0.dimension, weight: $0.weight, scaleMax: $0.scaleMax), $1) })
-        return ScoreRevision(member: member, revision: (member.revision ?? 0) + 1, scores: scores, total: total, afterPublication: cycle.status == .published, reason: reason)
+        return ScoreRevision(member: member, revision: (member.revision ?? 0) + 1, scores: scores, total: total, afterPublication: cycle.status == .published, reason: reason,
+                             notCounted: template.items.filter { $0.metric.map { !$0.countsAgainstStaff } ?? false }.map(\.name))
     }
 
     // MARK: The bottom group's follow-up

@@ -119,13 +119,14 @@ extension AssessmentRules {
         public var followUpsSatisfied = 0
         public var complaintsUpheld = 0
         public var lateCancellations = 0
-        public var noShows = 0
 
         public init() {}
     }
 
     /// The score a computed item earns from the evidence, on the item's scale. A rate with
-    /// nothing to measure earns full marks (no evidence against the member).
+    /// nothing to measure earns full marks (no evidence against the member); so does a
+    /// `no_shows` item of an older template, since a no-show is the applicant's and never
+    /// counts against staff.
     public static func computedScore(_ metric: AssessmentMetric, target: Decimal?, scaleMax: Decimal, evidence: Evidence) -> Decimal {
         func rate(_ part: Int, _ whole: Int) -> Decimal { whole == 0 ? scaleMax : Decimal(part) / Decimal(whole) * scaleMax }
         func penalty(_ count: Int) -> Decimal { max(0, scaleMax - Decimal(count) * (target ?? 1)) }
@@ -135,7 +136,7 @@ extension AssessmentRules {
         case .followUpSatisfactionRate: rate(evidence.followUpsSatisfied, evidence.followUps)
         case .complaintsUpheld: penalty(evidence.complaintsUpheld)
         case .lateCancellations: penalty(evidence.lateCancellations)
-        case .noShows: penalty(evidence.noShows)
+        case .noShows: scaleMax
         }
         return score.rounded(2)
     }

@@ -20,6 +20,8 @@ struct AppointmentRoutes {
         .cancel: #"{"reason":"申请人来电取消"}"#,
         .cancelByCenter: #"{"reason":"系统升级暂停受理"}"#,
         .reschedule: #"{"start":"2027-01-06T09:00:00+08:00","reason":"申请人要求改期"}"#,
+        .rescheduleByCenter: #"{"start":"2027-01-06T09:30:00+08:00","reason":"维修工临时调派抢修"}"#,
+        .contactFailed: #"{"note":"到达后敲门无人应答，10:35、10:40 两次致电申请人均未接通"}"#,
     ]
 
     func register(_ routes: inout APIRoutes) {
@@ -37,6 +39,8 @@ struct AppointmentRoutes {
             query: [.init("status", "string", "Status", values: Self.statuses), .init("item", "string", "Service item id", format: "uuid"), .init("window", "string", "Window id", format: "uuid"),
                     .init("date", "string", "Day of the slot, YYYY-MM-DD (site timezone)", format: "date"),
                     .init("overdue", "boolean", "Requests not answered by their deadline", values: ["true", "false"]),
+                    .init("needsAction", "boolean", "Home visits past the 30 minutes with no failed contact recorded: not no-shows yet, staff must act",
+                          values: ["true", "false"]),
                     .init("limit", "integer", "Page size, 1–200"), .init("cursor", "string", "nextCursor of the previous page")])) { request, context in
             try await list(request, context)
         }
@@ -52,11 +56,11 @@ struct AppointmentRoutes {
         }
         routes.add(Endpoint(.get, Self.base + "/{appointmentId}", summary: "One booking", tag: "Appointments", response: "Appointment")) { _, context in
             let (access, id) = try await booking(context)
-            let timeZone = try await services.rulebook.rules(for: access.site).timeZone
+            let rules = try await services.rulebook.rules(for: access.site)
             guard let row = try await services.read(access, [AppointmentStore.get(site: access.site.id, id: id)])[0].first else {
                 throw AppointmentStore.notFound(id.uuidString)
             }
-            let appointment = try AppointmentStore.decode(row, timeZone: timeZone, now: services.clock.now())
+            let appointment = try AppointmentStore.decode(row, timeZone: rules.timeZone, now: services.clock.now(), policy: AppointmentPolicy(policies: rules.policies))
             return try Response.json(appointment, version: appointment.version)
         }
         routes.add(Endpoint(.get, Self.base + "/{appointmentId}/timeline", summary: "The booking's history, reschedules included", tag: "Appointments",
@@ -79,7 +83,9 @@ struct AppointmentRoutes {
         .confirm: "Confirm (within 1 working day); home visits name the staff member. The answer lists the documents to bring",
         .refuse: "Refuse, with the reason", .checkIn: "The applicant has arrived", .complete: "Record the result; an unsatisfied applicant opens a complaint",
         .cancel: "The applicant cancels", .cancelByCenter: "The center cancels: 2 h notice for windows, 8 h for home visits, or a reason and a recorded breach",
-        .reschedule: "Move to another slot; the history keeps the old one",
+        .reschedule: "The applicant moves to another slot; the history keeps the old one",
+        .rescheduleByCenter: "The center moves the booking: 2 h notice for windows, 8 h for home visits, or a reason and a recorded breach; home visits stay in working hours",
+        .contactFailed: "Home visits: staff could not reach the applicant (with what they tried); 30 minutes after the start the visit then becomes a no-show",
     ]
 
     func booking(_ context: PlatformRequestContext) async throws -> (SiteAccess, UUID) {
@@ -226,13 +232,16 @@ struct AppointmentRoutes {
         let listing = "appointments:\(access.site.id)"
         let page = try PageRequest(request, listing: listing)
         var filter = AppointmentStore.Filter(status: try request.query("status", oneOf: Self.statuses), item: try request.query(uuid: "item"),
-                                             window: try request.query(uuid: "window"), overdue: try request.query(bool: "overdue"))
+                                             window: try request.query(uuid: "window"), overdue: try request.query(bool: "overdue"),
+                                             needsAction: try request.query(bool: "needsAction"))
         if let day = try request.query(date: "date") {
             (filter.startFrom, filter.startTo) = WorkingCalendar.span(day, through: day, in: rules.timeZone)
         }
         let now = services.clock.now()
-        let rows = try await services.read(access, [AppointmentStore.list(site: access.site.id, filter: filter, now: now, after: page.after, limit: page.limit)])
-        let bookings = try rows[0].map { try AppointmentStore.decode($0, timeZone: rules.timeZone, now: now) }
+        let policy = AppointmentPolicy(policies: rules.policies)
+        let rows = try await services.read(access, [AppointmentStore.list(site: access.site.id, filter: filter, now: now, noShowMinutes: policy.noShowMinutes,
+                                                                          after: page.after, limit: page.limit)])
+        let bookings = try rows[0].map { try AppointmentStore.decode($0, timeZone: rules.timeZone, now: now, policy: policy) }
         return try Response.json(page.page(bookings, listing: listing) { [RFC3339.format($0.start), $0.id.uuidString] })
     }
 
@@ -257,7 +266,8 @@ struct AppointmentRoutes {
                         site: site.id, item: item.id, window: offer.window.id, start: offer.slot.start, end: offer.slot.end, capacity: item.capacityPerSlot,
                         body: booking.body, phone: booking.phone, confirmDue: offer.confirmDue, now: now, actor: actor, role: scope.role))[0]
                     if let id = try row.decodeIfPresent("id", as: UUID.self) {
-                        let created = try AppointmentStore.decode(try connection.execute(AppointmentStore.get(site: site.id, id: id))[0], timeZone: rules.timeZone, now: now)
+                        let created = try AppointmentStore.decode(try connection.execute(AppointmentStore.get(site: site.id, id: id))[0], timeZone: rules.timeZone, now: now,
+                                                                  policy: policy)
                         try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "appointment.create", targetType: "appointment", targetID: id.uuidString,
                                                                detail: ["window": offer.window.code, "start": RFC3339.format(offer.slot.start)], requestID: context.requestID))
                         return .init(status: .created, body: try PlatformJSONEncoder.encode(created), version: created.version,
@@ -285,16 +295,17 @@ struct AppointmentRoutes {
             guard let row = try connection.execute(AppointmentStore.get(site: site.id, id: id, forUpdate: true)).first else {
                 throw AppointmentStore.notFound(id.uuidString)
             }
-            let current = try AppointmentStore.decode(row, timeZone: rules.timeZone, now: now)
+            let current = try AppointmentStore.decode(row, timeZone: rules.timeZone, now: now, policy: policy)
             if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
-            if BookingRules.actsOnlyOnOwnDepartment(role) {
+            if BookingRules.actsOnlyOnOwnDepartment(role) && !BookingRules.actsAsAssignedStaff(action, staff: staff, on: current) {
                 let windowDepartment: UUID = try row.decode("window_department_id")
                 try BookingRules.requireOwnWindow(staffDepartment: try StaffStore.activeDepartment(connection, site: site.id, staff: staff), windowDepartment: windowDepartment)
             }
-            try AppointmentAction.check(action, current.status)
+            try AppointmentAction.check(action, on: current)
             let outcome = try AppointmentRules.apply(action, body, to: current, now: now, policy: policy, actorStaff: staff)
-            if action == .reschedule {
-                try AppointmentRoutes.reschedule(connection, site: site, current: current, body: body, rules: rules, now: now, actor: actor, role: scope.role)
+            if action == .reschedule || action == .rescheduleByCenter {
+                try AppointmentRoutes.reschedule(connection, site: site, current: current, body: body, action: action, outcome: outcome, rules: rules, now: now,
+                                                 actor: actor, role: scope.role)
             } else {
                 var change = outcome.change
                 if let complaint = outcome.complaint {
@@ -319,24 +330,32 @@ struct AppointmentRoutes {
             }
             try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "appointment.\(action.rawValue)", targetType: "appointment", targetID: id.uuidString,
                                                    detail: outcome.detail, requestID: requestID))
-            return try AppointmentStore.decode(try connection.execute(AppointmentStore.get(site: site.id, id: id))[0], timeZone: rules.timeZone, now: now)
+            return try AppointmentStore.decode(try connection.execute(AppointmentStore.get(site: site.id, id: id))[0], timeZone: rules.timeZone, now: now, policy: policy)
         }
         return try Response.json(appointment, version: appointment.version)
     }
 
+    /// A move by the applicant (`reschedule`) or the center (`reschedule-by-center`, whose
+    /// notice `AppointmentRules.apply` has already judged into `outcome`), checked as a booking
+    /// is (`BookingRules.move`), with the assigned staff member's licence on the new day.
     static func reschedule(
-        _ connection: isolated PostgresConnection, site: Site, current: Appointment, body: AppointmentActionBody, rules: SiteRulebook.Rules,
-        now: Date, actor: UUID, role: String
+        _ connection: isolated PostgresConnection, site: Site, current: Appointment, body: AppointmentActionBody, action: AppointmentAction,
+        outcome: AppointmentRules.Outcome, rules: SiteRulebook.Rules, now: Date, actor: UUID, role: String
     ) throws {
         let target = try BookingRules.rescheduleTarget(current, body, now: now)
         let item = try AppointmentStore.decodeItem(try connection.execute(AppointmentStore.item(site: site.id, id: current.itemId))[0])
         let window = try connection.execute(AppointmentStore.window(site: site.id, id: target.windowId)).first.map(AppointmentStore.decodeWindow)
-        let move = try BookingRules.move(to: target, item: item, window: window, rules: rules)
-        let detail = ["from": RFC3339.format(current.start), "to": RFC3339.format(move.slot.start), "window": move.window.code]
+        let move = try BookingRules.move(current, to: target, item: item, window: window, rules: rules)
+        if let check = move.licenceCheck, let post = item.postId {
+            // 持证上岗 on the new day of the visit.
+            try CertificateStore.requireLicence(connection, site: site.id, staff: check.staff, post: post, day: check.licenceDay, field: "start")
+        }
+        let detail = outcome.detail.merging(["from": RFC3339.format(current.start), "to": RFC3339.format(move.slot.start), "window": move.window.code]) { $1 }
         do {
             guard try connection.execute(AppointmentStore.reschedule(
                 site: site.id, id: current.id, window: move.window.id, start: move.slot.start, end: move.slot.end, capacity: item.capacityPerSlot,
-                expectedVersion: current.version, now: now, from: current.status, reason: body.reason, detail: detail, actor: actor, role: role)).first != nil
+                expectedVersion: current.version, now: now, from: current.status, action: action.rawValue, late: outcome.lateReschedule,
+                reason: outcome.note, detail: detail, actor: actor, role: role)).first != nil
             else { throw BookingRules.slotTaken() }
         } catch let error as PostgresError where error.code == .exclusionViolation {
             throw error.constraint == AppointmentStore.staffOverlapConstraint ? BookingRules.staffBusyOnMove() : BookingRules.slotTaken()

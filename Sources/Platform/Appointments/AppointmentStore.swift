@@ -160,6 +160,7 @@ enum AppointmentStore {
         a.applicant_phone, a.applicant_id_number, a.home_visit, a.home_visit_reason, a.address, a.assigned_staff_id, a.note, a.requested_at,
         a.confirm_due_at, a.confirmed_at, a.refused_at, a.refusal_reason, a.checked_in_at, a.completed_at, a.result, a.satisfaction, a.cancelled_at,
         a.cancel_reason, a.late_cancellation, a.no_show_at, a.reschedule_count, a.complaint_ticket_id, a.version, a.created_at, a.updated_at,
+        a.contact_failed_at, a.contact_failed_note, a.late_reschedules,
         i.documents, i.post_id AS item_post_id, i.department_id AS item_department_id, w.department_id AS window_department_id
         """
     static let from = """
@@ -167,7 +168,9 @@ enum AppointmentStore {
         JOIN service_windows w ON w.site_id = a.site_id AND w.id = a.window_id
         """
 
-    static func decode(_ row: PostgresRow, timeZone: TimeZone, now: Date) throws -> Appointment {
+    /// A booking as the API shows it at `now`; `policy` decides whether a home visit past its
+    /// grace period needs action (`NoShowRule`).
+    static func decode(_ row: PostgresRow, timeZone: TimeZone, now: Date, policy: AppointmentPolicy) throws -> Appointment {
         let status = AppointmentStatus(rawValue: try row.decode("status")) ?? .requested
         let start: Date = try row.decode("slot_start")
         let end: Date = try row.decode("slot_end")
@@ -175,7 +178,7 @@ enum AppointmentStore {
         let confirmedAt: Date? = try row.decodeIfPresent("confirmed_at")
         let confirmDueAt: Date = try row.decode("confirm_due_at")
         let homeVisit: Bool = try row.decode("home_visit")
-        return Appointment(
+        var appointment = Appointment(
             id: try row.decode("id"), itemId: try row.decode("item_id"), windowId: try row.decode("window_id"), start: start, end: end,
             localStart: LocalTime.format(start, timeZone), localEnd: LocalTime.format(end, timeZone), timezone: timeZone.identifier,
             seat: try row.decode("seat"), channel: AppointmentChannel(rawValue: try row.decode("channel")) ?? .onSite, status: status,
@@ -191,8 +194,12 @@ enum AppointmentStore {
             cancelledAt: try row.decodeIfPresent("cancelled_at"), cancelReason: try row.decodeIfPresent("cancel_reason"),
             lateCancellation: try row.decode("late_cancellation"), noShowAt: try row.decodeIfPresent("no_show_at"),
             overdue: status == .requested && confirmDueAt < now, rescheduleCount: try row.decode("reschedule_count"),
-            complaintTicketId: try row.decodeIfPresent("complaint_ticket_id"), allowedActions: AppointmentAction.allowed(status),
+            complaintTicketId: try row.decodeIfPresent("complaint_ticket_id"), contactFailedAt: try row.decodeIfPresent("contact_failed_at"),
+            contactFailedNote: try row.decodeIfPresent("contact_failed_note"), lateReschedules: try row.decode("late_reschedules"), allowedActions: [],
             version: try row.decode("version"), createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
+        appointment.allowedActions = AppointmentAction.allowed(for: appointment)
+        appointment.needsAction = NoShowRule.verdict(for: appointment, now: now, policy: policy) == .needsContactAttempt
+        return appointment
     }
 
     struct Filter: Sendable {
@@ -203,9 +210,17 @@ enum AppointmentStore {
         var startFrom: Date?
         var startTo: Date?
         var overdue: Bool?
+        /// Home visits past the grace period with no failed contact on record (`NoShowRule.Verdict.needsContactAttempt`).
+        var needsAction: Bool?
     }
 
-    static func list(site: UUID, filter: Filter, now: Date, after: [String]?, limit: Int) -> PostgresStatement {
+    /// The condition `NoShowRule.verdict` calls `.needsContactAttempt`, at `now` (`$now`) with a
+    /// grace period of `minutes` (`$minutes`) minutes.
+    static func needsContactAttempt(now: String, minutes: String) -> String {
+        "(a.status = 'confirmed' AND a.home_visit AND a.contact_failed_at IS NULL AND lower(a.slot) < \(now)::timestamptz - make_interval(mins => \(minutes)))"
+    }
+
+    static func list(site: UUID, filter: Filter, now: Date, noShowMinutes: Int, after: [String]?, limit: Int) -> PostgresStatement {
         PostgresStatement(
             """
             SELECT \(columns) FROM \(from)
@@ -213,10 +228,11 @@ enum AppointmentStore {
               AND ($5::timestamptz IS NULL OR lower(a.slot) >= $5) AND ($6::timestamptz IS NULL OR lower(a.slot) < $6)
               AND ($7::bool IS NULL OR $7 = (a.status = 'requested' AND a.confirm_due_at < $8))
               AND ($9::timestamptz IS NULL OR (lower(a.slot), a.id) > ($9, $10::uuid))
+              AND ($12::bool IS NULL OR $12 = \(needsContactAttempt(now: "$8", minutes: "$13::int")))
             ORDER BY lower(a.slot), a.id LIMIT $11
             """,
             [site, filter.status, filter.item, filter.window, filter.startFrom, filter.startTo, filter.overdue, now,
-             after?.first.flatMap(RFC3339.parse), after?.last.flatMap(UUID.init(uuidString:)), limit + 1])
+             after?.first.flatMap(RFC3339.parse), after?.last.flatMap(UUID.init(uuidString:)), limit + 1, filter.needsAction, noShowMinutes])
     }
 
     static func get(site: UUID, id: UUID, forUpdate: Bool = false) -> PostgresStatement {
@@ -269,7 +285,7 @@ enum AppointmentStore {
             WITH changed AS (
                 UPDATE appointments SET status = $3, assigned_staff_id = $4, confirmed_at = $5, refused_at = $6, refusal_reason = $7, checked_in_at = $8,
                     completed_at = $9, result = $10, satisfaction = $11, cancelled_at = $12, cancel_reason = $13, late_cancellation = $14,
-                    complaint_ticket_id = $15, version = version + 1, updated_at = $16
+                    complaint_ticket_id = $15, contact_failed_at = $24, contact_failed_note = $25, version = version + 1, updated_at = $16
                 WHERE site_id = $1 AND id = $2 AND version = $17 RETURNING id, version, status, requested_at, slot
             ), event AS (
                 INSERT INTO appointment_events (site_id, appointment_id, seq, at, action, from_status, to_status, actor_id, actor_role, note, detail)
@@ -281,28 +297,32 @@ enum AppointmentStore {
             """,
             [site, id, change.status.rawValue, change.assignedStaff, change.confirmedAt, change.refusedAt, change.refusalReason, change.checkedInAt,
              change.completedAt, change.result, change.satisfaction?.rawValue, change.cancelledAt, change.cancelReason, change.lateCancellation,
-             change.complaintTicket, now, expectedVersion, action, from.rawValue, actor, role, note, PostgresJSON(detail)])
+             change.complaintTicket, now, expectedVersion, action, from.rawValue, actor, role, note, PostgresJSON(detail), change.contactFailedAt,
+             change.contactFailedNote])
     }
 
-    /// Moves a booking to another slot (and window), onto its lowest free place there.
+    /// Moves a booking to another slot (and window), onto its lowest free place there; the
+    /// action (`reschedule` or `reschedule-by-center`) goes on the timeline, and a late move by
+    /// the center (`late`) is counted on the booking.
     static func reschedule(site: UUID, id: UUID, window: UUID, start: Date, end: Date, capacity: Int, expectedVersion: Int, now: Date,
-                           from: AppointmentStatus, reason: String?, detail: [String: String], actor: UUID?, role: String) -> PostgresStatement {
+                           from: AppointmentStatus, action: String, late: Bool, reason: String?, detail: [String: String], actor: UUID?,
+                           role: String) -> PostgresStatement {
         PostgresStatement(
             """
             WITH place AS (\(freePlace(excluding: "$2"))), before AS (
                 SELECT lower(slot) AS start FROM appointments WHERE site_id = $1 AND id = $2
             ), changed AS (
                 UPDATE appointments SET window_id = $3, slot = tstzrange($4, $6), seat = place.seat, reschedule_count = reschedule_count + 1,
-                    version = version + 1, updated_at = $7
+                    late_reschedules = late_reschedules + CASE WHEN $15::bool THEN 1 ELSE 0 END, version = version + 1, updated_at = $7
                 FROM place WHERE site_id = $1 AND id = $2 AND version = $8 RETURNING id, version, status, requested_at, slot
             ), event AS (
                 INSERT INTO appointment_events (site_id, appointment_id, seq, at, action, from_status, to_status, actor_id, actor_role, note, detail)
-                SELECT $1, id, version, $7, 'reschedule', $9, status, $10, $11, $12, $13 FROM changed
+                SELECT $1, id, version, $7, $14, $9, status, $10, $11, $12, $13 FROM changed
             ), queued AS (
                 \(ReportQueue.cte(site: "$1", rows: "changed", instants: ["changed.requested_at", "lower(changed.slot)", "(SELECT start FROM before)", "$7"]))
             )
             SELECT id FROM changed
-            """, [site, id, window, start, capacity, end, now, expectedVersion, from.rawValue, actor, role, reason, PostgresJSON(detail)])
+            """, [site, id, window, start, capacity, end, now, expectedVersion, from.rawValue, actor, role, reason, PostgresJSON(detail), action, late])
     }
 
     /// The exclusion constraint that keeps a staff member on one home visit at a time.

@@ -5,9 +5,11 @@ import Postgres
 import ServiceLifecycle
 
 /// The background job of bookings: flags requests not answered within their deadline (once,
-/// on the timeline) and marks confirmed bookings with no check-in 30 minutes after the start
-/// as `no_show`, which frees their place. Batches are claimed with `FOR UPDATE SKIP LOCKED`,
-/// so several servers may run it.
+/// on the timeline) and marks as `no_show`, which frees their place, what `NoShowRule` calls
+/// the applicant's no-show: a confirmed window booking with no check-in 30 minutes after the
+/// start, a confirmed home visit only once staff have also recorded that they could not reach
+/// the applicant (`contact-failed`). A home visit without that record stays confirmed and shows
+/// `needsAction`. Batches are claimed with `FOR UPDATE SKIP LOCKED`, so several servers may run it.
 public struct AppointmentSweeper: Service {
     let database: PlatformDatabase
     let clock: PlatformClock
@@ -70,13 +72,17 @@ public struct AppointmentSweeper: Service {
             """
             WITH due AS (
                 SELECT id FROM appointments WHERE site_id = $1 AND status = 'confirmed' AND lower(slot) < $2::timestamptz - make_interval(mins => $3)
+                  AND (NOT home_visit OR contact_failed_at IS NOT NULL)
                 ORDER BY lower(slot) LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
             ), marked AS (
                 UPDATE appointments a SET status = 'no_show', no_show_at = $2, version = a.version + 1, updated_at = $2
-                FROM due WHERE a.site_id = $1 AND a.id = due.id RETURNING a.id, a.version, a.requested_at, a.slot
+                FROM due WHERE a.site_id = $1 AND a.id = due.id RETURNING a.id, a.version, a.requested_at, a.slot, a.home_visit
             ), events AS (
                 INSERT INTO appointment_events (site_id, appointment_id, seq, at, action, from_status, to_status, actor_role, note)
-                SELECT $1, id, version, $2, 'no_show', 'confirmed', 'no_show', 'system', 'no check-in within the grace period: treated as given up' FROM marked
+                SELECT $1, id, version, $2, 'no_show', 'confirmed', 'no_show', 'system',
+                       CASE WHEN home_visit THEN 'no check-in within the grace period and the applicant could not be reached: treated as given up'
+                            ELSE 'no check-in within the grace period: treated as given up' END
+                FROM marked
             ), queued AS (
                 \(ReportQueue.cte(site: "$1", rows: "marked", instants: ["marked.requested_at", "lower(marked.slot)", "$2"]))
             )

@@ -180,6 +180,7 @@ enum AssessmentStore {
     /// What the platform recorded about a member over the cycle's days (site timezone,
     /// `AssessmentCycleRules.evidenceSpan`). Complaints count against the member when upheld as
     /// our service's fault (cause class 1) and about a ticket they handled or a home visit they made.
+    /// No-shows are not read: they are the applicant's (视为申请人主动放弃), never the staff member's.
     static func evidence(site: Site, staff: UUID, cycle: AssessmentCycle) -> PostgresStatement {
         let (from, to) = AssessmentCycleRules.evidenceSpan(of: cycle, in: TimeZone(identifier: site.timezone) ?? .gmt)
         return PostgresStatement(
@@ -197,9 +198,7 @@ enum AssessmentStore {
                         AND (EXISTS (SELECT 1 FROM tickets t WHERE t.site_id = c.site_id AND t.id = c.related_ticket_id AND t.handler_id = $2)
                              OR EXISTS (SELECT 1 FROM appointments a WHERE a.site_id = c.site_id AND a.id = c.appointment_id AND a.assigned_staff_id = $2)))::int AS complaints,
                    (SELECT count(*) FROM appointments WHERE site_id = $1 AND assigned_staff_id = $2 AND late_cancellation
-                        AND lower(slot) >= $3 AND lower(slot) < $4)::int AS late,
-                   (SELECT count(*) FROM appointments WHERE site_id = $1 AND assigned_staff_id = $2 AND status = 'no_show'
-                        AND lower(slot) >= $3 AND lower(slot) < $4)::int AS no_shows
+                        AND lower(slot) >= $3 AND lower(slot) < $4)::int AS late
             """, [site.id, staff, from, to])
     }
 
@@ -212,7 +211,6 @@ enum AssessmentStore {
         evidence.followUpsSatisfied = try row.decode("satisfied")
         evidence.complaintsUpheld = try row.decode("complaints")
         evidence.lateCancellations = try row.decode("late")
-        evidence.noShows = try row.decode("no_shows")
         return evidence
     }
 

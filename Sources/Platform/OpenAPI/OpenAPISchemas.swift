@@ -239,10 +239,12 @@ enum OpenAPISchemas {
             "refusedAt": string("date-time"), "refusalReason": string(), "checkedInAt": string("date-time"), "completedAt": string("date-time"), "result": string(),
             "satisfaction": string(values: SatisfactionRating.allCases.map(\.rawValue)), "cancelledAt": string("date-time"), "cancelReason": string(),
             "lateCancellation": boolean, "noShowAt": string("date-time"), "overdue": boolean, "rescheduleCount": integer, "complaintTicketId": string("uuid"),
+            "contactFailedAt": string("date-time"), "contactFailedNote": string(), "needsAction": boolean, "lateReschedules": integer,
             "allowedActions": ["type": "array", "items": string(values: AppointmentAction.allCases.map(\.rawValue))],
             "version": integer, "createdAt": string("date-time"), "updatedAt": string("date-time"),
         ], required: ["id", "itemId", "windowId", "start", "end", "localStart", "localEnd", "timezone", "seat", "channel", "status", "applicant", "requestedAt",
-                      "confirmDueAt", "lateCancellation", "overdue", "rescheduleCount", "allowedActions", "version", "createdAt", "updatedAt"]),
+                      "confirmDueAt", "lateCancellation", "overdue", "rescheduleCount", "needsAction", "lateReschedules", "allowedActions", "version",
+                      "createdAt", "updatedAt"]),
         "AppointmentPage": page("Appointment"),
         "NewAppointment": object([
             "itemId": string("uuid"), "windowId": string("uuid", nullable: true), "start": string("date-time"),

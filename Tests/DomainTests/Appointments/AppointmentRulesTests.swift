@@ -11,7 +11,7 @@ struct AppointmentRulesTests {
     /// A booking of Thursday 2026-11-26 10:00–10:30 (Shanghai), requested the day before and
     /// due to be answered by Thursday 09:00.
     static func booking(_ status: AppointmentStatus = .requested, start: String = "2026-11-26T10:00:00+08:00", homeVisit: HomeVisit? = nil,
-                        assignedStaff: UUID? = nil) -> Appointment {
+                        assignedStaff: UUID? = nil, contactFailedAt: String? = nil) -> Appointment {
         let start = instant(start)
         let requested = instant("2026-11-25T09:00:00+08:00")
         return Appointment(
@@ -19,6 +19,7 @@ struct AppointmentRulesTests {
             localEnd: "2026-11-26T10:30", timezone: "Asia/Shanghai", seat: 1, channel: .online, status: status,
             applicant: Applicant(name: "李四", phone: "13900002222"), homeVisit: homeVisit, assignedStaffId: assignedStaff, requestedAt: requested,
             confirmDueAt: instant("2026-11-26T09:00:00+08:00"), lateCancellation: false, overdue: false, rescheduleCount: 0,
+            contactFailedAt: contactFailedAt.map(instant), contactFailedNote: contactFailedAt.map { _ in "两次致电未接通" },
             allowedActions: AppointmentAction.allowed(status), version: 1, createdAt: requested, updatedAt: requested)
     }
 
@@ -38,8 +39,8 @@ struct AppointmentRulesTests {
     // MARK: Which actions each status allows
 
     @Test func eachStatusAllowsOnlyTheActionsThatFitIt() {
-        #expect(AppointmentAction.allowed(.requested) == [.confirm, .refuse, .cancel, .cancelByCenter, .reschedule])
-        #expect(AppointmentAction.allowed(.confirmed) == [.checkIn, .cancel, .cancelByCenter, .reschedule])
+        #expect(AppointmentAction.allowed(.requested) == [.confirm, .refuse, .cancel, .cancelByCenter, .reschedule, .rescheduleByCenter])
+        #expect(AppointmentAction.allowed(.confirmed) == [.checkIn, .cancel, .cancelByCenter, .reschedule, .rescheduleByCenter])
         #expect(AppointmentAction.allowed(.checkedIn) == [.complete])
         for status in [AppointmentStatus.refused, .completed, .cancelledByApplicant, .cancelledByCenter, .noShow] {
             #expect(AppointmentAction.allowed(status) == [], "\(status) is final")
@@ -50,8 +51,8 @@ struct AppointmentRulesTests {
         let wrong = try #require(throws: DomainError.self) { try AppointmentAction.check(.complete, .confirmed) }
         #expect(wrong.kind == .conflict)
         #expect(wrong.code == "appointment.action_not_allowed")
-        #expect(wrong.message == "a confirmed booking cannot take 'complete'; allowed: check-in, cancel, cancel-by-center, reschedule")
-        #expect(wrong.fieldErrors.map(\.message) == ["check-in", "cancel", "cancel-by-center", "reschedule"])
+        #expect(wrong.message == "a confirmed booking cannot take 'complete'; allowed: check-in, cancel, cancel-by-center, reschedule, reschedule-by-center")
+        #expect(wrong.fieldErrors.map(\.message) == ["check-in", "cancel", "cancel-by-center", "reschedule", "reschedule-by-center"])
         let finished = try #require(throws: DomainError.self) { try AppointmentAction.check(.cancel, .completed) }
         #expect(finished.message == "a completed booking cannot take 'cancel'; it takes no more actions")
         #expect(finished.fieldErrors == [])
@@ -202,6 +203,111 @@ struct AppointmentRulesTests {
         #expect(outcome.note == "改到下午")
         #expect(outcome.detail == [:])
         #expect(outcome.complaint?.description == nil)
+    }
+
+    @Test func anApplicantsOwnMoveNeedsNoNoticeAndIsNoBreach() throws {
+        let outcome = try Self.apply(.reschedule, to: Self.booking(.confirmed), at: "2026-11-26T09:59:00+08:00")
+        #expect(outcome.lateReschedule == false)
+        #expect(outcome.detail == [:])
+    }
+
+    @Test func theCenterMovesAWindowBookingTwoHoursAheadOrRecordsABreachWithItsReason() throws {
+        let inTime = try Self.apply(.rescheduleByCenter, to: Self.booking(.confirmed), at: "2026-11-26T08:00:00+08:00")
+        #expect(inTime.lateReschedule == false)
+        #expect(inTime.change.status == .confirmed)
+        #expect(inTime.detail == ["lateReschedule": "false", "noticeMinutes": "120"])
+        let unexplained = try #require(throws: DomainError.self) {
+            try Self.apply(.rescheduleByCenter, to: Self.booking(.confirmed), at: "2026-11-26T08:01:00+08:00")
+        }
+        #expect(unexplained.kind == .invalid)
+        #expect(unexplained.code == "appointment.late_reschedule_reason_required")
+        #expect(unexplained.message == "less than 2 h before the start the center moves a booking only with a reason, recorded as a breach")
+        #expect(unexplained.problems == ["reason appointment.late_reschedule_reason_required"])
+        let late = try Self.apply(.rescheduleByCenter, Self.body { $0.reason = " 窗口人员临时外派 " }, to: Self.booking(.confirmed), at: "2026-11-26T08:01:00+08:00")
+        #expect(late.lateReschedule == true)
+        #expect(late.note == "窗口人员临时外派")
+        #expect(late.change.lateCancellation == false, "a move is not a cancellation")
+        #expect(late.detail == ["lateReschedule": "true", "noticeMinutes": "119"])
+    }
+
+    @Test func theCenterMovesAHomeVisitEightHoursAheadOrRecordsABreachWithItsReason() throws {
+        let visit = Self.booking(.confirmed, start: "2026-11-26T16:00:00+08:00", homeVisit: Self.visit, assignedStaff: Self.fieldWorker)
+        let inTime = try Self.apply(.rescheduleByCenter, to: visit, at: "2026-11-26T08:00:00+08:00")
+        #expect(inTime.lateReschedule == false)
+        #expect(inTime.detail == ["lateReschedule": "false", "noticeMinutes": "480"])
+        let unexplained = try #require(throws: DomainError.self) { try Self.apply(.rescheduleByCenter, to: visit, at: "2026-11-26T08:01:00+08:00") }
+        #expect(unexplained.message == "less than 8 h before the start the center moves a booking only with a reason, recorded as a breach")
+        let late = try Self.apply(.rescheduleByCenter, Self.body { $0.reason = "维修工生病" }, to: visit, at: "2026-11-26T08:01:00+08:00")
+        #expect(late.lateReschedule == true)
+        #expect(late.detail == ["lateReschedule": "true", "noticeMinutes": "479"])
+    }
+
+    // MARK: No-shows and the failed contact of a home visit
+
+    @Test(arguments: [("2026-11-26T10:30:00+08:00", NoShowRule.Verdict.open), ("2026-11-26T10:30:01+08:00", .noShow)])
+    func aWindowBookingIsANoShowOnceThirtyMinutesHavePassed(now: String, verdict: NoShowRule.Verdict) {
+        #expect(NoShowRule.verdict(for: Self.booking(.confirmed), now: instant(now), policy: .defaults) == verdict)
+    }
+
+    @Test func aHomeVisitPastThirtyMinutesIsANoShowOnlyOnceStaffCouldNotReachTheApplicant() {
+        let unreached = Self.booking(.confirmed, homeVisit: Self.visit, assignedStaff: Self.fieldWorker)
+        #expect(NoShowRule.verdict(for: unreached, now: instant("2026-11-26T10:30:00+08:00"), policy: .defaults) == .open)
+        #expect(NoShowRule.verdict(for: unreached, now: instant("2026-11-26T10:31:00+08:00"), policy: .defaults) == .needsContactAttempt)
+        #expect(NoShowRule.verdict(for: unreached, now: instant("2026-11-27T10:00:00+08:00"), policy: .defaults) == .needsContactAttempt,
+                "it never lapses into a no-show by itself")
+        let contactFailed = Self.booking(.confirmed, homeVisit: Self.visit, assignedStaff: Self.fieldWorker, contactFailedAt: "2026-11-26T10:10:00+08:00")
+        #expect(NoShowRule.verdict(for: contactFailed, now: instant("2026-11-26T10:30:00+08:00"), policy: .defaults) == .open, "30 minutes are still waited")
+        #expect(NoShowRule.verdict(for: contactFailed, now: instant("2026-11-26T10:31:00+08:00"), policy: .defaults) == .noShow)
+    }
+
+    @Test func onlyAConfirmedBookingBecomesANoShowAndTheGracePeriodIsASitePolicy() {
+        for status in [AppointmentStatus.requested, .checkedIn, .completed, .cancelledByCenter, .noShow] {
+            #expect(NoShowRule.verdict(for: Self.booking(status), now: instant("2026-11-26T12:00:00+08:00"), policy: .defaults) == .open, "\(status)")
+        }
+        let fortyFive = AppointmentPolicy(policies: ["appointments.no_show_minutes": "45"])
+        #expect(NoShowRule.verdict(for: Self.booking(.confirmed), now: instant("2026-11-26T10:45:00+08:00"), policy: fortyFive) == .open)
+        #expect(NoShowRule.verdict(for: Self.booking(.confirmed), now: instant("2026-11-26T10:46:00+08:00"), policy: fortyFive) == .noShow)
+    }
+
+    @Test func aHomeVisitChecksInLateUntilTheFailedContactIsOnRecord() throws {
+        let unreached = Self.booking(.confirmed, homeVisit: Self.visit, assignedStaff: Self.fieldWorker)
+        let lateArrival = try Self.apply(.checkIn, to: unreached, at: "2026-11-26T10:45:00+08:00")
+        #expect(lateArrival.change.status == .checkedIn, "staff arriving late does not make the applicant's no-show")
+        let contactFailed = Self.booking(.confirmed, homeVisit: Self.visit, assignedStaff: Self.fieldWorker, contactFailedAt: "2026-11-26T10:10:00+08:00")
+        #expect(try Self.apply(.checkIn, to: contactFailed, at: "2026-11-26T10:30:00+08:00").change.status == .checkedIn)
+        let gone = try #require(throws: DomainError.self) { try Self.apply(.checkIn, to: contactFailed, at: "2026-11-26T10:31:00+08:00") }
+        #expect(gone.kind == .conflict)
+        #expect(gone.code == "appointment.too_late")
+        #expect(gone.message == "more than 30 minutes after the start and the applicant could not be reached: treated as having given up; book again")
+    }
+
+    @Test func aFailedContactIsRecordedOnAConfirmedHomeVisitOnceItsTimeHasComeWithWhatWasTried() throws {
+        let visit = Self.booking(.confirmed, homeVisit: Self.visit, assignedStaff: Self.fieldWorker)
+        #expect(AppointmentAction.allowed(for: visit) == [.checkIn, .cancel, .cancelByCenter, .reschedule, .rescheduleByCenter, .contactFailed])
+        #expect(!AppointmentAction.allowed(for: Self.booking(.confirmed)).contains(.contactFailed), "not for window bookings")
+        #expect(!AppointmentAction.allowed(for: Self.booking(.requested, homeVisit: Self.visit)).contains(.contactFailed), "not before confirmation")
+        let recorded = Self.booking(.confirmed, homeVisit: Self.visit, assignedStaff: Self.fieldWorker, contactFailedAt: "2026-11-26T10:10:00+08:00")
+        #expect(!AppointmentAction.allowed(for: recorded).contains(.contactFailed), "once")
+        #expect(throws: DomainError.self) { try AppointmentAction.check(.contactFailed, on: recorded) }
+
+        let early = try #require(throws: DomainError.self) {
+            try Self.apply(.contactFailed, Self.body { $0.note = "电话未接" }, to: visit, at: "2026-11-26T09:59:00+08:00")
+        }
+        #expect(early.kind == .conflict)
+        #expect(early.code == "appointment.not_started")
+        let silent = try #require(throws: DomainError.self) { try Self.apply(.contactFailed, Self.body { $0.note = "  " }, to: visit, at: "2026-11-26T10:12:00+08:00") }
+        #expect(silent.problems == ["note request.missing_field"])
+        let windowBooking = try #require(throws: DomainError.self) {
+            try Self.apply(.contactFailed, Self.body { $0.note = "电话未接" }, to: Self.booking(.confirmed), at: "2026-11-26T10:12:00+08:00")
+        }
+        #expect(windowBooking.code == "appointment.not_a_home_visit")
+
+        let outcome = try Self.apply(.contactFailed, Self.body { $0.note = " 敲门无人应答，两次致电未接通 " }, to: visit, at: "2026-11-26T10:12:00+08:00")
+        #expect(outcome.change.status == .confirmed, "the no-show sweep decides, 30 minutes after the start")
+        #expect(outcome.change.contactFailedAt == instant("2026-11-26T10:12:00+08:00"))
+        #expect(outcome.change.contactFailedNote == "敲门无人应答，两次致电未接通")
+        #expect(outcome.note == "敲门无人应答，两次致电未接通")
+        #expect(outcome.detail == ["minutesAfterStart": "12"])
     }
 
     // MARK: What a booking must be

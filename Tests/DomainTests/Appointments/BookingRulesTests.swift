@@ -258,7 +258,8 @@ struct BookingRulesTests {
     // MARK: Acting on a booking
 
     @Test func windowWorkIsDepartmentWorkAndTheApplicantsOwnChangesAreIntake() {
-        #expect(AppointmentAction.allCases.filter { $0.permission == .departmentWork } == [.confirm, .refuse, .checkIn, .complete, .cancelByCenter])
+        #expect(AppointmentAction.allCases.filter { $0.permission == .departmentWork }
+            == [.confirm, .refuse, .checkIn, .complete, .cancelByCenter, .rescheduleByCenter, .contactFailed])
         #expect(AppointmentAction.allCases.filter { $0.permission == .intake } == [.cancel, .reschedule])
     }
 
@@ -333,7 +334,7 @@ struct BookingRulesTests {
 
     @Test func aBookingMovesToASlotOfAnOpenWindowServingItsItem() throws {
         let friday = BookingRules.Target(start: instant("2026-11-27T14:00:00+08:00"), windowId: Self.counter.id)
-        let move = try BookingRules.move(to: friday, item: Self.item(), window: Self.counter, rules: Self.center)
+        let move = try BookingRules.move(Self.booking(), to: friday, item: Self.item(), window: Self.counter, rules: Self.center)
         #expect(move.window == Self.counter)
         #expect(move.slot.start == instant("2026-11-27T14:00:00+08:00"))
         #expect(move.slot.end == instant("2026-11-27T14:30:00+08:00"))
@@ -341,7 +342,7 @@ struct BookingRulesTests {
         let closed = Self.window("w1", "401", calendar: "office", active: false)
         let otherItems = Self.window("w1", "401", calendar: "office", items: [Self.otherItemID])
         for window in [nil, closed, otherItems] {
-            let error = try #require(throws: DomainError.self) { try BookingRules.move(to: friday, item: Self.item(), window: window, rules: Self.center) }
+            let error = try #require(throws: DomainError.self) { try BookingRules.move(Self.booking(), to: friday, item: Self.item(), window: window, rules: Self.center) }
             #expect(error.problems == ["windowId appointment.no_window"])
             #expect(error.message == "this window does not serve the item or is closed")
         }
@@ -349,14 +350,61 @@ struct BookingRulesTests {
 
     @Test func aBookingMovesOnlyToAStartOnTheWindowsOwnGrid() throws {
         let offGrid = BookingRules.Target(start: instant("2026-11-27T14:10:00+08:00"), windowId: Self.counter.id)
-        let error = try #require(throws: DomainError.self) { try BookingRules.move(to: offGrid, item: Self.item(), window: Self.counter, rules: Self.center) }
+        let error = try #require(throws: DomainError.self) { try BookingRules.move(Self.booking(), to: offGrid, item: Self.item(), window: Self.counter, rules: Self.center) }
         #expect(error.problems == ["start appointment.not_a_slot"])
         #expect(error.message == "the window has no slot starting then; see …/availability")
         let saturday = BookingRules.Target(start: instant("2026-11-28T10:00:00+08:00"), windowId: Self.counter.id)
         #expect(throws: DomainError.self, "the counter is closed on Saturday") {
-            try BookingRules.move(to: saturday, item: Self.item(), window: Self.counter, rules: Self.center)
+            try BookingRules.move(Self.booking(), to: saturday, item: Self.item(), window: Self.counter, rules: Self.center)
         }
-        #expect(try BookingRules.move(to: saturday, item: Self.item(), window: Self.fieldTeam, rules: Self.center).slot.localStart == "2026-11-28T10:00")
+        #expect(try BookingRules.move(Self.booking(), to: saturday, item: Self.item(), window: Self.fieldTeam, rules: Self.center).slot.localStart == "2026-11-28T10:00")
+    }
+
+    @Test func aHomeVisitMovesOnlyWithinTheSitesWorkingHoursEvenOnTheFieldTeamsLongerCalendar() throws {
+        let visit = Self.booking(homeVisit: Self.visit, assignedStaff: Self.fieldWorker)
+        // Friday 19:00 and Saturday 10:00 are slots of the field team (every day 08:00–20:00) but outside office hours.
+        for start in ["2026-11-27T19:00:00+08:00", "2026-11-28T10:00:00+08:00"] {
+            let target = BookingRules.Target(start: instant(start), windowId: Self.fieldTeam.id)
+            let error = try #require(throws: DomainError.self) { try BookingRules.move(visit, to: target, item: Self.item(), window: Self.fieldTeam, rules: Self.center) }
+            #expect(error.problems == ["start appointment.outside_working_hours"], "\(start)")
+            #expect(error.message == "home visits are made in the site's working hours")
+            // A window booking may take the same slot.
+            #expect(try BookingRules.move(Self.booking(), to: target, item: Self.item(), window: Self.fieldTeam, rules: Self.center).slot.start == instant(start))
+        }
+        let friday = BookingRules.Target(start: instant("2026-11-27T14:00:00+08:00"), windowId: Self.fieldTeam.id)
+        let move = try BookingRules.move(visit, to: friday, item: Self.item(), window: Self.fieldTeam, rules: Self.center)
+        #expect(move.slot.localStart == "2026-11-27T14:00")
+        // The staff member sent must hold the item's licence on the new day, not the old one.
+        #expect(move.licenceCheck == BookingRules.Assignment(staff: Self.fieldWorker, licenceDay: CalendarDate(year: 2026, month: 11, day: 27)))
+        #expect(try BookingRules.move(Self.booking(), to: friday, item: Self.item(), window: Self.fieldTeam, rules: Self.center).licenceCheck == nil,
+                "a window booking sends nobody")
+        #expect(try BookingRules.move(Self.booking(homeVisit: Self.visit), to: friday, item: Self.item(), window: Self.fieldTeam, rules: Self.center).licenceCheck == nil,
+                "nobody is assigned before confirmation")
+    }
+
+    @Test func aBookingMovesOnlyForAnItemItCouldStillBeBookedFor() throws {
+        let friday = BookingRules.Target(start: instant("2026-11-27T14:00:00+08:00"), windowId: Self.fieldTeam.id)
+        let visit = Self.booking(homeVisit: Self.visit, assignedStaff: Self.fieldWorker)
+        let notAtHome = try #require(throws: DomainError.self) {
+            try BookingRules.move(visit, to: friday, item: Self.item(homeVisitAllowed: false), window: Self.fieldTeam, rules: Self.center)
+        }
+        #expect(notAtHome.problems == ["homeVisit appointment.home_visit_not_offered"])
+        #expect(try BookingRules.move(Self.booking(), to: friday, item: Self.item(homeVisitAllowed: false), window: Self.fieldTeam, rules: Self.center).slot.start
+            == instant("2026-11-27T14:00:00+08:00"), "a window booking does not need the item offered at home")
+        for booking in [visit, Self.booking()] {
+            let retired = try #require(throws: DomainError.self) {
+                try BookingRules.move(booking, to: friday, item: Self.item(active: false), window: Self.fieldTeam, rules: Self.center)
+            }
+            #expect(retired.problems == ["itemId appointment.item_retired"])
+        }
+    }
+
+    @Test func theStaffMemberSentOnAHomeVisitRecordsTheFailedContactWhateverTheirDepartment() {
+        let visit = Self.booking(homeVisit: Self.visit, assignedStaff: Self.fieldWorker)
+        #expect(BookingRules.actsAsAssignedStaff(.contactFailed, staff: Self.fieldWorker, on: visit))
+        #expect(!BookingRules.actsAsAssignedStaff(.contactFailed, staff: Self.colleague, on: visit), "another clerk needs the window's department")
+        #expect(!BookingRules.actsAsAssignedStaff(.contactFailed, staff: nil, on: Self.booking(homeVisit: Self.visit)))
+        #expect(!BookingRules.actsAsAssignedStaff(.checkIn, staff: Self.fieldWorker, on: visit), "only the failed contact")
     }
 
     // MARK: Complaints

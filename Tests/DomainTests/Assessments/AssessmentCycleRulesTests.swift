@@ -118,6 +118,30 @@ struct AssessmentCycleRulesTests {
         #expect(Self.refusal { _ = try AssessmentCycleRules.validTemplate(NewAssessmentTemplate(code: "monthly", name: "月度考核", items: Self.withComputedItem)) } == nil)
     }
 
+    /// 视为申请人主动放弃: a no-show is the applicant's doing, so no new template scores staff on it.
+    @Test func aNewTemplateMayNotScoreStaffOnNoShowsForTheyAreTheApplicants() {
+        var items = Self.withComputedItem
+        items[2] = AssessmentItem(dimension: .diligence, name: "爽约", weight: 20, scaleMax: 5, metric: .noShows, target: 1)
+        #expect(Self.refusal { _ = try AssessmentCycleRules.validTemplate(NewAssessmentTemplate(code: "monthly", name: "月度考核", items: items)) }
+                == DomainError.invalid(field: "items[2].metric", code: "assessment.metric_not_the_staffs",
+                                       message: "a no-show is the applicant's doing (视为申请人主动放弃), not the staff member's; it cannot score staff"))
+        #expect(AssessmentMetric.allCases.filter { !$0.countsAgainstStaff } == [.noShows])
+    }
+
+    /// A template saved before the rule keeps its `no_shows` item, which earns full marks whatever the no-shows.
+    @Test func aNoShowsItemOfAnOlderTemplateEarnsFullMarksAndTheScoreSaysWhy() {
+        let older = [Self.handScored[0], Self.handScored[1],
+                     AssessmentItem(dimension: .diligence, name: "爽约", weight: 20, scaleMax: 5, metric: .noShows, target: 1), Self.handScored[3]]
+        let revision = AssessmentCycleRules.revision(of: Self.member(1), scores: [4, 5, 80], reason: nil, cycle: Self.cycle(.open), template: Self.template(older),
+                                                     evidence: AssessmentRules.Evidence())
+        #expect(revision.scores == [4, 5, 5, 80])
+        #expect(revision.total == 88)  // 4/5·20 + 5/5·20 + 5/5·20 + 80/100·40
+        #expect(revision.notCounted == ["爽约"])
+        #expect(revision.entry.explanation
+                == "scored; 「爽约」 (no_shows) earns full marks: a no-show is the applicant's doing (视为申请人主动放弃) and never counts against staff")
+        #expect(AssessmentRules.computedScore(.noShows, target: 50, scaleMax: 100, evidence: AssessmentRules.Evidence()) == 100)
+    }
+
     @Test func aGroupTemplateIsCopiedOnlyWhenEveryNamedSiteIsActive() {
         #expect(Self.refusal { try AssessmentCycleRules.checkCopyTargets(requested: nil, active: ["H01", "H02"]) } == nil)
         #expect(Self.refusal { try AssessmentCycleRules.checkCopyTargets(requested: ["H02", "H01"], active: ["H01", "H02"]) } == nil)

@@ -165,6 +165,109 @@ struct AppointmentScenarioTests {
         }
     }
 
+    /// 上门 第十一条: 超过预约时间30分钟而未到位且联系不上申请人 — a home visit is the applicant's no-show
+    /// only once staff have recorded that they could not reach them; until then it needs action.
+    @Test func aHomeVisitBecomesANoShowOnlyAfterStaffRecordThatTheApplicantCouldNotBeReached() async throws {
+        try await APIFixture.with { fixture in
+            let cast = try await TicketCast.make(fixture)
+            let clock = TestClock("2026-11-26T09:00:00+08:00")
+            try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
+                let desk = try await BookingDesk.make(client, fixture)
+                let agent = fixture.bearer("h01.agent"), plumber = fixture.bearer("h01.staff"), guardToken = fixture.bearer("h01.guard")
+                let visit = #","homeVisit":{"reason":"elderly","address":"锦绣路 8 号 3 单元 501"}"#
+                let window = try #require(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00").json["id"] as? String)
+                let plumbers = try #require(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00", item: desk.homeRepair, extra: visit).json["id"] as? String)
+                let guards = try #require(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00", item: desk.homeRepair, extra: visit).json["id"] as? String)
+                #expect(try await client.appointment(window, "confirm", as: agent).status == .ok)
+                #expect(try await client.appointment(plumbers, "confirm", as: agent, #"{"assignedStaffId":"\#(cast.plumber)"}"#).status == .ok)
+                let confirmed = try await client.appointment(guards, "confirm", as: agent, #"{"assignedStaffId":"\#(cast.guardStaff)"}"#)
+                #expect(confirmed.json["allowedActions"] as? [String] == ["check-in", "cancel", "cancel-by-center", "reschedule", "reschedule-by-center", "contact-failed"])
+
+                clock.set("2026-11-30T10:05:00+08:00")
+                #expect(try await client.appointment(window, "contact-failed", as: agent, #"{"note":"x"}"#).code == "appointment.action_not_allowed")
+                // Another department's clerk may not; the staff member sent may, with what they tried.
+                #expect(try await client.appointment(plumbers, "contact-failed", as: guardToken, #"{"note":"x"}"#).code == "appointment.not_your_window")
+                #expect(try await client.appointment(plumbers, "contact-failed", as: plumber).fields == ["note"])
+                let failed = try await client.appointment(plumbers, "contact-failed", as: plumber, #"{"note":"敲门无人应答，两次致电未接通"}"#)
+                #expect(failed.status == .ok && failed.json["status"] as? String == "confirmed", "\(failed.body)")
+                #expect(failed.json["contactFailedAt"] as? String == "2026-11-30T02:05:00.000000Z" && failed.json["contactFailedNote"] as? String == "敲门无人应答，两次致电未接通")
+                #expect((failed.json["allowedActions"] as? [String])?.contains("contact-failed") == false)
+
+                clock.set("2026-11-30T10:30:00+08:00")
+                #expect(try await sweep(fixture, clock) == 0)
+                clock.set("2026-11-30T10:31:00+08:00")
+                #expect(try await sweep(fixture, clock) == 2)  // the window booking, and the visit whose applicant could not be reached
+                #expect(try await client.call(.get, "\(Self.base)/\(plumbers)", token: agent).json["status"] as? String == "no_show")
+                let open = try await client.call(.get, "\(Self.base)/\(guards)", token: agent)
+                #expect(open.json["status"] as? String == "confirmed" && open.json["needsAction"] as? Bool == true, "\(open.body)")
+                #expect(try await client.call(.get, "\(Self.base)/\(window)", token: agent).json["needsAction"] as? Bool == false)
+                let waiting = try await client.call(.get, "\(Self.base)?needsAction=true", token: agent)
+                #expect(waiting.items.compactMap { $0["id"] as? String } == [guards])
+                #expect(try await client.call(.get, "\(Self.base)?needsAction=false", token: agent).items.count == 2)
+                let timeline = try await client.call(.get, "\(Self.base)/\(plumbers)/timeline", token: agent)
+                #expect(timeline.items.map { $0["action"] as? String } == ["request", "confirm", "contact-failed", "no_show"])
+                #expect((timeline.items.last?["note"] as? String)?.contains("could not be reached") == true)
+                #expect(try await sweep(fixture, clock) == 0, "without a failed contact the visit stays open")
+
+                // The staff member sent records it though the field team is another department's; the next sweep marks it.
+                clock.set("2026-11-30T10:50:00+08:00")
+                #expect(try await client.appointment(guards, "contact-failed", as: guardToken, #"{"note":"电话关机"}"#).status == .ok)
+                #expect(try await sweep(fixture, clock) == 1)
+                #expect(try await client.call(.get, "\(Self.base)?needsAction=true", token: agent).items.isEmpty)
+                let stats = try await client.call(.get, "\(Self.base)/stats?month=2026-11", token: agent)
+                #expect(stats.json["noShows"] as? Int == 3)
+            }
+        }
+    }
+
+    /// 预约 第五条 / 上门 第十条: the center that cannot keep the time tells the applicant 2 h (window)
+    /// or 8 h (home visit) ahead, for a move as for a cancellation; a home visit moves only within working hours.
+    @Test func theCenterMovesABookingWithTwoOrEightHoursNoticeOrRecordsABreach() async throws {
+        try await APIFixture.with { fixture in
+            let cast = try await TicketCast.make(fixture)
+            let clock = TestClock("2026-11-26T09:00:00+08:00")
+            try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
+                let desk = try await BookingDesk.make(client, fixture)
+                let agent = fixture.bearer("h01.agent")
+                let window = try #require(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00").json["id"] as? String)
+                let home = try #require(try await desk.book(client, agent, start: "2026-11-30T10:00:00+08:00", item: desk.homeRepair,
+                                                            extra: #","homeVisit":{"reason":"elderly","address":"锦绣路 8 号 3 单元 501"}"#).json["id"] as? String)
+                #expect(try await client.appointment(home, "confirm", as: agent, #"{"assignedStaffId":"\#(cast.plumber)"}"#).status == .ok)
+
+                clock.set("2026-11-30T08:01:00+08:00")  // 1 h 59 min before
+                let unexplained = try await client.appointment(window, "reschedule-by-center", as: agent, #"{"start":"2026-11-30T14:00:00+08:00"}"#)
+                #expect(unexplained.status == .unprocessableContent && unexplained.code == "appointment.late_reschedule_reason_required" && unexplained.fields == ["reason"])
+                let late = try await client.appointment(window, "reschedule-by-center", as: agent, #"{"start":"2026-11-30T14:00:00+08:00","reason":"窗口系统故障"}"#)
+                #expect(late.status == .ok && late.json["localStart"] as? String == "2026-11-30T14:00", "\(late.body)")
+                #expect(late.json["lateReschedules"] as? Int == 1 && late.json["rescheduleCount"] as? Int == 1 && late.json["lateCancellation"] as? Bool == false)
+                let timeline = try await client.call(.get, "\(Self.base)/\(window)/timeline", token: agent)
+                #expect(timeline.items.last?["action"] as? String == "reschedule-by-center" && timeline.items.last?["note"] as? String == "窗口系统故障")
+                let detail = timeline.items.last?["detail"] as? [String: String]
+                #expect(detail?["lateReschedule"] == "true" && detail?["noticeMinutes"] == "119" && detail?["from"] == "2026-11-30T02:00:00.000000Z")
+                // The applicant's own move needs no notice and is no breach.
+                let asked = try await client.appointment(window, "reschedule", as: agent, #"{"start":"2026-11-30T15:00:00+08:00"}"#)
+                #expect(asked.json["lateReschedules"] as? Int == 1 && asked.json["rescheduleCount"] as? Int == 2)
+
+                clock.set("2026-11-30T01:59:00+08:00")  // 8 h 1 min before the visit
+                // The field team's calendar runs round the clock; a moved visit keeps to working hours, whoever moves it.
+                for action in ["reschedule-by-center", "reschedule"] {
+                    let evening = try await client.appointment(home, action, as: agent, #"{"start":"2026-11-30T20:00:00+08:00"}"#)
+                    #expect(evening.code == "appointment.outside_working_hours" && evening.fields == ["start"], "\(action): \(evening.body)")
+                }
+                let inTime = try await client.appointment(home, "reschedule-by-center", as: agent, #"{"start":"2026-11-30T14:00:00+08:00"}"#)
+                #expect(inTime.status == .ok && inTime.json["lateReschedules"] as? Int == 0, "\(inTime.body)")
+                clock.set("2026-11-30T06:01:00+08:00")  // 7 h 59 min before 14:00
+                #expect(try await client.appointment(home, "reschedule-by-center", as: agent, #"{"start":"2026-11-30T15:00:00+08:00"}"#).code
+                        == "appointment.late_reschedule_reason_required")
+                let moved = try await client.appointment(home, "reschedule-by-center", as: agent, #"{"start":"2026-11-30T15:00:00+08:00","reason":"维修工临时调派抢修"}"#)
+                #expect(moved.status == .ok && moved.json["lateReschedules"] as? Int == 1 && moved.json["localStart"] as? String == "2026-11-30T15:00")
+                // Another department's clerk may not move the engineering team's visit.
+                #expect(try await client.appointment(home, "reschedule-by-center", as: fixture.bearer("h01.guard"), #"{"start":"2026-11-30T16:00:00+08:00","reason":"x"}"#).code
+                        == "appointment.not_your_window")
+            }
+        }
+    }
+
     @Test func homeVisitsNeedAReasonWorkingHoursAndAStaffMemberWithoutAnOverlap() async throws {
         try await APIFixture.with { fixture in
             let cast = try await TicketCast.make(fixture)

@@ -169,16 +169,27 @@ struct AssessmentScenarioTests {
                 let noTarget = try await client.call(.post, "\(Self.base)/assessment-templates", token: manager,
                     json: #"{"code":"t","name":"t","items":\#(items.replacingOccurrences(of: #""metric":"tickets_resolved","target":10"#, with: #""metric":"tickets_resolved""#))}"#)
                 #expect(noTarget.status == .unprocessableContent && noTarget.fields == ["items[2].target"], "\(noTarget.body)")
-                let template = try #require(try await client.call(.post, "\(Self.base)/assessment-templates", token: manager, json: #"{"code":"data","name":"数据考核","items":\#(items)}"#).json["id"] as? String)
+                // A no-show is the applicant's (视为申请人主动放弃): a new template may not score staff on it.
+                let noShows = try await client.call(.post, "\(Self.base)/assessment-templates", token: manager, json: #"{"code":"data","name":"数据考核","items":\#(items)}"#)
+                #expect(noShows.status == .unprocessableContent && noShows.code == "assessment.metric_not_the_staffs" && noShows.fields == ["items[6].metric"],
+                        "\(noShows.body)")
+                // A template saved before the rule keeps its no_shows item.
+                let saved = items.replacingOccurrences(of: #""metric":"no_shows""#, with: #""metric":"late_cancellations""#)
+                let template = try #require(try await client.call(.post, "\(Self.base)/assessment-templates", token: manager, json: #"{"code":"data","name":"数据考核","items":\#(saved)}"#).json["id"] as? String)
+                let templateID = try #require(UUID(uuidString: template))
+                _ = try await fixture.platform.platform.pipeline(.operations, [PostgresStatement(
+                    "UPDATE assessment_templates SET items = jsonb_set(items, '{6,metric}', '\"no_shows\"') WHERE site_id = $1 AND id = $2", [site, templateID])])
                 let cycle = try #require(try await client.call(.post, "\(Self.base)/assessment-cycles", token: manager, json: """
                     {"templateId":"\(template)","name":"11月","period":"monthly","startsOn":"2026-11-01","endsOn":"2026-11-30","departmentIds":["\(engineering)"]}
                     """).json["id"] as? String)
                 _ = try await client.call(.post, "\(Self.base)/assessment-cycles/\(cycle)/open", token: manager)
                 #expect(try await client.call(.put, "\(Self.base)/assessment-cycles/\(cycle)/scores/\(plumber)", token: manager, json: #"{"scores":[4,60]}"#).fields == ["scores"])
                 let scored = try await client.call(.put, "\(Self.base)/assessment-cycles/\(cycle)/scores/\(plumber)", token: manager, json: #"{"scores":[4]}"#)
-                // 5 resolved in November (3 on time), follow-ups 2 of 3 satisfied, 1 upheld complaint, 1 late cancellation, 1 no-show.
-                #expect(scored.json["scores"] as? [Double] == [4, 60, 50, 66.67, 90, 80, 50], "\(scored.body)")
-                #expect(scored.json["total"] as? Double == 66.83)
+                // 5 resolved in November (3 on time), follow-ups 2 of 3 satisfied, 1 upheld complaint, 1 late cancellation;
+                // the November no-show is the applicant's and takes nothing off: full marks on 爽约.
+                #expect(scored.json["scores"] as? [Double] == [4, 60, 50, 66.67, 90, 80, 100], "\(scored.body)")
+                #expect(scored.json["total"] as? Double == 69.33)
+                #expect((scored.json["explanation"] as? String)?.contains("「爽约」 (no_shows) earns full marks") == true, "\(scored.body)")
             }
         }
     }
