@@ -81,12 +81,47 @@ enum OpenAPIDocument {
             "components": [
                 "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "description": "A token from `platform-admin token issue`."]],
                 "responses": ["Problem": ["description": "An error", "content": ["application/problem+json": ["schema": ref("Problem")]]]],
-                "schemas": OpenAPISchemas.all,
+                "schemas": acceptingNull(OpenAPISchemas.all, requests: endpoints.compactMap(\.request)),
             ],
         ]
     }
 
     static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+
+    /// The schemas with every optional property of a request body (and of the objects it
+    /// holds) also accepting `null`: the server reads an explicit `null` as "not given", and a
+    /// document that said otherwise would refuse what the server accepts.
+    static func acceptingNull(_ schemas: [String: Any], requests: [String]) -> [String: Any] {
+        var names = Set(requests), pending = requests
+        while let name = pending.popLast() {
+            let properties = ((schemas[name] as? [String: Any])?["properties"] as? [String: Any]) ?? [:]
+            for case let property as [String: Any] in properties.values {
+                let items = property["items"] as? [String: Any]
+                for case let reference as String in [property["$ref"], items?["$ref"]] {
+                    let target = String(reference.split(separator: "/").last ?? "")
+                    if names.insert(target).inserted { pending.append(target) }
+                }
+            }
+        }
+        var result = schemas
+        for name in names {
+            guard var schema = result[name] as? [String: Any], var properties = schema["properties"] as? [String: Any] else { continue }
+            let required = Set(schema["required"] as? [String] ?? [])
+            for (key, value) in properties where !required.contains(key) {
+                guard var property = value as? [String: Any] else { continue }
+                if property["$ref"] != nil {
+                    property = ["anyOf": [property, ["type": "null"]]]
+                } else if let type = property["type"] as? String {
+                    property["type"] = [type, "null"]
+                    if let values = property["enum"] as? [Any] { property["enum"] = values + [NSNull()] }
+                }
+                properties[key] = property
+            }
+            schema["properties"] = properties
+            result[name] = schema
+        }
+        return result
+    }
 
     static func operationID(_ endpoint: Endpoint) -> String {
         let words = endpoint.path.split(separator: "/").filter { $0 != "api" && $0 != "v1" }.map { part -> String in
