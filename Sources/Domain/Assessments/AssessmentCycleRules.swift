@@ -51,7 +51,7 @@ public struct CycleMember: Sendable, Equatable {
 /// `assessments.bottom_share` and `assessments.bottom_minimum_group` are numbers a site may
 /// change; a missing or unreadable value keeps the default (5 %, from groups of 20).
 public struct RankingPolicy: Sendable, Equatable {
-    /// The share of a group that forms the bottom group, rounded up to whole places (0.05 = 5 %).
+    /// The share of a group that forms the bottom group, rounded to the nearest whole person (0.05 = 5 %).
     public var bottomShare: Decimal
     /// The smallest group that has a bottom group.
     public var minimumGroup: Int

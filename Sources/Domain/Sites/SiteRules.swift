@@ -23,6 +23,9 @@ public struct SiteRules: Sendable {
 
     public var tickets: TicketPolicy { TicketPolicy(policies: policies) }
 
+    /// The site's appointment notice, no-show and confirmation rules.
+    public var appointments: AppointmentPolicy { AppointmentPolicy(policies: policies) }
+
     /// How the site sizes its assessment bottom group.
     public var ranking: RankingPolicy { RankingPolicy(policies: policies) }
 }

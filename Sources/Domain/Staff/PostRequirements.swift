@@ -69,6 +69,18 @@ public struct PostRequirements: Sendable, Equatable {
         }
     }
 
+    /// What a change to someone's record must be checked against: everything when the post
+    /// is newly assigned; only education and the veteran rule when they keep their post but
+    /// those change (a lapsed licence is flagged on the post, not a bar to other edits);
+    /// nothing otherwise.
+    public enum Recheck: Sendable, Equatable {
+        case none, qualifications, everything
+
+        public init(postChanged: Bool, from before: Candidate?, to after: Candidate) {
+            if postChanged { self = .everything } else if before != after { self = .qualifications } else { self = .none }
+        }
+    }
+
     /// A certificate the candidate holds, valid from its issue day through its expiry day.
     public struct HeldCertificate: Sendable, Equatable {
         public var type: String

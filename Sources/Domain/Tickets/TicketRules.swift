@@ -75,6 +75,10 @@ public enum TicketAction: String, Sendable, Codable, CaseIterable {
     /// Who may take the action: reception and managers run intake and quality control;
     /// department staff sign for, work on and return what was dispatched to them.
     public var isDepartmentWork: Bool { self == .acknowledge || self == .start || self == .resolve }
+
+    /// What a role needs for the action on any ticket; `TicketLifecycle.permission` adds a
+    /// category's own rule.
+    public var permission: Permission { isDepartmentWork ? .departmentWork : .intake }
 }
 
 /// The ticket lifecycle as a pure state machine:
@@ -126,7 +130,7 @@ public enum TicketLifecycle {
     /// disappear.
     public static func permission(_ action: TicketAction, category: TicketCategory) -> Permission {
         if action == .cancel && category == .complaint { return .manageSite }
-        return action.isDepartmentWork ? .departmentWork : .intake
+        return action.permission
     }
 
     /// 403 `ticket.withdrawal_needs_manager` when `role` may not take `action` on a ticket of `category`.

@@ -60,7 +60,7 @@ struct AppointmentRoutes {
             guard let row = try await services.read(access, [AppointmentStore.get(site: access.site.id, id: id)])[0].first else {
                 throw AppointmentStore.notFound(id.uuidString)
             }
-            let appointment = try AppointmentStore.decode(row, timeZone: rules.timeZone, now: services.clock.now(), policy: AppointmentPolicy(policies: rules.policies))
+            let appointment = try AppointmentStore.decode(row, timeZone: rules.timeZone, now: services.clock.now(), policy: rules.appointments)
             return try Response.json(appointment, version: appointment.version)
         }
         routes.add(Endpoint(.get, Self.base + "/{appointmentId}/timeline", summary: "The booking's history, reschedules included", tag: "Appointments",
@@ -238,7 +238,7 @@ struct AppointmentRoutes {
             (filter.startFrom, filter.startTo) = WorkingCalendar.span(day, through: day, in: rules.timeZone)
         }
         let now = services.clock.now()
-        let policy = AppointmentPolicy(policies: rules.policies)
+        let policy = rules.appointments
         let rows = try await services.read(access, [AppointmentStore.list(site: access.site.id, filter: filter, now: now, noShowMinutes: policy.noShowMinutes,
                                                                           after: page.after, limit: page.limit)])
         let bookings = try rows[0].map { try AppointmentStore.decode($0, timeZone: rules.timeZone, now: now, policy: policy) }
@@ -252,7 +252,7 @@ struct AppointmentRoutes {
         let booking = try AppointmentRules.validate(body)
         let now = services.clock.now()
         let rules = try await services.rulebook.rules(for: access.site)
-        let policy = AppointmentPolicy(policies: rules.policies)
+        let policy = rules.appointments
         let (site, scope, actor) = (access.site, access.scope, access.principal.userID)
         return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: actor).run(request, body: data) { connection in
             let item = try BookingRules.bookableItem(
@@ -288,7 +288,7 @@ struct AppointmentRoutes {
         try DomainError.refuse(body.present, outside: AppointmentActionBody.fields(for: action), action: action.rawValue)
         let now = services.clock.now()
         let rules = try await services.rulebook.rules(for: access.site)
-        let policy = AppointmentPolicy(policies: rules.policies)
+        let policy = rules.appointments
         let staff = access.principal.grants.first { $0.siteId == access.site.id }?.staffId
         let (site, scope, requestID, actor, role) = (access.site, access.scope, context.requestID, access.principal.userID, access.role)
         let appointment = try await services.database.transaction(scope) { connection -> Appointment in

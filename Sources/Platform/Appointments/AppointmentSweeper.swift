@@ -36,7 +36,8 @@ public struct AppointmentSweeper: Service {
         var marked = 0
         for row in sites {
             let site: UUID = try row.decode("id")
-            let minutes = Int(try row.decode("minutes", as: String.self)) ?? 30
+            // Read as the booking rules read it (NoShowRule.verdict): one reading of the policy.
+            let minutes = AppointmentPolicy(policies: ["appointments.no_show_minutes": try row.decode("minutes", as: String.self)]).noShowMinutes
             let scope = AccessScope(sites: .only([site]), role: "system")
             while true {
                 let counts = try await database.pipeline(scope, [Self.overdue(site: site, now: now), Self.noShows(site: site, now: now, minutes: minutes)])

@@ -90,23 +90,18 @@ enum CertificateStore {
     }
 
     /// Throws 422 `staff.licence_required` unless `staff` holds, on `day`, a valid certificate of
-    /// every type the post requires.
+    /// every type the post requires: the post's requirements and the person's certificates
+    /// are loaded here, and `PostRequirements.missingCertificates` decides.
     static func requireLicence(_ connection: isolated PostgresConnection, site: UUID, staff: UUID, post: UUID, day: CalendarDate, field: String) throws {
-        let rows = try connection.query(
-            """
-            SELECT p.name AS post, r.type, t.name_zh,
-                   EXISTS (SELECT 1 FROM staff_certificates c WHERE c.site_id = $1 AND c.staff_id = $2 AND c.certificate_type = r.type
-                           AND c.issued_on <= $4 AND c.expires_on >= $4) AS held
-            FROM posts p CROSS JOIN LATERAL unnest(p.required_certificates) AS r(type) JOIN certificate_types t ON t.code = r.type
-            WHERE p.site_id = $1 AND p.id = $3
-            """, [site, staff, post, day])
-        let missing = try rows.filter { try !$0.decode("held", as: Bool.self) }
+        guard let row = try connection.execute(PostStore.requirements(site: site, id: post)).first else { return }
+        let (requirements, names) = try PostStore.decodeRequirements(row)
+        guard !requirements.requiredCertificates.isEmpty else { return }
+        let held = try connection.execute(held(site: site, staff: staff)).map(decodeHeld)
+        let missing = requirements.missingCertificates(held, on: day).map { names[$0] ?? $0 }
         guard missing.isEmpty else {
-            let post: String = try missing[0].decode("post")
-            let names = try missing.map { try $0.decode("name_zh", as: String.self) }
             throw DomainError(.invalid, code: "staff.licence_required",
-                              message: "\(post) is a licensed post: the staff member needs a valid \(names.joined(separator: ", ")) on \(day)",
-                              fieldErrors: [.init(field: field, code: "staff.licence_required", message: "no valid \(names.joined(separator: ", ")) on \(day)")])
+                              message: "\(requirements.postName) is a licensed post: the staff member needs a valid \(missing.joined(separator: ", ")) on \(day)",
+                              fieldErrors: [.init(field: field, code: "staff.licence_required", message: "no valid \(missing.joined(separator: ", ")) on \(day)")])
         }
     }
 

@@ -273,10 +273,11 @@ public enum StaffImport {
             guard let requirements = references.requirements[assignment.post] else { continue }
             let candidate = PostRequirements.Candidate(education: assignment.education, isVeteran: assignment.isVeteran)
             let current = references.current[assignment.employee]
-            let assigned = current?.post != assignment.post
-            guard assigned || current?.education != assignment.education || current?.isVeteran != assignment.isVeteran else { continue }
+            let recheck = PostRequirements.Recheck(postChanged: current?.post != assignment.post,
+                                                   from: current.map { .init(education: $0.education, isVeteran: $0.isVeteran) }, to: candidate)
+            guard recheck != .none else { continue }
             do {
-                if assigned {
+                if recheck == .everything {
                     let held = (references.certificatesHeld[assignment.employee] ?? []) + (inFile[assignment.employee] ?? [])
                     try requirements.check(staff: candidate, certificates: held, today: today, certificateNames: references.certificateNames)
                 } else {

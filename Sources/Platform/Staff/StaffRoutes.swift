@@ -105,10 +105,12 @@ struct StaffRoutes {
                                                mentor: changed.mentorId == current.mentorId ? nil : changed.mentorId, today: today)
             }
             if let post = changed.postId {
-                let assigned = post != current.postId
-                if assigned || changed.education != current.education || changed.isVeteran != current.isVeteran {
-                    try StaffStore.checkPostRequirements(connection, site: site.id, post: post, staff: changed.id,
-                                                         candidate: .init(education: changed.education, isVeteran: changed.isVeteran), today: today, licence: assigned)
+                let candidate = PostRequirements.Candidate(education: changed.education, isVeteran: changed.isVeteran)
+                let recheck = PostRequirements.Recheck(postChanged: post != current.postId, from: .init(education: current.education, isVeteran: current.isVeteran),
+                                                       to: candidate)
+                if recheck != .none {
+                    try StaffStore.checkPostRequirements(connection, site: site.id, post: post, staff: changed.id, candidate: candidate, today: today,
+                                                         licence: recheck == .everything)
                 }
             }
             guard let updated = try connection.execute(StaffStore.update(site: site.id, changed, expectedVersion: current.version)).first else {

@@ -207,7 +207,7 @@ struct TicketRoutes {
 
     func act(_ action: TicketAction, _ request: Request, _ context: PlatformRequestContext) async throws -> Response {
         let (access, id) = try await ticket(context)
-        try access.require(action.isDepartmentWork ? .departmentWork : .intake)
+        try access.require(action.permission)  // a category's own rule (withdrawing a complaint) is checked once the ticket is loaded
         let expected = try Versioning.expectedVersion(request)
         let body = try await services.optionalBody(TicketActionBody.self, request, context, empty: TicketActionBody())
         let now = services.clock.now()

@@ -6,8 +6,12 @@ import Postgres
 /// record contacts withdrawn or entered by mistake, not service given — except complaints:
 /// every complaint counts (一切投诉事件), a withdrawn one as received and as `withdrawn`.
 enum TicketStatisticsStore {
-    /// The tickets a month counts: received in it, not cancelled unless a complaint.
-    static let counted = "site_id = $1 AND received_at >= $2 AND received_at < $3 AND (status <> 'cancelled' OR category = 'complaint')"
+    /// The tickets a month counts (columns of `table`, or unqualified): received in it, not
+    /// cancelled unless a complaint.
+    static func counted(_ table: String = "") -> String {
+        let t = table.isEmpty ? "" : table + "."
+        return "\(t)site_id = $1 AND \(t)received_at >= $2 AND \(t)received_at < $3 AND (\(t)status <> 'cancelled' OR \(t)category = 'complaint')"
+    }
 
     /// The month `YYYY-MM` as an instant range in the site's timezone.
     static func monthRange(_ text: String, timeZone: TimeZone) throws -> (first: CalendarDate, start: Date, end: Date) {
@@ -19,7 +23,7 @@ enum TicketStatisticsStore {
     }
 
     static func statements(site: UUID, first: CalendarDate, start: Date, end: Date, now: Date) -> [PostgresStatement] {
-        let received = counted
+        let received = counted()
         return [
             PostgresStatement("SELECT category AS key, count(*)::int AS n FROM tickets WHERE \(received) GROUP BY 1", [site, start, end]),
             PostgresStatement(
@@ -29,7 +33,7 @@ enum TicketStatisticsStore {
                 """
                 SELECT coalesce(d.code, 'undispatched') AS key, count(*)::int AS n
                 FROM tickets t LEFT JOIN departments d ON d.site_id = t.site_id AND d.id = t.department_id
-                WHERE t.site_id = $1 AND t.received_at >= $2 AND t.received_at < $3 AND (t.status <> 'cancelled' OR t.category = 'complaint') GROUP BY 1
+                WHERE \(counted("t")) GROUP BY 1
                 """, [site, start, end]),
             PostgresStatement("SELECT channel AS key, count(*)::int AS n FROM tickets WHERE \(received) GROUP BY 1", [site, start, end]),
             PostgresStatement(
@@ -43,7 +47,7 @@ enum TicketStatisticsStore {
                        count(*) FILTER (WHERE category = 'complaint' AND cancelled_at IS NOT NULL AND withdrawn_in_writing IS NOT TRUE)::int AS withdrawn_owed,
                        count(*) FILTER (WHERE category = 'complaint' AND cancelled_at IS NOT NULL AND withdrawn_in_writing IS NOT TRUE
                                           AND followed_up_at IS NOT NULL)::int AS withdrawn_followed_up,
-                       count(*) FILTER (WHERE promised_reply_at IS NOT NULL)::int AS replies_promised,
+                       count(*) FILTER (WHERE status <> 'cancelled' AND promised_reply_at IS NOT NULL)::int AS replies_promised,
                        count(*) FILTER (WHERE status <> 'cancelled' AND promised_reply_at IS NOT NULL
                                           AND (reply_given_at IS NOT NULL OR promised_reply_at <= $4))::int AS reply_due,
                        count(*) FILTER (WHERE status <> 'cancelled' AND reply_given_at <= promised_reply_at)::int AS reply_on_time

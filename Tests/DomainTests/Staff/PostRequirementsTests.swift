@@ -102,4 +102,13 @@ struct PostRequirementsTests {
         #expect(SiteTemplate.forKind(.residence).posts.allSatisfy { !$0.veteransOnly })
         #expect(SiteTemplate.forKind(.governmentServiceCenter).posts.first { $0.code == "manager" }?.level == .management)
     }
+
+    @Test func anAssignmentIsCheckedInFullAndAChangedQualificationOnlyAgainstTheQualifications() {
+        let before = PostRequirements.Candidate(education: .seniorHigh, isVeteran: false)
+        #expect(PostRequirements.Recheck(postChanged: true, from: before, to: before) == .everything)
+        #expect(PostRequirements.Recheck(postChanged: true, from: nil, to: before) == .everything)
+        #expect(PostRequirements.Recheck(postChanged: false, from: before, to: .init(education: .associate, isVeteran: false)) == .qualifications)
+        #expect(PostRequirements.Recheck(postChanged: false, from: before, to: .init(education: .seniorHigh, isVeteran: true)) == .qualifications)
+        #expect(PostRequirements.Recheck(postChanged: false, from: before, to: before) == PostRequirements.Recheck.none)
+    }
 }
