@@ -32,6 +32,12 @@ public struct StrictJSONDecoder: RequestDecoder {
         } catch {
             throw Problem(status: .badRequest, code: "request.malformed_json", detail: "the body is not valid JSON")
         }
+        // PostgreSQL keeps no NUL in text, and jsonb (audit details, timelines) refuses its
+        // escape: a NUL anywhere in a body is refused here, once, for every route.
+        if let field = Self.fieldWithNul(object) {
+            throw Problem(status: .unprocessableContent, code: "request.invalid_character", detail: "text may not contain the NUL character (U+0000)",
+                          errors: [.init(field: field, code: "request.invalid_character", message: "contains U+0000")])
+        }
         if let body = type as? any RequestBody.Type {
             guard let fields = object as? [String: Any] else {
                 throw Problem(status: .unprocessableContent, code: "request.invalid", detail: "the body must be a JSON object",
@@ -57,6 +63,30 @@ public struct StrictJSONDecoder: RequestDecoder {
             return try decoder.decode(type, from: data)
         } catch let error as DecodingError {
             throw Problem.from(decoding: error)
+        }
+    }
+}
+
+extension StrictJSONDecoder {
+    /// The path of the first string (key or value) holding U+0000, if any.
+    static func fieldWithNul(_ value: Any, at path: String = "") -> String? {
+        switch value {
+        case let text as String:
+            return text.unicodeScalars.contains("\u{0}") ? path : nil
+        case let object as [String: Any]:
+            for (key, item) in object {
+                let field = path.isEmpty ? key : "\(path).\(key)"
+                if key.unicodeScalars.contains("\u{0}") { return field }
+                if let found = fieldWithNul(item, at: field) { return found }
+            }
+            return nil
+        case let array as [Any]:
+            for (index, item) in array.enumerated() {
+                if let found = fieldWithNul(item, at: "\(path)[\(index)]") { return found }
+            }
+            return nil
+        default:
+            return nil
         }
     }
 }

@@ -73,6 +73,9 @@ struct PostRoutesTests {
                 let byDepartment = try await client.call(.get, "/api/v1/sites/H01/posts?department=\(elevator)", token: manager)
                 #expect(byDepartment.items.contains { $0["id"] as? String == id })
                 #expect(try await client.call(.get, "/api/v1/sites/H01/posts?department=", token: manager).status == .unprocessableContent)
+            // A NUL in a name (found by fuzzing: the audit line's jsonb refused it, a 500) is refused before anything is written.
+            let nul = try await client.call(.patch, "/api/v1/sites/H01/posts/\(id)", token: manager, json: #"{"name":"电梯\u0000司机"}"#)
+            #expect(nul.status == .unprocessableContent && nul.code == "request.invalid_character" && nul.fields == ["name"], "\(nul.body)")
 
                 let audit = try await client.call(.get, "/api/v1/sites/H01/audit", token: manager)
                 #expect(audit.items.compactMap { $0["action"] as? String }.filter { $0.hasPrefix("post.") } == ["post.reinstate", "post.retire", "post.update", "post.create"])
