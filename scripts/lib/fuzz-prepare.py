@@ -63,6 +63,8 @@ def create(kind, collection, token=manager, key="id", **unique):
 real["department"] = next(d["id"] for d in call("GET", f"{site}/departments?limit=200")["items"] if d["code"] == "engineering")
 real["staff"] = next(s["id"] for s in call("GET", f"{site}/staff?limit=200")["items"] if s["employeeNo"] == "G001")
 real["post"] = next(p["id"] for p in call("GET", f"{site}/posts?limit=200")["items"] if p["code"] == "plumber_electrician")
+create("place", "places", code="DEMO-1201")
+create("repairItem", "repair-items", code="demo_repair")
 create("item", "service-items", code="demo_item")
 create("window", "windows", code="demo_window")
 create("template", "assessment-templates", code="demo_monthly")
@@ -95,9 +97,10 @@ targets = {}
 for position, action in enumerate(course):
     targets[f"POST {tickets}/{{ticketId}}/{action}"] = ("ticketId", ticket(course[:position]))
 targets[f"POST {tickets}/{{ticketId}}/cancel"] = ("ticketId", ticket())
-targets[f"POST {tickets}/{{ticketId}}/answer"] = ("ticketId", ticket(category="inquiry", priority="normal", description="门诊几点开始挂号？"))
-# A complaint needs the reporter's name and phone or a place; it keeps the example's reporter and location.
-complaint = dict(category="complaint", priority="normal", description="护工态度不好")
+targets[f"POST {tickets}/{{ticketId}}/answer"] = ("ticketId", ticket(category="inquiry", priority="normal", description="门诊几点开始挂号？", repairItemId=None))
+# A complaint needs the reporter's name and phone or a place, and its subject; it keeps the
+# example's reporter, location and place, and names no repair item.
+complaint = dict(category="complaint", priority="normal", description="护工态度不好", subject="护工态度", repairItemId=None)
 targets[f"POST {tickets}/{{ticketId}}/feedback"] = ("ticketId", ticket(**complaint))
 targets[f"POST {tickets}/{{ticketId}}/classify"] = ("ticketId", ticket(**complaint))
 
@@ -115,7 +118,8 @@ for slot, (action, steps) in enumerate([("confirm", ()), ("refuse", ()), ("cance
     targets[f"POST {bookings}/{{appointmentId}}/{action}"] = ("appointmentId", booking(f"2027-01-07T{9 + slot // 2:02d}:{30 * (slot % 2):02d}:00+08:00", steps))
 
 # The same complaint twice from the same reporter and place: a repeat, a non-conformity (不合格项) to act on.
-repeat = dict(category="complaint", priority="normal", causeClass=1, description="夜间病房走廊噪音大", location="住院部5楼走廊")
+repeat = dict(category="complaint", priority="normal", causeClass=1, subject="夜间噪音", description="夜间病房走廊噪音大", location="住院部5楼走廊",
+              repairItemId=None)
 ticket(**repeat)
 repeated = ticket(**repeat)
 nonconformity = call("GET", f"{site}/tickets/{repeated}/nonconformities")["items"][0]["id"]

@@ -317,12 +317,13 @@ public enum BookingRules {
 
     /// The complaint ticket an unsatisfied applicant opens (不满意转投诉): arriving by the
     /// booking's channel, from the applicant, at the visit's address for a home visit, owned
-    /// by `owner`, linked to the booking, checked and scheduled as any new ticket.
-    public static func complaint(about appointment: Appointment, description: String, owner: UUID, now: Date, rules: SiteRules) throws -> TicketDraft {
+    /// by `owner`, linked to the booking, about the booked service (`service`, its name: the
+    /// subject repeats are counted by), checked and scheduled as any new ticket.
+    public static func complaint(about appointment: Appointment, service: String, description: String, owner: UUID, now: Date, rules: SiteRules) throws -> TicketDraft {
         let body = NewTicket(channel: appointment.channel.ticketChannel, category: .complaint, priority: .normal,
                              reporter: TicketReporter(name: appointment.applicant.name, phone: appointment.applicant.phone, unit: nil),
                              location: appointment.homeVisit?.address, description: description, ownerId: owner, departmentId: nil, causeClass: nil,
-                             receivedAt: now, followUpClass: nil, relatedTicketId: nil, appointmentId: appointment.id)
+                             receivedAt: now, followUpClass: nil, relatedTicketId: nil, appointmentId: appointment.id, subject: service)
         return try TicketIntake.draft(body, ownerFallback: nil, now: now, rules: rules)
     }
 }

@@ -107,6 +107,12 @@ public struct Ticket: Sendable, Codable, Equatable {
     public var status: TicketStatus
     public var reporter: TicketReporter
     public var location: String?
+    /// The place of the site's register the matter is at (一户一卡), if named.
+    public var placeId: UUID? = nil
+    /// Repairs: the item of the repair catalogue (维修项目), once known.
+    public var repairItemId: UUID? = nil
+    /// What the matter is about (a complaint's subject, e.g. 电梯噪音), compared for repeats.
+    public var subject: String? = nil
     public var description: String
     /// First-contact owner (首问责任人): the receiving staff member, until closure.
     public var ownerId: UUID
@@ -240,15 +246,22 @@ public struct NewTicket: RequestBody, Equatable {
     public var appointmentId: UUID?
     /// The licensed post the work needs; its handler must hold the post's certificates.
     public var requiredPostId: UUID?
+    /// A place of the site's register. Without it, a location or room typed that is exactly a
+    /// registered place's name or code names that place.
+    public var placeId: UUID?
+    /// Repairs: the catalogue item, if known at intake (the handler may name it on dispatch).
+    public var repairItemId: UUID?
+    /// What the matter is about; required for complaints (同一事项: repeats are counted by it).
+    public var subject: String?
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case channel, category, priority, reporter, location, description, ownerId, departmentId, causeClass, receivedAt, followUpClass,
-             relatedTicketId, appointmentId, requiredPostId
+             relatedTicketId, appointmentId, requiredPostId, placeId, repairItemId, subject
     }
 
     public init(channel: TicketChannel, category: TicketCategory, priority: TicketPriority? = nil, reporter: TicketReporter? = nil,
                 location: String? = nil, description: String, ownerId: UUID? = nil, departmentId: UUID? = nil, causeClass: Int? = nil,
                 receivedAt: Date? = nil, followUpClass: FollowUpClass? = nil, relatedTicketId: UUID? = nil, appointmentId: UUID? = nil,
-                requiredPostId: UUID? = nil) {
+                requiredPostId: UUID? = nil, placeId: UUID? = nil, repairItemId: UUID? = nil, subject: String? = nil) {
         self.channel = channel
         self.category = category
         self.priority = priority
@@ -263,6 +276,9 @@ public struct NewTicket: RequestBody, Equatable {
         self.relatedTicketId = relatedTicketId
         self.appointmentId = appointmentId
         self.requiredPostId = requiredPostId
+        self.placeId = placeId
+        self.repairItemId = repairItemId
+        self.subject = subject
     }
 }
 
@@ -299,9 +315,13 @@ public struct TicketActionBody: RequestBody, Equatable {
     /// Cancelling a complaint: the customer withdrew it in writing (default false: the
     /// complaint is still owed its follow-up).
     public var withdrawnInWriting: Bool?
+    /// Dispatching a repair: the catalogue item, as the handler names it.
+    public var repairItemId: UUID?
+    /// Classifying a complaint: what it is about.
+    public var subject: String?
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case note, departmentId, handlerId, result, materials, timeOnSiteMinutes, acceptance, passed, method, satisfaction, rating, reply, adopted,
-             promisedReplyAt, causeClass, reason, requiredPostId, withdrawnInWriting
+             promisedReplyAt, causeClass, reason, requiredPostId, withdrawnInWriting, repairItemId, subject
     }
 
     public init(note: String? = nil) { self.note = note }
@@ -309,7 +329,7 @@ public struct TicketActionBody: RequestBody, Equatable {
     /// The fields each action accepts.
     static func fields(for action: TicketAction) -> Set<CodingKeys> {
         switch action {
-        case .dispatch: [.note, .departmentId, .handlerId, .requiredPostId]
+        case .dispatch: [.note, .departmentId, .handlerId, .requiredPostId, .repairItemId]
         case .acknowledge, .start: [.note, .handlerId]
         case .resolve: [.note, .result, .materials, .timeOnSiteMinutes, .acceptance]
         case .verify: [.note, .passed]
@@ -318,7 +338,7 @@ public struct TicketActionBody: RequestBody, Equatable {
         case .cancel: [.reason, .withdrawnInWriting]
         case .answer: [.reply, .adopted, .note]
         case .feedback: [.note, .promisedReplyAt]
-        case .classify: [.causeClass, .note]
+        case .classify: [.causeClass, .subject, .note]
         }
     }
 
@@ -329,7 +349,7 @@ public struct TicketActionBody: RequestBody, Equatable {
          (.passed, passed != nil), (.method, method != nil), (.satisfaction, satisfaction != nil), (.rating, rating != nil),
          (.reply, reply != nil), (.adopted, adopted != nil), (.promisedReplyAt, promisedReplyAt != nil),
          (.causeClass, causeClass != nil), (.reason, reason != nil), (.requiredPostId, requiredPostId != nil),
-         (.withdrawnInWriting, withdrawnInWriting != nil)]
+         (.withdrawnInWriting, withdrawnInWriting != nil), (.repairItemId, repairItemId != nil), (.subject, subject != nil)]
     }
 }
 

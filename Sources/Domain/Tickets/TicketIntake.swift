@@ -54,7 +54,15 @@ public enum TicketIntake {
             reporter.phone = digits
         }
         ticket.reporter = reporter
-        let contactMissing = !hasContact(body.category, reporter: reporter, location: ticket.location)
+        ticket.subject = clean(body.subject, "subject", max: 100)
+        if body.category == .complaint && ticket.subject == nil {
+            errors.append(.init(field: "subject", code: "ticket.subject_required",
+                                message: "name what the complaint is about (e.g. 电梯噪音): complaints about the same matter are counted as repeats"))
+        }
+        if body.repairItemId != nil && body.category != .repair {
+            errors.append(.init(field: "repairItemId", code: "request.not_applicable", message: "only repairs name a repair item"))
+        }
+        let contactMissing = !hasContact(body.category, reporter: reporter, location: ticket.location, placeId: body.placeId)
         if contactMissing {
             errors.append(.init(field: "reporter", code: "ticket.contact_required",
                                 message: "a complaint needs the reporter's name and phone, or the room/unit or location, so the feedback and the follow-up (回访) reach them"))
@@ -78,7 +86,7 @@ public enum TicketIntake {
                                 message: "name the receiving staff member (首问责任人); your account is not linked to a staff record"))
         }
         guard errors.isEmpty, let owner else {
-            throw DomainError(.invalid, code: contactMissing && errors.count == 1 ? "ticket.contact_required" : "request.invalid",
+            throw DomainError(.invalid, code: errors.count == 1 ? errors[0].code : "request.invalid",
                               message: errors.map(\.message).joined(separator: "; "), fieldErrors: errors)
         }
         let priority = body.priority ?? .normal
@@ -86,7 +94,7 @@ public enum TicketIntake {
         let workCalendar = rules.calendar(body.category == .repair ? "repairs" : nil)
         // Numbers and phones are found by their own lookups (GET by number, `q` of digits), not
         // through two-character pairs, which digits would make too common to be selective.
-        let searchText = [description, ticket.location, reporter.name, reporter.unit].compactMap { $0 }.joined(separator: " ")
+        let searchText = [description, ticket.subject, ticket.location, reporter.name, reporter.unit].compactMap { $0 }.joined(separator: " ")
         return TicketDraft(
             ticket: ticket, owner: owner, priority: priority, receivedAt: receivedAt,
             year: CalendarDate.day(of: receivedAt, in: rules.timeZone.identifier).year,
@@ -94,19 +102,44 @@ public enum TicketIntake {
             resolveDueAt: TicketClock.resolveDue(receivedAt: receivedAt, category: body.category, priority: priority, policy: policy,
                                                  calendar: workCalendar, timeZone: rules.timeZone),
             followUpClass: body.followUpClass ?? body.category.defaultFollowUpClass, repeatOf: nil,
-            locationKey: RepeatRule.locationKey(ticket.location), searchText: searchText)
+            locationKey: body.placeId == nil ? RepeatRule.locationKey(ticket.location ?? reporter.unit) : nil, searchText: searchText)
+    }
+
+    /// The draft once the place and the repair item are known: a location that named a place
+    /// of the register is that place (and no longer compared as text), and a repair item's
+    /// scale may bring the resolution deadline forward.
+    public static func complete(_ draft: inout TicketDraft, place: UUID?, repairScale: RepairScale?, rules: SiteRules) {
+        if let place {
+            draft.ticket.placeId = place
+            draft.locationKey = nil
+        }
+        if repairScale != nil {
+            draft.resolveDueAt = TicketClock.resolveDue(
+                receivedAt: draft.receivedAt, category: draft.ticket.category, priority: draft.priority, policy: rules.tickets,
+                calendar: rules.calendar("repairs"), timeZone: rules.timeZone, repairScale: repairScale, byAppointment: draft.ticket.appointmentId != nil)
+        }
+    }
+
+    /// The matter the new ticket is about, for repeat detection.
+    public static func matter(_ draft: TicketDraft) -> RepeatRule.Matter? {
+        RepeatRule.matter(category: draft.ticket.category, subject: draft.ticket.subject, repairItemId: draft.ticket.repairItemId,
+                          placeId: draft.ticket.placeId, locationKey: draft.locationKey, phone: draft.ticket.reporter?.phone)
     }
 
     /// A complaint owes feedback within 24 hours and a 100 % follow-up, so it is recorded with a
     /// way back to the customer (及时详细记录客户姓名、房号、电话): the reporter's name and phone,
     /// or a place — their room or unit, or the location. Other contacts may be anonymous.
-    public static func hasContact(_ category: TicketCategory, reporter: TicketReporter?, location: String?) -> Bool {
+    public static func hasContact(_ category: TicketCategory, reporter: TicketReporter?, location: String?, placeId: UUID? = nil) -> Bool {
         guard category == .complaint else { return true }
         func given(_ value: String?) -> Bool { !(value?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true) }
-        return (given(reporter?.name) && given(reporter?.phone)) || given(reporter?.unit) || given(location)
+        return (given(reporter?.name) && given(reporter?.phone)) || given(reporter?.unit) || given(location) || placeId != nil
     }
 
     public static func repeatReason(_ category: TicketCategory, count: Int, windowDays: Int) -> String {
-        "\(count) \(category.rawValue)s from the same reporter or location within \(windowDays) days"
+        switch category {
+        case .complaint: "\(count) complaints about the same matter from the same reporter or place within \(windowDays) days"
+        case .repair: "\(count) repairs of the same item at the same place within \(windowDays) days"
+        default: "\(count) \(category.rawValue)s about the same matter within \(windowDays) days"
+        }
     }
 }

@@ -303,10 +303,20 @@ public enum TicketClock {
 
     /// When the work should be resolved, or nil when the category has no target (praise,
     /// suggestions).
+    ///
+    /// A repair that names a catalogue item is due no later than its scale allows (small: the
+    /// same working day; large: three working days), unless it is done by appointment (预约除外).
     public static func resolveDue(
-        receivedAt: Date, category: TicketCategory, priority: TicketPriority, policy: TicketPolicy, calendar: WorkingCalendar, timeZone: TimeZone
+        receivedAt: Date, category: TicketCategory, priority: TicketPriority, policy: TicketPolicy, calendar: WorkingCalendar, timeZone: TimeZone,
+        repairScale: RepairScale? = nil, byAppointment: Bool = false
     ) -> Date? {
-        guard let target = policy.targets[category]?[priority] else { return nil }
+        let byPriority = policy.targets[category]?[priority].flatMap { due($0, from: receivedAt, calendar: calendar, timeZone: timeZone) }
+        guard category == .repair, let repairScale, !byAppointment,
+              let byScale = due(repairScale.target, from: receivedAt, calendar: calendar, timeZone: timeZone) else { return byPriority }
+        return byPriority.map { min($0, byScale) } ?? byScale
+    }
+
+    static func due(_ target: TicketPolicy.Target, from receivedAt: Date, calendar: WorkingCalendar, timeZone: TimeZone) -> Date? {
         switch target {
         case .minutes(let minutes):
             return receivedAt.addingTimeInterval(Double(minutes) * 60)
@@ -344,8 +354,13 @@ public enum FollowUpSampling {
     }
 }
 
-/// Repeat detection (不合格项): the same reporter or location with the same category (and
-/// cause class for complaints) within the window.
+/// Repeat detection (不合格项, rulebook 004 (八): 连续就同一事项投诉两次以上、同一种维修三次以上).
+///
+/// Repeats are about the same matter, not merely the same caller:
+/// - complaints: the same subject from the same reporter (phone) or about the same place;
+/// - repairs: the same catalogue item at the same place.
+/// A place is a place of the register (`placeId`); a ticket that names none is compared by its
+/// free-text location (or the reporter's room or unit), normalised by `MatchKey`.
 public enum RepeatRule {
     /// How many tickets including this one make a non-conformity, or nil when the category
     /// is not watched.
@@ -357,11 +372,46 @@ public enum RepeatRule {
         }
     }
 
-    /// A location as compared: case and whitespace ignored.
+    /// What two tickets must share to be the same matter.
+    public struct Matter: Sendable, Equatable {
+        public var category: TicketCategory
+        /// Complaints: the subject, as `MatchKey` compares it.
+        public var subjectKey: String?
+        /// Repairs: the catalogue item.
+        public var repairItemId: UUID?
+        public var placeId: UUID?
+        /// The free-text place, when the ticket names no place of the register.
+        public var locationKey: String?
+        /// Complaints: the reporter's phone, digits only.
+        public var phone: String?
+    }
+
+    /// The matter of a ticket, or nil when it is not compared: a category that is not watched,
+    /// a complaint without a subject, a repair without an item, or nothing to compare it by.
+    public static func matter(category: TicketCategory, subject: String?, repairItemId: UUID?, placeId: UUID?, locationKey: String?,
+                              phone: String?) -> Matter? {
+        let locationKey = placeId == nil ? locationKey : nil
+        switch category {
+        case .complaint:
+            guard let subjectKey = MatchKey.of(subject), placeId != nil || locationKey != nil || phone != nil else { return nil }
+            return Matter(category: category, subjectKey: subjectKey, placeId: placeId, locationKey: locationKey, phone: phone)
+        case .repair:
+            guard let repairItemId, placeId != nil || locationKey != nil else { return nil }
+            return Matter(category: category, repairItemId: repairItemId, placeId: placeId, locationKey: locationKey)
+        default:
+            return nil
+        }
+    }
+
+    /// The matter of a recorded ticket.
+    public static func matter(of ticket: Ticket) -> Matter? {
+        matter(category: ticket.category, subject: ticket.subject, repairItemId: ticket.repairItemId, placeId: ticket.placeId,
+               locationKey: locationKey(ticket.location ?? ticket.reporter.unit), phone: ticket.reporter.phone)
+    }
+
+    /// A free-text place as compared (see `MatchKey`).
     public static func locationKey(_ location: String?) -> String? {
-        guard let location else { return nil }
-        let key = String(location.lowercased().unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) }.map(Character.init))
-        return key.isEmpty ? nil : key
+        MatchKey.of(location)
     }
 
     /// A phone number as compared: digits only, so "138 0000 0000" and "13800000000" match.

@@ -30,7 +30,7 @@ public enum TicketWorkflow {
     public enum SideEffect: Sendable, Equatable {
         case followUp(method: String, satisfaction: Int?, rating: SatisfactionRating, comments: String?)
         case nonconformity(kind: String, reason: String)
-        /// The cause class changed: look for repeats again.
+        /// What the matter is (a complaint's subject, a repair's item) changed: look for repeats again.
         case checkRepeats
     }
 
@@ -67,6 +67,16 @@ public enum TicketWorkflow {
             ticket.departmentId = department
             if let handler = body.handlerId { ticket.handlerId = handler }
             if let post = body.requiredPostId { ticket.requiredPostId = post }
+            if let item = body.repairItemId {
+                guard ticket.category == .repair else {
+                    throw DomainError.invalid(field: "repairItemId", code: "request.not_applicable", message: "only repairs name a repair item")
+                }
+                if item != ticket.repairItemId {
+                    ticket.repairItemId = item
+                    detail["repairItemId"] = item.uuidString
+                    effects.append(.checkRepeats)
+                }
+            }
             ticket.status = .dispatched
             ticket.dispatchedAt = now
             detail["departmentId"] = department.uuidString
@@ -220,18 +230,35 @@ public enum TicketWorkflow {
                 detail["onTime"] = String(now <= ticket.deadlines.feedbackDueAt)
             }
         case .classify:
-            guard let cause = body.causeClass else {
-                throw DomainError.invalid(field: "causeClass", code: "request.missing_field", message: "the cause class (1, 2 or 3) is required")
+            let subject = try InputText.trimmed(body.subject, field: "subject", max: 100)
+            guard body.causeClass != nil || subject != nil else {
+                throw DomainError.invalid(field: "causeClass", code: "request.missing_field", message: "give the cause class (1, 2 or 3), the subject, or both")
             }
-            guard (1...3).contains(cause) else {
-                throw DomainError.invalid(field: "causeClass", code: "request.invalid_value", message: "1 our service, 2 building quality, 3 external")
+            if let cause = body.causeClass {
+                guard (1...3).contains(cause) else {
+                    throw DomainError.invalid(field: "causeClass", code: "request.invalid_value", message: "1 our service, 2 building quality, 3 external")
+                }
+                ticket.causeClass = cause
+                detail["causeClass"] = String(cause)
             }
-            ticket.causeClass = cause
-            detail["causeClass"] = String(cause)
-            effects.append(.checkRepeats)
+            if let subject, subject != ticket.subject {
+                ticket.subject = subject
+                detail["subject"] = subject
+                if MatchKey.of(subject) != MatchKey.of(current.subject) { effects.append(.checkRepeats) }
+            }
         }
         ticket.refreshDerived(now: now)
         return Outcome(ticket: ticket, note: note, detail: detail, effects: effects)
+    }
+
+    /// A repair item named on dispatch: its scale may bring the resolution deadline forward
+    /// (small: the same working day of receipt; large: three working days), unless the work is by
+    /// appointment or the ticket was reopened (its deadline is then the follow-up's).
+    public static func naming(repairScale: RepairScale, on ticket: inout Ticket, rules: SiteRules) {
+        guard ticket.reopenCount == 0, ticket.resolvedAt == nil else { return }
+        ticket.deadlines.resolveDueAt = TicketClock.resolveDue(
+            receivedAt: ticket.receivedAt, category: ticket.category, priority: ticket.priority, policy: rules.tickets, calendar: rules.calendar("repairs"),
+            timeZone: rules.timeZone, repairScale: repairScale, byAppointment: ticket.appointmentId != nil)
     }
 
     /// A complaint withdrawn without writing: no more work is done (the resolution target is

@@ -367,7 +367,9 @@ struct AppointmentRoutes {
         _ connection: isolated PostgresConnection, site: Site, appointment: Appointment, description: String, owner: UUID,
         rules: SiteRulebook.Rules, now: Date, actor: UUID, role: String
     ) throws -> UUID {
-        let draft = try BookingRules.complaint(about: appointment, description: description, owner: owner, now: now, rules: rules)
+        let service: String = try connection.query("SELECT name FROM service_items WHERE site_id = $1 AND id = $2", [site.id, appointment.itemId])
+            .first?.decode("name") ?? "预约服务"
+        let draft = try BookingRules.complaint(about: appointment, service: service, description: description, owner: owner, now: now, rules: rules)
         try TicketStore.checkReferences(connection, site: site.id, owner: owner, department: nil, related: nil)
         guard let row = try connection.execute(TicketStore.insert(site: site, draft, actor: actor, role: role, nonconformity: false, now: now)).first else {
             throw PostgresError(kind: .client, message: "complaint insert returned no row")

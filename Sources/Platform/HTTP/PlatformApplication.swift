@@ -46,6 +46,8 @@ public enum PlatformApplication {
         StaffRoutes(services: services).register(&routes)
         CertificateRoutes(services: services).register(&routes)
         PostRoutes(services: services).register(&routes)
+        PlaceRoutes(services: services).register(&routes)
+        RepairItemRoutes(services: services).register(&routes)
         CalendarRoutes(services: services).register(&routes)
         SiteUserRoutes(services: services, cache: principals).register(&routes)
         AuditRoutes(services: services).register(&routes)

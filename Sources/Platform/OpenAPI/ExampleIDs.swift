@@ -19,6 +19,8 @@ enum ExampleIDs {
     static let cycle = "0E5A0001-0000-4000-8000-00000000000A"
     static let user = "0E5A0001-0000-4000-8000-00000000000B"
     static let nonconformity = "0E5A0001-0000-4000-8000-00000000000C"
+    static let place = "0E5A0001-0000-4000-8000-00000000000D"
+    static let repairItem = "0E5A0001-0000-4000-8000-00000000000E"
 
     /// The example of a path or query parameter, by its name (ids, and the month of reports).
     static func parameter(_ name: String) -> String? {
@@ -37,6 +39,8 @@ enum ExampleIDs {
         case "templateId": template
         case "userId": user
         case "nonconformityId": nonconformity
+        case "placeId": place
+        case "repairItemId": repairItem
         case "period", "month", "through": "2026-11"
         default: nil
         }

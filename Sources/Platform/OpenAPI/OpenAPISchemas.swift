@@ -92,6 +92,39 @@ enum OpenAPISchemas {
             "name": string(maxLength: 100), "departmentId": string("uuid"), "requiredCertificates": ["type": "array", "items": string(maxLength: 64), "maxItems": 10],
             "level": string(values: postLevels), "veteransOnly": boolean,
         ], required: []),
+        "Place": object([
+            "id": string("uuid"), "code": string(), "kind": string(values: PlaceRoutes.kinds), "name": string(),
+            "building": string(), "floor": string(), "unit": string(), "ward": string(), "bed": string(), "window": string(),
+            "contactName": string(), "contactPhone": string(), "active": boolean, "version": integer,
+            "createdAt": string("date-time"), "updatedAt": string("date-time"),
+        ], required: ["id", "code", "kind", "name", "active", "version", "createdAt", "updatedAt"]),
+        "PlacePage": page("Place"),
+        "NewPlace": object([
+            "code": string(maxLength: 40), "kind": string(values: PlaceRoutes.kinds), "name": string(maxLength: 200, nullable: true),
+            "building": string(maxLength: 50, nullable: true), "floor": string(maxLength: 20, nullable: true), "unit": string(maxLength: 50, nullable: true),
+            "ward": string(maxLength: 50, nullable: true), "bed": string(maxLength: 20, nullable: true), "window": string(maxLength: 50, nullable: true),
+            "contactName": string(maxLength: 100, nullable: true), "contactPhone": string(maxLength: 30, nullable: true),
+        ], required: ["code", "kind"]),
+        "PlaceChanges": object([
+            "name": string(maxLength: 200), "building": string(maxLength: 50), "floor": string(maxLength: 20), "unit": string(maxLength: 50),
+            "ward": string(maxLength: 50), "bed": string(maxLength: 20), "window": string(maxLength: 50),
+            "contactName": string(maxLength: 100), "contactPhone": string(maxLength: 30),
+        ], required: []),
+        "RepairItem": object([
+            "id": string("uuid"), "code": string(), "name": string(), "scale": string(values: RepairItemRoutes.scales), "fee": number,
+            "feeUnit": string(), "feeNote": string(), "active": boolean, "version": integer,
+            "createdAt": string("date-time"), "updatedAt": string("date-time"),
+        ], required: ["id", "code", "name", "scale", "active", "version", "createdAt", "updatedAt"]),
+        "RepairItemPage": page("RepairItem"),
+        "NewRepairItem": object([
+            "code": string(maxLength: 32), "name": string(maxLength: 100), "scale": string(values: RepairItemRoutes.scales),
+            "fee": ["type": ["number", "null"], "minimum": 0, "maximum": 1_000_000], "feeUnit": string(maxLength: 20, nullable: true),
+            "feeNote": string(maxLength: 500, nullable: true),
+        ], required: ["code", "name", "scale"]),
+        "RepairItemChanges": object([
+            "name": string(maxLength: 100), "scale": string(values: RepairItemRoutes.scales), "fee": ["type": "number", "minimum": 0, "maximum": 1_000_000],
+            "feeUnit": string(maxLength: 20), "feeNote": string(maxLength: 500),
+        ], required: []),
         "AuditEntry": object([
             "id": string("uuid"), "at": string("date-time"), "actorId": string("uuid", nullable: true), "actorRole": string(), "action": string(),
             "targetType": string(), "targetId": string(), "detail": ["type": "object", "additionalProperties": string()], "requestId": string(nullable: true),
@@ -131,7 +164,8 @@ enum OpenAPISchemas {
         "Ticket": object([
             "id": string("uuid"), "number": string(), "channel": string(values: channels), "category": string(values: TicketRoutes.categories),
             "priority": string(values: TicketRoutes.priorities), "status": string(values: TicketRoutes.statuses), "reporter": OpenAPIDocument.ref("TicketReporter"),
-            "location": string(), "description": string(), "ownerId": string("uuid"), "departmentId": string("uuid"), "handlerId": string("uuid"),
+            "location": string(), "placeId": string("uuid"), "repairItemId": string("uuid"), "subject": string(),
+            "description": string(), "ownerId": string("uuid"), "departmentId": string("uuid"), "handlerId": string("uuid"),
             "requiredPostId": string("uuid"),
             "causeClass": ["type": "integer", "minimum": 1, "maximum": 3], "receivedAt": string("date-time"),
             "deadlines": OpenAPIDocument.ref("TicketDeadlines"),
@@ -162,6 +196,7 @@ enum OpenAPISchemas {
             "causeClass": ["type": ["integer", "null"], "minimum": 1, "maximum": 3], "receivedAt": string("date-time", nullable: true),
             "followUpClass": string(values: followUpClasses, nullable: true), "relatedTicketId": string("uuid", nullable: true),
             "appointmentId": string("uuid", nullable: true), "requiredPostId": string("uuid", nullable: true),
+            "placeId": string("uuid", nullable: true), "repairItemId": string("uuid", nullable: true), "subject": string(maxLength: 100, nullable: true),
         ], required: ["channel", "category", "description"]),
         "TicketActionBody": object([
             "note": string(maxLength: 2000), "departmentId": string("uuid"), "handlerId": string("uuid"), "result": string(maxLength: 4000),
@@ -170,6 +205,7 @@ enum OpenAPISchemas {
             "satisfaction": ["type": "integer", "minimum": 1, "maximum": 5], "rating": string(values: SatisfactionRating.allCases.map(\.rawValue)),
             "reply": string(maxLength: 4000), "adopted": boolean, "promisedReplyAt": string("date-time"), "causeClass": ["type": "integer", "minimum": 1, "maximum": 3],
             "reason": string(maxLength: 2000), "requiredPostId": string("uuid"), "withdrawnInWriting": boolean,
+            "repairItemId": string("uuid"), "subject": string(maxLength: 100),
         ], required: []),
         "TicketEvent": object([
             "seq": integer, "at": string("date-time"), "action": string(), "fromStatus": string(values: TicketRoutes.statuses), "toStatus": string(values: TicketRoutes.statuses),

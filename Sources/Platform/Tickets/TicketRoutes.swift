@@ -14,7 +14,7 @@ struct TicketRoutes {
 
     /// A valid body of each action, documented as its example.
     static let examples: [TicketAction: String] = [
-        .dispatch: #"{"departmentId":"\#(ExampleIDs.department)","note":"请工程部今日处理"}"#,
+        .dispatch: #"{"departmentId":"\#(ExampleIDs.department)","repairItemId":"\#(ExampleIDs.repairItem)","note":"请工程部今日处理"}"#,
         .acknowledge: #"{"note":"已签收"}"#,
         .start: #"{"note":"已到场"}"#,
         .resolve: #"{"result":"更换水管接头，试水无渗漏","materials":[{"item":"水管接头","quantity":1,"unit":"个","unitCost":12.5}],"timeOnSiteMinutes":40,"acceptance":{"name":"杨阿姨","signedAt":"2026-11-26T10:00:00+08:00"}}"#,
@@ -24,7 +24,7 @@ struct TicketRoutes {
         .cancel: #"{"reason":"重复登记"}"#,
         .answer: #"{"reply":"门诊时间为每日8:00至17:30","note":"当场答复"}"#,
         .feedback: #"{"note":"已电话告知处理进度","promisedReplyAt":"2030-06-28T17:00:00+08:00"}"#,
-        .classify: #"{"causeClass":1,"note":"服务不到位"}"#,
+        .classify: #"{"causeClass":1,"subject":"护工服务态度","note":"服务不到位"}"#,
     ]
 
     func register(_ routes: inout APIRoutes) {
@@ -41,7 +41,7 @@ struct TicketRoutes {
             try await list(request, context)
         }
         routes.add(Endpoint(
-            .post, Self.base, summary: "Record a contact (intake)", tag: "Tickets", request: "NewTicket", response: "Ticket", success: 201, idempotent: true, example: #"{"channel":"phone","category":"repair","priority":"normal","reporter":{"name":"杨阿姨","phone":"13812345678","unit":"3号楼502"},"location":"3号楼502卫生间","description":"卫生间水管漏水"}"#)) { request, context in
+            .post, Self.base, summary: "Record a contact (intake)", tag: "Tickets", request: "NewTicket", response: "Ticket", success: 201, idempotent: true, example: #"{"channel":"phone","category":"repair","priority":"normal","reporter":{"name":"杨阿姨","phone":"13812345678","unit":"3号楼502"},"location":"3号楼502卫生间","placeId":"\#(ExampleIDs.place)","repairItemId":"\#(ExampleIDs.repairItem)","description":"卫生间水管漏水"}"#)) { request, context in
             try await create(request, context)
         }
         routes.add(Endpoint(
@@ -180,12 +180,14 @@ struct TicketRoutes {
             var draft = intake
             try TicketStore.checkReferences(connection, site: site.id, owner: draft.owner, department: draft.ticket.departmentId, related: draft.ticket.relatedTicketId,
                                             post: draft.ticket.requiredPostId, appointment: draft.ticket.appointmentId)
+            let named = try TicketStore.placeAndItem(connection, site: site.id, place: draft.ticket.placeId, locationKey: draft.locationKey,
+                                                     item: draft.ticket.repairItemId)
+            TicketIntake.complete(&draft, place: named.place, repairScale: named.scale, rules: rules)
             var matches: [UUID] = []
-            if let threshold, draft.ticket.category != .complaint || draft.ticket.causeClass != nil,
-                draft.ticket.reporter?.phone != nil || draft.locationKey != nil {
+            if let threshold, let matter = TicketIntake.matter(draft) {
                 matches = try connection.execute(TicketStore.repeatCandidates(
-                    site: site.id, category: draft.ticket.category, excluding: nil, receivedAt: draft.receivedAt, windowDays: policy.repeats.windowDays,
-                    phone: draft.ticket.reporter?.phone, locationKey: draft.locationKey, causeClass: draft.ticket.causeClass)).map { try $0.decode("id", as: UUID.self) }
+                    site: site.id, excluding: nil, receivedAt: draft.receivedAt, windowDays: policy.repeats.windowDays, matter: matter))
+                    .map { try $0.decode("id", as: UUID.self) }
                 if matches.count + 1 < threshold { matches = [] }
             }
             draft.repeatOf = matches.first
@@ -245,12 +247,15 @@ struct TicketRoutes {
                 try CertificateStore.requireLicence(connection, site: site.id, staff: handler, post: post, day: CalendarDate.day(of: now, in: site.timezone),
                                                     field: "handlerId")
             }
+            if let item = outcome.ticket.repairItemId, item != current.repairItemId {
+                let named = try TicketStore.placeAndItem(connection, site: site.id, place: nil, locationKey: nil, item: item)
+                if let scale = named.scale { TicketWorkflow.naming(repairScale: scale, on: &outcome.ticket, rules: rules) }
+            }
             var matches: [UUID] = []
             if outcome.effects.contains(.checkRepeats), let threshold = RepeatRule.threshold(current.category, policy: policy),
-                !current.nonconformityOpen || current.repeatOf == nil {
+                let matter = RepeatRule.matter(of: outcome.ticket), !current.nonconformityOpen || current.repeatOf == nil {
                 matches = try connection.execute(TicketStore.repeatCandidates(
-                    site: site.id, category: current.category, excluding: current.id, receivedAt: current.receivedAt, windowDays: policy.repeats.windowDays,
-                    phone: current.reporter.phone, locationKey: RepeatRule.locationKey(current.location), causeClass: outcome.ticket.causeClass))
+                    site: site.id, excluding: current.id, receivedAt: current.receivedAt, windowDays: policy.repeats.windowDays, matter: matter))
                     .map { try $0.decode("id", as: UUID.self) }
                 if matches.count + 1 >= threshold {
                     outcome.ticket.nonconformityOpen = true

@@ -11,7 +11,7 @@ public enum TicketStore {
         dispatched_at, acknowledged_at, started_at, resolved_at, resolution, materials, time_on_site_minutes, accepted_by, accepted_at,
         verified_at, verified_by, followed_up_at, closed_at, cancelled_at, reply, suggestion_adopted, follow_up_month, follow_up_ordinal, follow_up_sampled,
         follow_up_due_from, follow_up_due_at, reopen_count, nonconformity_open, repeat_of, related_ticket_id, appointment_id, version, created_at, updated_at,
-        withdrawn_in_writing, reply_given_at
+        withdrawn_in_writing, reply_given_at, place_id, repair_item_id, subject
         """
 
     static func decode(_ row: PostgresRow, now: Date) throws -> Ticket {
@@ -55,6 +55,9 @@ public enum TicketStore {
         ticket.followUp?.month = try row.decodeIfPresent("follow_up_month", as: CalendarDate.self).map(\.monthLabel)
         ticket.followUp?.ordinal = try row.decodeIfPresent("follow_up_ordinal")
         ticket.followUp?.sampled = try row.decodeIfPresent("follow_up_sampled")
+        ticket.placeId = try row.decodeIfPresent("place_id")
+        ticket.repairItemId = try row.decodeIfPresent("repair_item_id")
+        ticket.subject = try row.decodeIfPresent("subject")
         ticket.refreshDerived(now: now)
         return ticket
     }
@@ -225,19 +228,20 @@ public enum TicketStore {
         try DomainError.check(errors)
     }
 
-    /// Earlier tickets that make this one a repeat: same category, same reporter phone or
-    /// location, same cause class for complaints, within the window, most recent first.
-    static func repeatCandidates(
-        site: UUID, category: TicketCategory, excluding: UUID?, receivedAt: Date, windowDays: Int, phone: String?, locationKey: String?, causeClass: Int?
-    ) -> PostgresStatement {
+    /// Earlier tickets about the same matter (`RepeatRule.Matter`) within the window, most
+    /// recent first: complaints with the same subject from the same phone or at the same place,
+    /// repairs of the same item at the same place.
+    static func repeatCandidates(site: UUID, excluding: UUID?, receivedAt: Date, windowDays: Int, matter: RepeatRule.Matter) -> PostgresStatement {
         PostgresStatement(
             """
             SELECT id FROM tickets
             WHERE site_id = $1 AND category = $2 AND ($3::uuid IS NULL OR id <> $3) AND status <> 'cancelled'
               AND received_at > $4::timestamptz - make_interval(days => $5) AND received_at <= $4
-              AND (reporter_phone = $6 OR location_key = $7) AND ($8::smallint IS NULL OR cause_class = $8)
+              AND ($6::text IS NULL OR subject_key = $6) AND ($7::uuid IS NULL OR repair_item_id = $7)
+              AND (place_id = $8 OR location_key = $9 OR reporter_phone = $10)
             ORDER BY received_at DESC, id DESC LIMIT 100
-            """, [site, category.rawValue, excluding, receivedAt, windowDays, phone, locationKey, causeClass])
+            """, [site, matter.category.rawValue, excluding, receivedAt, windowDays, matter.subjectKey, matter.repairItemId, matter.placeId,
+                  matter.locationKey, matter.phone])
     }
 
     /// Everything a new ticket is, computed before it is written.
@@ -257,10 +261,10 @@ public enum TicketStore {
                 INSERT INTO tickets (site_id, number, channel, category, priority, status, follow_up_class, reporter_name, reporter_phone, reporter_unit,
                     location, location_key, description, owner_id, department_id, cause_class, received_at, feedback_due_at, resolve_due_at,
                     related_ticket_id, appointment_id, repeat_of, nonconformity_open, search_text, search_terms, created_by, created_at, updated_at,
-                    required_post_id)
+                    required_post_id, place_id, repair_item_id, subject, subject_key)
                 SELECT $1, \(TicketNumber.sql(site: "$3", year: "$2", sequence: "next.last_number")), $4, $5, $6, 'received', $7, $8, $9, $10,
                     $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-                    lower($24), app.search_terms(lower($24)), $25, $26, $26, $29
+                    lower($24), app.search_terms(lower($24)), $25, $26, $26, $29, $30, $31, $32, $33
                 FROM next
                 RETURNING \(columns)
             ), event AS (
@@ -275,7 +279,8 @@ public enum TicketStore {
              ticket.reporter?.name, ticket.reporter?.phone, ticket.reporter?.unit, ticket.location, draft.locationKey, ticket.description, draft.owner,
              ticket.departmentId, ticket.causeClass, draft.receivedAt, draft.feedbackDueAt, draft.resolveDueAt, ticket.relatedTicketId, ticket.appointmentId,
              draft.repeatOf, nonconformity, draft.searchText, actor, now, role,
-             PostgresJSON(["channel": ticket.channel.rawValue, "category": ticket.category.rawValue, "owner": draft.owner.uuidString]), ticket.requiredPostId])
+             PostgresJSON(["channel": ticket.channel.rawValue, "category": ticket.category.rawValue, "owner": draft.owner.uuidString]), ticket.requiredPostId,
+             ticket.placeId, ticket.repairItemId, ticket.subject, MatchKey.of(ticket.subject)])
     }
 
     /// Writes a changed ticket back, if it is still at `version`, and its timeline entry.
@@ -289,6 +294,7 @@ public enum TicketStore {
                     closed_at = $21, cancelled_at = $22, reply = $23, suggestion_adopted = $24, follow_up_ordinal = $25, follow_up_sampled = $26, follow_up_month = $40::date, required_post_id = $41,
                     follow_up_due_from = $27, follow_up_due_at = $28, reopen_count = $29, nonconformity_open = $30, repeat_of = $31,
                     resolve_due_at = $42::timestamptz, reply_given_at = $43, withdrawn_in_writing = $44,
+                    repair_item_id = $45, subject = $46, subject_key = $47,
                     reply_breached_at = CASE WHEN $8::timestamptz IS DISTINCT FROM promised_reply_at THEN NULL ELSE reply_breached_at END,
                     resolution_breached_at = CASE WHEN $42::timestamptz IS DISTINCT FROM resolve_due_at OR $12::timestamptz IS NULL AND resolved_at IS NOT NULL
                                                   THEN NULL ELSE resolution_breached_at END,
@@ -310,7 +316,7 @@ public enum TicketStore {
              ticket.followUp?.ordinal, ticket.followUp?.sampled, ticket.deadlines.followUpDueFrom, ticket.deadlines.followUpDueAt,
              ticket.reopenCount, ticket.nonconformityOpen, ticket.repeatOf, now, expectedVersion, event.action, event.from.rawValue, actor, role,
              event.note, PostgresJSON(event.detail), ticket.followUp?.month.map { $0 + "-01" }, ticket.requiredPostId, ticket.deadlines.resolveDueAt,
-             ticket.deadlines.replyGivenAt, ticket.withdrawnInWriting])
+             ticket.deadlines.replyGivenAt, ticket.withdrawnInWriting, ticket.repairItemId, ticket.subject, MatchKey.of(ticket.subject)])
     }
 
     /// The next ordinal of a resolution of `kind` in `month` (first day) at the site.

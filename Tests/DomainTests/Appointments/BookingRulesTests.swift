@@ -412,7 +412,7 @@ struct BookingRulesTests {
     @Test func anUnsatisfiedApplicantsComplaintComesFromTheBooking() throws {
         let now = instant("2026-11-26T10:20:00+08:00")
         let visit = Self.booking(channel: .phone, homeVisit: Self.visit, assignedStaff: Self.fieldWorker)
-        let draft = try BookingRules.complaint(about: visit, description: "预约办理不满意：已办结", owner: Self.colleague, now: now, rules: Self.center)
+        let draft = try BookingRules.complaint(about: visit, service: "上门办证", description: "预约办理不满意：已办结", owner: Self.colleague, now: now, rules: Self.center)
         #expect(draft.ticket.channel == .phone)
         #expect(draft.ticket.category == .complaint)
         #expect(draft.priority == .normal)
@@ -422,7 +422,7 @@ struct BookingRulesTests {
         #expect(draft.ticket.appointmentId == Self.bookingID)
         #expect(draft.owner == Self.colleague)
         #expect(draft.receivedAt == now)
-        let atTheCounter = try BookingRules.complaint(about: Self.booking(channel: .onSite), description: "等候太久", owner: Self.colleague, now: now, rules: Self.center)
+        let atTheCounter = try BookingRules.complaint(about: Self.booking(channel: .onSite), service: "上门办证", description: "等候太久", owner: Self.colleague, now: now, rules: Self.center)
         #expect(atTheCounter.ticket.channel == .visit)
         #expect(atTheCounter.ticket.location == nil)
     }

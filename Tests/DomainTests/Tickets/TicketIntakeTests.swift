@@ -30,14 +30,14 @@ struct TicketIntakeTests {
     /// A contact; a complaint comes with the reporter's room, which it needs.
     static func contact(_ category: TicketCategory, _ priority: TicketPriority? = nil, receivedAt: String? = nil) -> NewTicket {
         NewTicket(channel: .phone, category: category, priority: priority, reporter: category == .complaint ? TicketReporter(unit: "5-502") : nil,
-                  description: "大厅灯不亮", receivedAt: receivedAt.map(instant))
+                  description: "大厅灯不亮", receivedAt: receivedAt.map(instant), subject: category == .complaint ? "大厅照明" : nil)
     }
 
     /// 及时详细记录客户姓名、房号、电话: a complaint owes feedback and a 100 % follow-up, so it
     /// is recorded with a way back to the customer — name and phone, or a room or place.
     @Test func aComplaintNeedsTheReportersNameAndPhoneOrAPlace() throws {
         func complaint(_ reporter: TicketReporter?, location: String? = nil) -> NewTicket {
-            NewTicket(channel: .phone, category: .complaint, reporter: reporter, location: location, description: "走廊太吵")
+            NewTicket(channel: .phone, category: .complaint, reporter: reporter, location: location, description: "走廊太吵", subject: "走廊噪音")
         }
         let anonymous = try #require(throws: DomainError.self) { try Self.draft(complaint(nil)) }
         #expect(anonymous.kind == .invalid && anonymous.code == "ticket.contact_required")

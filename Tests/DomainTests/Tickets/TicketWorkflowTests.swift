@@ -141,7 +141,13 @@ struct TicketWorkflowTests {
         #expect(classified.ticket.causeClass == 2)
         #expect(classified.ticket.status == .resolved)
         #expect(classified.detail == ["causeClass": "2"])
-        #expect(classified.effects == [.checkRepeats])
+        #expect(classified.effects == [], "the cause class is not what the matter is: no repeat check")
+        let resubjected = try Self.apply(.classify, Self.body { $0.subject = " 墙面 开裂 " }, to: classified.ticket, at: "2026-11-26T15:01:00+08:00")
+        #expect(resubjected.ticket.subject == "墙面 开裂" && resubjected.ticket.causeClass == 2 && resubjected.effects == [.checkRepeats])
+        let respelled = try Self.apply(.classify, Self.body { $0.subject = "墙面开裂" }, to: resubjected.ticket, at: "2026-11-26T15:02:00+08:00")
+        #expect(respelled.effects == [], "the same subject, spelled otherwise, is the same matter")
+        #expect(try #require(throws: DomainError.self) { try Self.apply(.classify, Self.body { $0.note = "x" }, to: complaint, at: "2026-11-26T15:00:00+08:00") }
+            .problems == ["causeClass request.missing_field"])
         let verified = try Self.apply(.verify, Self.body { $0.passed = true }, to: classified.ticket, at: "2026-11-26T15:05:00+08:00")
         #expect(verified.ticket.status == .verified)
     }

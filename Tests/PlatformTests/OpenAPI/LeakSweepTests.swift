@@ -37,12 +37,16 @@ struct LeakSweepTests {
             guard (200..<300).contains(Int(response.status.code)) else { throw PostgresError(kind: .client, message: "\(path): \(response.status) \(response.body)") }
             return response
         }
+        let place = try #require(try await post("places", #"{"code":"B-SECRET-1","kind":"household","name":"\#(marker)户","contactName":"\#(marker)户主"}"#)
+            .json["id"] as? String)
+        let repairItem = try #require(try await post("repair-items", #"{"code":"b_repair","name":"\#(marker)维修","scale":"small","fee":9.5}"#).json["id"] as? String)
         var tickets: [String] = []
         for _ in 0..<2 {
             tickets.append(try #require(try await post("tickets", """
-                {"channel":"phone","category":"complaint","causeClass":1,"ownerId":"\(bStaff)","reporter":{"name":"\(marker)","phone":"13912345678"},"description":"\(marker)投诉"}
+                {"channel":"phone","category":"complaint","subject":"\(marker)投诉","causeClass":1,"ownerId":"\(bStaff)","reporter":{"name":"\(marker)","phone":"13912345678"},"placeId":"\(place)","description":"\(marker)投诉"}
                 """).json["id"] as? String))
         }
+        _ = try await post("tickets", #"{"channel":"phone","category":"repair","ownerId":"\#(bStaff)","placeId":"\#(place)","repairItemId":"\#(repairItem)","description":"\#(marker)报修"}"#)
         let base = "/api/v1/sites/\(site.code)"
         let number = try #require(try await client.call(.get, "\(base)/tickets/\(tickets[1])", token: b).json["number"] as? String)
         let nonconformity = try #require(try await client.call(.get, "\(base)/tickets/\(tickets[1])/nonconformities", token: b).items.first?["id"] as? String)
@@ -69,7 +73,7 @@ struct LeakSweepTests {
             pathIDs: [
                 "ticketId": tickets[1], "nonconformityId": nonconformity, "appointmentId": appointment, "itemId": item, "windowId": window,
                 "certificateId": certificate, "cycleId": cycle, "staffId": bStaff.uuidString, "departmentId": bDepartment.uuidString, "userId": userID,
-                "postId": bPost.uuidString,
+                "postId": bPost.uuidString, "placeId": place, "repairItemId": repairItem,
                 "calendarCode": "office",
             ],
             queryValues: [
@@ -80,7 +84,8 @@ struct LeakSweepTests {
                 "period": "2026-11", "through": "2026-11", "format": "csv",
             ],
             secrets: [tickets[0], tickets[1], number, nonconformity, item, window, appointment, certificate, template, cycle, bStaff.uuidString,
-                      bDepartment.uuidString, marker, "\(site.code)-SECRET-1", site.id.uuidString, userID, username, bPost.uuidString])
+                      bDepartment.uuidString, marker, "\(site.code)-SECRET-1", site.id.uuidString, userID, username, bPost.uuidString, place, repairItem,
+                      "B-SECRET-1"])
     }
 
     @Test func nothingOfAnotherSiteReachesSiteAOnAnyRoute() async throws {
@@ -174,7 +179,7 @@ struct LeakSweepTests {
                 }
             }
             #expect(unset.filter { $0.1 != 0 }.isEmpty, "\(unset.filter { $0.1 != 0 })")
-            #expect(try await fixture.count("SELECT count(*) FROM tickets WHERE site_id <> $1", [fixture.h01.id]) == 10)
+            #expect(try await fixture.count("SELECT count(*) FROM tickets WHERE site_id <> $1", [fixture.h01.id]) == 15)
             // Nobody of another site was given a role at A, and A's audit names none of them.
             #expect(try await fixture.count("""
                 SELECT count(*) FROM user_site_roles r WHERE r.site_id = $1 AND EXISTS (SELECT 1 FROM user_site_roles o WHERE o.user_id = r.user_id AND o.site_id <> $1)

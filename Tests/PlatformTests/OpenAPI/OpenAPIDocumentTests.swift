@@ -55,7 +55,7 @@ struct OpenAPIDocumentTests {
             #expect(siteRoutes.count >= 15)
             try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
                 for endpoint in siteRoutes {
-                    let ids = endpoint.path.replacingOccurrences(of: #"\{[a-z]+Id\}"#, with: h01Department.uuidString, options: .regularExpression)
+                    let ids = endpoint.path.replacingOccurrences(of: #"\{[a-zA-Z]+Id\}"#, with: h01Department.uuidString, options: .regularExpression)
                         .replacingOccurrences(of: "{calendarCode}", with: "office")
                     let body: String? = endpoint.request == nil ? nil : "{}"
                     let otherCode = try await client.call(endpoint.method, ids.replacingOccurrences(of: "{siteCode}", with: "H01"), token: fixture.bearer("r01.manager"), json: body)
@@ -108,6 +108,10 @@ struct OpenAPIDocumentTests {
         #expect(properties("TicketMaterial") == TicketMaterial.knownFields)
         #expect(properties("TicketAcceptance") == TicketAcceptance.knownFields)
         #expect(properties("TicketActionBody") == TicketActionBody.knownFields)
+        #expect(properties("NewPlace") == NewPlace.knownFields)
+        #expect(properties("PlaceChanges") == PlaceChanges.knownFields)
+        #expect(properties("NewRepairItem") == NewRepairItem.knownFields)
+        #expect(properties("RepairItemChanges") == RepairItemChanges.knownFields)
         #expect(properties("CorrectiveAction") == CorrectiveAction.knownFields)
         #expect(properties("NewServiceItem") == NewServiceItem.knownFields)
         #expect(properties("ServiceItemChanges") == ServiceItemChanges.knownFields)

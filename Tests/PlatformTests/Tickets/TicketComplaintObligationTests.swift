@@ -20,16 +20,16 @@ struct TicketComplaintObligationTests {
             try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
                 let agent = fixture.bearer("h01.agent"), manager = fixture.bearer("h01.manager")
                 // No way back to the customer: refused.
-                let anonymous = try await client.call(.post, Self.ticketsURI, token: agent, json: #"{"channel":"phone","category":"complaint","description":"态度差"}"#)
+                let anonymous = try await client.call(.post, Self.ticketsURI, token: agent, json: #"{"channel":"phone","category":"complaint","subject":"态度差","description":"态度差"}"#)
                 #expect(anonymous.status == .unprocessableContent && anonymous.code == "ticket.contact_required" && anonymous.fields == ["reporter"])
                 let nameOnly = try await client.call(.post, Self.ticketsURI, token: agent,
-                                                     json: #"{"channel":"phone","category":"complaint","reporter":{"name":"陈女士"},"description":"态度差"}"#)
+                                                     json: #"{"channel":"phone","category":"complaint","subject":"态度差","reporter":{"name":"陈女士"},"description":"态度差"}"#)
                 #expect(nameOnly.status == .unprocessableContent && nameOnly.fields == ["reporter"])
 
-                let spoken = try await TicketQualityTests.create(client, agent, #"{"channel":"visit","category":"complaint","reporter":{"unit":"3号楼502"},"description":"楼道堆物"}"#)
+                let spoken = try await TicketQualityTests.create(client, agent, #"{"channel":"visit","category":"complaint","subject":"楼道堆物","reporter":{"unit":"3号楼502"},"description":"楼道堆物"}"#)
                 let written = try await TicketQualityTests.create(
-                    client, agent, #"{"channel":"phone","category":"complaint","reporter":{"name":"陈女士","phone":"13800001111"},"description":"电梯停运"}"#)
-                let open = try await TicketQualityTests.create(client, agent, #"{"channel":"visit","category":"complaint","location":"门诊大厅","description":"排队太久"}"#)
+                    client, agent, #"{"channel":"phone","category":"complaint","subject":"电梯停运","reporter":{"name":"陈女士","phone":"13800001111"},"description":"电梯停运"}"#)
+                let open = try await TicketQualityTests.create(client, agent, #"{"channel":"visit","category":"complaint","subject":"排队太久","location":"门诊大厅","description":"排队太久"}"#)
                 let repair = try await TicketQualityTests.create(client, agent, #"{"channel":"phone","category":"repair","description":"灯不亮"}"#)
                 for id in [spoken, open] { #expect(try await client.act(id, "feedback", as: agent, #"{"note":"已致歉并说明处理安排"}"#).status == .ok) }
 
@@ -84,9 +84,9 @@ struct TicketComplaintObligationTests {
             try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
                 let agent = fixture.bearer("h01.agent")
                 let broken = try await TicketQualityTests.create(
-                    client, agent, #"{"channel":"phone","category":"complaint","reporter":{"name":"陈女士","phone":"13800001111"},"description":"空调不制冷"}"#)
+                    client, agent, #"{"channel":"phone","category":"complaint","subject":"空调不制冷","reporter":{"name":"陈女士","phone":"13800001111"},"description":"空调不制冷"}"#)
                 let kept = try await TicketQualityTests.create(
-                    client, agent, #"{"channel":"phone","category":"complaint","reporter":{"name":"王先生","phone":"13900002222"},"description":"走廊太吵"}"#)
+                    client, agent, #"{"channel":"phone","category":"complaint","subject":"走廊太吵","reporter":{"name":"王先生","phone":"13900002222"},"description":"走廊太吵"}"#)
                 let promise = #"{"note":"需核实，今晚六点前答复","promisedReplyAt":"2026-11-20T18:00:00+08:00"}"#
                 for id in [broken, kept] { #expect(try await client.act(id, "feedback", as: agent, promise).status == .ok) }
                 clock.set("2026-11-20T17:30:00+08:00")

@@ -29,36 +29,72 @@ struct TicketQualityTests {
         return try await client.act(id, "resolve", as: staff, #"{"result":"已处理"}"#)
     }
 
-    @Test func repeatedComplaintsAndRepairsBecomeNonConformitiesUntilCorrected() async throws {
+    /// 连续就同一事项投诉两次以上、同一种维修三次以上: repeats are the same matter — a complaint's
+    /// subject from the same reporter or place, a repair item at the same place — not merely
+    /// the same caller or the same string.
+    @Test func repeatsAreTheSameMatterAndBecomeNonConformitiesUntilCorrected() async throws {
         try await APIFixture.with { fixture in
             let cast = try await TicketCast.make(fixture)
             let clock = TestClock("2026-11-02T09:00:00+08:00")
             try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
                 let agent = fixture.bearer("h01.agent"), manager = fixture.bearer("h01.manager")
-                // Two complaints from one reporter, same cause class: the second is a repeat.
-                let first = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","causeClass":1,"reporter":{"name":"王先生","phone":"13900001111"},"description":"保洁不及时"}"#)
-                clock.advance(minutes: 60 * 24 * 10)
-                let otherCause = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","causeClass":2,"reporter":{"name":"王先生","phone":"139 0000 1111"},"description":"墙面开裂"}"#)
-                let second = try await Self.create(client, agent, #"{"channel":"visit","category":"complaint","causeClass":1,"reporter":{"name":"王先生","phone":"139-0000-1111"},"description":"保洁又没来"}"#)
-                let flagged = try await client.call(.get, "\(Self.ticketsURI)/\(second)", token: agent)
-                #expect(flagged.json["nonconformityOpen"] as? Bool == true && flagged.json["repeatOf"] as? String == first)
-                #expect(try await client.call(.get, "\(Self.ticketsURI)/\(otherCause)", token: agent).json["nonconformityOpen"] as? Bool == false)
-
-                // A complaint classified later is checked when its cause class is set.
-                let late = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","reporter":{"name":"王先生","phone":"13900001111"},"description":"墙面还是裂"}"#)
-                let classified = try await client.act(late, "classify", as: agent, #"{"causeClass":2}"#)
-                #expect(classified.json["nonconformityOpen"] as? Bool == true && classified.json["repeatOf"] as? String == otherCause)
-
-                // Repairs at one location: the third within the window is a repeat, the second is not.
-                var repairs: [String] = []
-                for (index, place) in ["5号楼 电梯", "5号楼电梯", " 5号楼  电梯 "].enumerated() {
-                    repairs.append(try await Self.create(client, agent, #"{"channel":"phone","category":"repair","location":"\#(place)","description":"电梯异响 \#(index)"}"#))
-                    clock.advance(minutes: 30)
+                func make(_ path: String, _ json: String) async throws -> String {
+                    let response = try await client.call(.post, "/api/v1/sites/H01/\(path)", token: manager, json: json)
+                    #expect(response.status == .created, "\(response.body)")
+                    return try #require(response.json["id"] as? String)
                 }
-                let secondRepair = try await client.call(.get, "\(Self.ticketsURI)/\(repairs[1])", token: agent)
-                #expect(secondRepair.json["nonconformityOpen"] as? Bool == false)
-                let thirdRepair = try await client.call(.get, "\(Self.ticketsURI)/\(repairs[2])", token: agent)
-                #expect(thirdRepair.json["nonconformityOpen"] as? Bool == true)
+                func ticket(_ id: String) async throws -> [String: Any] { try await client.call(.get, "\(Self.ticketsURI)/\(id)", token: agent).json }
+
+                // Complaints: the same subject from the same reporter is a repeat; another subject is not, whatever the cause class.
+                let first = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","subject":"保洁不及时","causeClass":1,"reporter":{"name":"王先生","phone":"13900001111"},"description":"病房没人打扫"}"#)
+                clock.advance(minutes: 60 * 24 * 10)
+                let otherSubject = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","subject":"墙面开裂","causeClass":2,"reporter":{"name":"王先生","phone":"139 0000 1111"},"description":"墙面开裂"}"#)
+                let unrelated = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","subject":"停车收费","causeClass":1,"reporter":{"name":"王先生","phone":"13900001111"},"description":"停车费太贵"}"#)
+                let elsewhere = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","subject":"保洁不及时","causeClass":1,"reporter":{"name":"李女士","phone":"13700002222","unit":"9号楼"},"description":"楼道脏"}"#)
+                let second = try await Self.create(client, agent, #"{"channel":"visit","category":"complaint","subject":"保洁 不及时","causeClass":1,"reporter":{"name":"王先生","phone":"139-0000-1111"},"description":"保洁又没来"}"#)
+                let flagged = try await ticket(second)
+                #expect(flagged["nonconformityOpen"] as? Bool == true && flagged["repeatOf"] as? String == first)
+                for id in [otherSubject, unrelated, elsewhere] {
+                    #expect(try await ticket(id)["nonconformityOpen"] as? Bool == false, "another matter, or another reporter and place")
+                }
+
+                // A complaint whose subject is corrected later is checked again.
+                let late = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","subject":"墙面渗水","reporter":{"name":"王先生","phone":"13900001111"},"description":"墙面还是裂"}"#)
+                #expect(try await ticket(late)["nonconformityOpen"] as? Bool == false)
+                let classified = try await client.act(late, "classify", as: agent, #"{"causeClass":2,"subject":"墙面开裂"}"#)
+                #expect(classified.json["nonconformityOpen"] as? Bool == true && classified.json["repeatOf"] as? String == otherSubject, "\(classified.body)")
+                #expect(classified.json["subject"] as? String == "墙面开裂")
+
+                // Repairs: the same catalogue item at the same place of the register, the third time.
+                let lift = try await make("places", #"{"code":"5-LIFT","kind":"area","name":"5号楼电梯"}"#)
+                let noise = try await make("repair-items", #"{"code":"lift_noise","name":"电梯异响","scale":"large"}"#)
+                let light = try await make("repair-items", #"{"code":"car_light","name":"轿厢照明","scale":"small","fee":0}"#)
+                let pump = try await make("repair-items", #"{"code":"pump_seal","name":"水泵漏水","scale":"large","fee":80.5,"feeUnit":"次"}"#)
+                var repairs: [String] = []
+                repairs.append(try await Self.create(client, agent, #"{"channel":"phone","category":"repair","placeId":"\#(lift)","repairItemId":"\#(noise)","description":"电梯异响"}"#))
+                clock.advance(minutes: 30)
+                // Typed as the place's name (spaces and full-width forms aside): that place.
+                repairs.append(try await Self.create(client, agent, #"{"channel":"phone","category":"repair","location":"５号楼 电梯","repairItemId":"\#(noise)","description":"电梯还在响"}"#))
+                #expect(try await ticket(repairs[1])["placeId"] as? String == lift)
+                clock.advance(minutes: 30)
+                // Another item at the same place: a third repair there, but not the same repair.
+                let lightRepair = try await Self.create(client, agent, #"{"channel":"phone","category":"repair","placeId":"\#(lift)","repairItemId":"\#(light)","description":"轿厢灯不亮"}"#)
+                #expect(try await ticket(lightRepair)["nonconformityOpen"] as? Bool == false)
+                clock.advance(minutes: 30)
+                // The item named by the handler on dispatch: checked then.
+                repairs.append(try await Self.create(client, agent, #"{"channel":"phone","category":"repair","placeId":"\#(lift)","description":"电梯异响第三次"}"#))
+                #expect(try await ticket(repairs[2])["nonconformityOpen"] as? Bool == false)
+                let dispatched = try await client.act(repairs[2], "dispatch", as: agent, #"{"departmentId":"\#(cast.engineering)","repairItemId":"\#(noise)"}"#)
+                #expect(dispatched.json["nonconformityOpen"] as? Bool == true && dispatched.json["repeatOf"] as? String == repairs[1], "\(dispatched.body)")
+                #expect(try await ticket(repairs[1])["nonconformityOpen"] as? Bool == false, "the second is not a repeat yet")
+
+                // Without a register entry, the free-text place is compared normalised.
+                var pumps: [String] = []
+                for (index, place) in ["8号楼 水泵房", "8号楼水泵房", "８号楼水泵房 "].enumerated() {
+                    pumps.append(try await Self.create(client, agent, #"{"channel":"phone","category":"repair","location":"\#(place)","repairItemId":"\#(pump)","description":"水泵漏水 \#(index)"}"#))
+                }
+                let thirdPump = try await ticket(pumps[2])
+                #expect(thirdPump["nonconformityOpen"] as? Bool == true && thirdPump["placeId"] == nil)
 
                 let list = try await client.call(.get, "\(Self.ticketsURI)/\(repairs[2])/nonconformities", token: agent)
                 #expect(list.items.count == 1)
@@ -66,6 +102,7 @@ struct TicketQualityTests {
                 let ncID = try #require(nonconformity["id"] as? String)
                 #expect(Set(nonconformity["matchedTicketIds"] as? [String] ?? []) == Set(repairs[0...1]))
                 #expect(nonconformity["kind"] as? String == "repeat")
+                #expect((nonconformity["reason"] as? String)?.contains("same item at the same place") == true)
 
                 // The flag clears only after a corrective action is recorded and closed by a manager.
                 let tooEarly = try await client.call(.post, "\(Self.ticketsURI)/\(repairs[2])/nonconformities/\(ncID)/close", token: manager)
@@ -77,15 +114,53 @@ struct TicketQualityTests {
                 #expect(try await client.call(.post, "\(Self.ticketsURI)/\(repairs[2])/nonconformities/\(ncID)/close", token: agent).status == .forbidden)
                 let closed = try await client.call(.post, "\(Self.ticketsURI)/\(repairs[2])/nonconformities/\(ncID)/close", token: manager)
                 #expect(closed.status == .ok && closed.json["closedAt"] != nil)
-                let cleared = try await client.call(.get, "\(Self.ticketsURI)/\(repairs[2])", token: agent)
-                #expect(cleared.json["nonconformityOpen"] as? Bool == false && cleared.json["repeatOf"] as? String == repairs[1])
+                let cleared = try await ticket(repairs[2])
+                #expect(cleared["nonconformityOpen"] as? Bool == false && cleared["repeatOf"] as? String == repairs[1])
                 let open = try await client.call(.get, "\(Self.ticketsURI)?nonconformity=true", token: agent)
-                #expect(Set(open.items.compactMap { $0["id"] as? String }) == [second, late])
+                #expect(Set(open.items.compactMap { $0["id"] as? String }) == [second, late, pumps[2]])
 
                 // Outside the window nothing repeats.
                 clock.advance(minutes: 60 * 24 * 91)
-                let muchLater = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","causeClass":1,"reporter":{"name":"王先生","phone":"13900001111"},"description":"保洁"}"#)
-                #expect(try await client.call(.get, "\(Self.ticketsURI)/\(muchLater)", token: agent).json["nonconformityOpen"] as? Bool == false)
+                let muchLater = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","subject":"保洁不及时","causeClass":1,"reporter":{"name":"王先生","phone":"13900001111"},"description":"保洁"}"#)
+                #expect(try await ticket(muchLater)["nonconformityOpen"] as? Bool == false)
+            }
+        }
+    }
+
+    /// 小型维修须当天解决，较大型的维修须在三天内解决（预约除外）: a repair item's scale brings the
+    /// resolution deadline forward, at intake or when the item is named on dispatch.
+    @Test func aSmallRepairIsDueTheSameWorkingDay() async throws {
+        try await APIFixture.with { fixture in
+            let cast = try await TicketCast.make(fixture)
+            let clock = TestClock("2026-11-02T09:00:00+08:00")  // a Monday
+            try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
+                let agent = fixture.bearer("h01.agent"), manager = fixture.bearer("h01.manager")
+                let small = try await client.call(.post, "/api/v1/sites/H01/repair-items", token: manager, json: #"{"code":"tap_washer","name":"更换水龙头垫片","scale":"small","fee":15,"feeUnit":"个"}"#)
+                let item = try #require(small.json["id"] as? String)
+                #expect(small.json["fee"] as? Double == 15 && small.json["feeUnit"] as? String == "个")
+                func due(_ json: String) async throws -> String {
+                    let response = try await client.call(.post, Self.ticketsURI, token: agent, json: json)
+                    #expect(response.status == .created, "\(response.body)")
+                    return try #require((response.json["deadlines"] as? [String: Any])?["resolveDueAt"] as? String)
+                }
+                let plain = try await due(#"{"channel":"phone","category":"repair","location":"2号楼","description":"水龙头滴水"}"#)
+                let itemised = try await due(#"{"channel":"phone","category":"repair","location":"2号楼","repairItemId":"\#(item)","description":"水龙头滴水"}"#)
+                let endOfMonday = try #require(RFC3339.parse("2026-11-03T00:00:00+08:00"))
+                #expect(RFC3339.parse(plain).map { $0 > endOfMonday } == true, "three working days: \(plain)")
+                #expect(RFC3339.parse(itemised).map { $0 <= endOfMonday } == true, "the same working day: \(itemised)")
+                // Named on dispatch: the deadline moves then.
+                let later = try await Self.create(client, agent, #"{"channel":"phone","category":"repair","location":"3号楼","description":"水龙头滴水"}"#)
+                let dispatched = try await client.act(later, "dispatch", as: agent, #"{"departmentId":"\#(cast.engineering)","repairItemId":"\#(item)"}"#)
+                #expect(((dispatched.json["deadlines"] as? [String: Any])?["resolveDueAt"] as? String).flatMap(RFC3339.parse).map { $0 <= endOfMonday } == true,
+                        "\(dispatched.body)")
+                // Only repairs name an item; the item must be this site's and active.
+                let inquiry = try await client.call(.post, Self.ticketsURI, token: agent, json: #"{"channel":"phone","category":"inquiry","repairItemId":"\#(item)","description":"问问"}"#)
+                #expect(inquiry.status == .unprocessableContent && inquiry.fields == ["repairItemId"])
+                let unknown = try await client.call(.post, Self.ticketsURI, token: agent, json: #"{"channel":"phone","category":"repair","repairItemId":"\#(UUID())","description":"问问"}"#)
+                #expect(unknown.status == .unprocessableContent && unknown.code == "ticket.unknown_repair_item")
+                // A complaint names its subject.
+                let noSubject = try await client.call(.post, Self.ticketsURI, token: agent, json: #"{"channel":"phone","category":"complaint","reporter":{"unit":"3号楼"},"description":"太吵"}"#)
+                #expect(noSubject.status == .unprocessableContent && noSubject.code == "ticket.subject_required" && noSubject.fields == ["subject"])
             }
         }
     }
@@ -166,8 +241,8 @@ struct TicketQualityTests {
             let clock = TestClock("2026-11-20T16:00:00+08:00")
             try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
                 let agent = fixture.bearer("h01.agent")
-                let late = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","reporter":{"unit":"2号楼301"},"description":"空调不制冷"}"#)
-                let answered = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","reporter":{"unit":"2号楼302"},"description":"走廊太吵"}"#)
+                let late = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","subject":"空调不制冷","reporter":{"unit":"2号楼301"},"description":"空调不制冷"}"#)
+                let answered = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","subject":"走廊太吵","reporter":{"unit":"2号楼302"},"description":"走廊太吵"}"#)
                 _ = try await client.act(answered, "feedback", as: agent, #"{"note":"已告知"}"#)
                 let emergency = try await Self.create(client, agent, #"{"channel":"phone","category":"repair","priority":"emergency","description":"水管爆裂"}"#)
 
@@ -202,11 +277,11 @@ struct TicketQualityTests {
             let clock = TestClock("2026-10-31T23:30:00+08:00")
             try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
                 let agent = fixture.bearer("h01.agent")
-                _ = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","reporter":{"unit":"1号楼101"},"description":"十月的投诉"}"#)  // October: not counted
+                _ = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","subject":"十月的投诉","reporter":{"unit":"1号楼101"},"description":"十月的投诉"}"#)  // October: not counted
                 clock.set("2026-11-01T00:10:00+08:00")  // still 31 October in UTC
-                let c1 = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","causeClass":1,"reporter":{"unit":"1号楼102"},"description":"投诉一"}"#)
-                _ = try await Self.create(client, agent, #"{"channel":"visit","category":"complaint","causeClass":3,"reporter":{"unit":"1号楼103"},"description":"投诉二"}"#)
-                _ = try await Self.create(client, agent, #"{"channel":"visit","category":"complaint","reporter":{"unit":"1号楼104"},"description":"投诉三"}"#)
+                let c1 = try await Self.create(client, agent, #"{"channel":"phone","category":"complaint","subject":"投诉一","causeClass":1,"reporter":{"unit":"1号楼102"},"description":"投诉一"}"#)
+                _ = try await Self.create(client, agent, #"{"channel":"visit","category":"complaint","subject":"投诉二","causeClass":3,"reporter":{"unit":"1号楼103"},"description":"投诉二"}"#)
+                _ = try await Self.create(client, agent, #"{"channel":"visit","category":"complaint","subject":"投诉三","reporter":{"unit":"1号楼104"},"description":"投诉三"}"#)
                 let r1 = try await Self.create(client, agent, #"{"channel":"online","category":"repair","description":"维修一","departmentId":"\#(cast.engineering)"}"#)
                 _ = try await Self.create(client, agent, #"{"channel":"letter","category":"praise","description":"表扬"}"#)
                 let cancelled = try await Self.create(client, agent, #"{"channel":"phone","category":"inquiry","description":"录错了"}"#)
@@ -237,7 +312,7 @@ struct TicketQualityTests {
                 let agent = fixture.bearer("h01.agent")
                 let leak = try await Self.create(client, agent, #"{"channel":"phone","category":"repair","location":"门诊楼三层","description":"天花板漏水，地面积水"}"#)
                 let lift = try await Self.create(client, agent, #"{"channel":"phone","category":"repair","location":"住院部2号电梯","description":"运行时有异响"}"#)
-                let both = try await Self.create(client, agent, #"{"channel":"visit","category":"complaint","description":"电梯井漏水很久了","reporter":{"name":"Zhang Wei","phone":"+86 139-0000-2222"}}"#)
+                let both = try await Self.create(client, agent, #"{"channel":"visit","category":"complaint","subject":"电梯井漏水很久了","description":"电梯井漏水很久了","reporter":{"name":"Zhang Wei","phone":"+86 139-0000-2222"}}"#)
                 func search(_ q: String) async throws -> Set<String> {
                     let encoded = q.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? q
                     return Set(try await client.call(.get, "\(Self.ticketsURI)?q=\(encoded)", token: agent).items.compactMap { $0["id"] as? String })
@@ -309,7 +384,7 @@ struct TicketQualityTests {
             let clock = TestClock("2026-11-24T09:00:00+08:00")
             let (_, endpoints) = try PlatformApplication.router(pool: fixture.platform.platform.pool)
             try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
-                let id = try await Self.create(client, fixture.bearer("h01.agent"), #"{"channel":"phone","category":"complaint","description":"漏水投诉","causeClass":1,"reporter":{"unit":"1号楼105"}}"#)
+                let id = try await Self.create(client, fixture.bearer("h01.agent"), #"{"channel":"phone","category":"complaint","subject":"漏水投诉","description":"漏水投诉","causeClass":1,"reporter":{"unit":"1号楼105"}}"#)
                 _ = try await client.act(id, "dispatch", as: fixture.bearer("h01.agent"), #"{"departmentId":"\#(cast.engineering)"}"#)
                 let outsider = fixture.bearer("r01.manager")
                 let ticketRoutes = endpoints.filter { $0.path.hasPrefix("/api/v1/sites/{siteCode}/tickets/{ticketId}") }

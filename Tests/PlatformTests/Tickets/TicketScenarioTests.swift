@@ -47,7 +47,7 @@ struct TicketScenarioTests {
             try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
                 let agent = fixture.bearer("h01.agent"), staff = fixture.bearer("h01.staff")
                 let created = try await client.call(.post, Self.ticketsURI, token: agent, json: """
-                    {"channel":"phone","category":"complaint","reporter":{"name":"陈女士","phone":"138-0000-1111","unit":"3号楼502"},
+                    {"channel":"phone","category":"complaint","subject":"报修无人处理","reporter":{"name":"陈女士","phone":"138-0000-1111","unit":"3号楼502"},
                      "location":"3号楼 502 卫生间","description":"卫生间漏水三天了，报修后没人来"}
                     """)
                 #expect(created.status == .created, "\(created.body)")
@@ -181,7 +181,7 @@ struct TicketScenarioTests {
             try await PlatformApplication.build(fixture.configuration(clock: clock), logger: quietLogger).test(.live) { client in
                 let agent = fixture.bearer("h01.agent")
                 func feedbackDue() async throws -> String? {
-                    let created = try await client.call(.post, Self.ticketsURI, token: agent, json: #"{"channel":"phone","category":"complaint","reporter":{"unit":"3号楼502"},"description":"噪音"}"#)
+                    let created = try await client.call(.post, Self.ticketsURI, token: agent, json: #"{"channel":"phone","category":"complaint","subject":"噪音","reporter":{"unit":"3号楼502"},"description":"噪音"}"#)
                     return (created.json["deadlines"] as? [String: Any])?["feedbackDueAt"] as? String
                 }
                 try #expect(await feedbackDue() == "2026-11-21T08:00:00.000000Z")  // Saturday 16:00, not Monday
