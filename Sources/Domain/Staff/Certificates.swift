@@ -18,13 +18,17 @@ public struct StaffCertificate: Sendable, Codable, Equatable {
     /// Days from today (site timezone) to the expiry day; negative once expired.
     public var daysLeft: Int
     public var valid: Bool
+    /// Expired, or expiring within the site's warning period (`licences.expiry_warning_days`,
+    /// 60 days unless set): time to renew (证件到期前提醒).
+    public var renewalDue: Bool = false
     public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(id: UUID, siteCode: String, staffId: UUID, employeeNo: String, staffName: String, type: String, typeName: String, number: String,
                 issuer: String? = nil, issuedOn: CalendarDate, expiresOn: CalendarDate, documentRef: String? = nil, daysLeft: Int, valid: Bool,
-                version: Int, createdAt: Date, updatedAt: Date) {
+                renewalDue: Bool = false, version: Int, createdAt: Date, updatedAt: Date) {
+        self.renewalDue = renewalDue
         self.id = id
         self.siteCode = siteCode
         self.staffId = staffId
@@ -82,6 +86,11 @@ public enum LicenceRules {
     /// A certificate counts on `day` (site timezone) from its issue day through its expiry day.
     public static func isValid(issuedOn: CalendarDate, expiresOn: CalendarDate, on day: CalendarDate) -> Bool {
         issuedOn <= day && day <= expiresOn
+    }
+
+    /// Time to renew: expired, or expiring within `warningDays` of `day`.
+    public static func renewalDue(expiresOn: CalendarDate, on day: CalendarDate, warningDays: Int) -> Bool {
+        expiresOn.daysSinceEpoch - day.daysSinceEpoch <= warningDays
     }
 
     /// Parses `60d` or `60` (days, 0–3660).

@@ -310,9 +310,9 @@ enum OpenAPISchemas {
         "Certificate": object([
             "id": string("uuid"), "siteCode": string(), "staffId": string("uuid"), "employeeNo": string(), "staffName": string(), "type": string(), "typeName": string(),
             "number": string(), "issuer": string(), "issuedOn": string("date"), "expiresOn": string("date"), "documentRef": string(), "daysLeft": integer,
-            "valid": boolean, "version": integer, "createdAt": string("date-time"), "updatedAt": string("date-time"),
+            "valid": boolean, "renewalDue": boolean, "version": integer, "createdAt": string("date-time"), "updatedAt": string("date-time"),
         ], required: ["id", "siteCode", "staffId", "employeeNo", "staffName", "type", "typeName", "number", "issuedOn", "expiresOn", "daysLeft", "valid",
-                      "version", "createdAt", "updatedAt"]),
+                      "renewalDue", "version", "createdAt", "updatedAt"]),
         "CertificatePage": page("Certificate"),
         "NewCertificate": object([
             "staffId": string("uuid"), "type": string(maxLength: 64), "number": string(maxLength: 64), "issuer": string(maxLength: 100, nullable: true),

@@ -12,7 +12,7 @@ struct CertificateRoutes {
     func register(_ routes: inout APIRoutes) {
         routes.add(Endpoint(
             .get, Self.base, summary: "Certificates of active staff, soonest expiry first", tag: "Staff", response: "CertificatePage",
-            query: [.init("expiringWithin", "string", "Only those expiring within N days (e.g. 60d), expired ones included"),
+            query: [.init("expiringWithin", "string", "Only those expiring within N days (e.g. 60d), expired ones included; each certificate's renewalDue says whether it is within the site's warning period"),
                     .init("staff", "string", "Staff id", format: "uuid"), .init("type", "string", "Certificate type code"),
                     .init("limit", "integer", "Page size, 1–200"), .init("cursor", "string", "nextCursor of the previous page")])) { request, context in
             let access = try await services.siteAccess(context)
@@ -79,13 +79,13 @@ struct CertificateRoutes {
         routes.add(Endpoint(
             .get, "/api/v1/hq/certificates", summary: "Licences expiring across sites (headquarters; a regional manager sees their sites)", tag: "Staff",
             response: "CertificatePage",
-            query: [.init("expiringWithin", "string", "Days, e.g. 60d (default: 60)"), .init("kind", "string", "Site kind", values: OpenAPISchemas.siteKinds),
+            query: [.init("expiringWithin", "string", "Days, e.g. 60d (default: each site's own warning period, licences.expiry_warning_days, 60 unless set)"), .init("kind", "string", "Site kind", values: OpenAPISchemas.siteKinds),
                     .init("region", "string", "Region"), .init("limit", "integer", "Page size, 1–200"),
                     .init("cursor", "string", "nextCursor of the previous page"),
                     .init("format", "string", "json (default, paged) or csv (every row, up to 50,000; UTF-8 with BOM); Accept: text/csv also gives CSV",
                           values: ["json", "csv"])])) { request, context in
             let scope = try services.headquartersScope(context, what: "the licence report")
-            let days = try Self.expiringWithin(request) ?? 60
+            let days = try Self.expiringWithin(request)
             let kind = try request.query("kind", oneOf: OpenAPISchemas.siteKinds)
             let region = try request.query(text: "region")
             if try CSVExport.wanted(request) {
@@ -99,9 +99,9 @@ struct CertificateRoutes {
                         [c.siteCode, c.employeeNo, c.staffName, c.typeName, c.number, c.issuer ?? "", c.issuedOn.description, c.expiresOn.description,
                          String(c.daysLeft), c.valid ? "是" : "否"]
                     },
-                    filename: "licences-expiring-\(days)d.csv")
+                    filename: "licences-expiring-\(days.map { "\($0)d" } ?? "soon").csv")
             }
-            let listing = "hq-certificates:\(days):\(kind ?? ""):\(region ?? "")"
+            let listing = "hq-certificates:\(days.map(String.init) ?? "site"):\(kind ?? ""):\(region ?? "")"
             let page = try PageRequest(request, listing: listing)
             let now = services.clock.now()
             let rows = try await services.database.pipeline(scope, [CertificateStore.acrossSites(now: now, days: days, kind: kind, region: region, after: page.after, limit: page.limit)])

@@ -6,7 +6,13 @@ import Postgres
 enum CertificateStore {
     static let columns = """
         c.id, s.code AS site_code, s.timezone AS site_timezone, c.staff_id, st.employee_no, st.name AS staff_name, c.certificate_type, t.name_zh, c.number, c.issuer, c.issued_on,
-        c.expires_on, c.document_ref, c.version, c.created_at, c.updated_at
+        c.expires_on, c.document_ref, c.version, c.created_at, c.updated_at, \(warningDays) AS warning_days
+        """
+    /// The site's renewal warning period in days (`licences.expiry_warning_days`, a whole
+    /// number of 1–365 as a JSON number or string); 60 when absent or malformed.
+    static let warningDays = """
+        coalesce((SELECT CASE WHEN p.value #>> '{}' ~ '^[0-9]{1,3}$' AND (p.value #>> '{}')::int BETWEEN 1 AND 365 THEN (p.value #>> '{}')::int END
+                  FROM site_policies p WHERE p.site_id = c.site_id AND p.key = 'licences.expiry_warning_days'), 60)
         """
     /// Certificates (`source`: the table, or the rows a `WITH` just wrote) with their staff, site and type.
     static func from(_ source: String = "staff_certificates") -> String {
@@ -26,6 +32,7 @@ enum CertificateStore {
             staffName: try row.decode("staff_name"), type: try row.decode("certificate_type"), typeName: try row.decode("name_zh"), number: try row.decode("number"),
             issuer: try row.decodeIfPresent("issuer"), issuedOn: issued, expiresOn: expires, documentRef: try row.decodeIfPresent("document_ref"),
             daysLeft: expires.daysSinceEpoch - day.daysSinceEpoch, valid: LicenceRules.isValid(issuedOn: issued, expiresOn: expires, on: day),
+            renewalDue: LicenceRules.renewalDue(expiresOn: expires, on: day, warningDays: try row.decode("warning_days")),
             version: try row.decode("version"), createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
     }
 
@@ -42,11 +49,12 @@ enum CertificateStore {
     }
 
     /// Across the sites the scope reaches (headquarters): active staff's certificates expiring by `until`.
-    static func acrossSites(now: Date, days: Int, kind: String?, region: String?, after: [String]?, limit: Int) -> PostgresStatement {
+    /// `days` nil: each site's own warning period.
+    static func acrossSites(now: Date, days: Int?, kind: String?, region: String?, after: [String]?, limit: Int) -> PostgresStatement {
         PostgresStatement(
             """
             SELECT \(columns) FROM \(from())
-            WHERE c.expires_on <= ($1::timestamptz AT TIME ZONE s.timezone)::date + $7::int AND st.status = 'active' AND s.status = 'active' AND ($2::text IS NULL OR s.kind = $2) AND ($3::text IS NULL OR s.region = $3)
+            WHERE c.expires_on <= ($1::timestamptz AT TIME ZONE s.timezone)::date + coalesce($7::int, \(warningDays)) AND st.status = 'active' AND s.status = 'active' AND ($2::text IS NULL OR s.kind = $2) AND ($3::text IS NULL OR s.region = $3)
               AND ($4::date IS NULL OR (c.expires_on, c.id) > ($4, $5::uuid))
             ORDER BY c.expires_on, c.id LIMIT $6
             """, [now, kind, region, after?.first.flatMap(CalendarDate.init), after?.last.flatMap(UUID.init(uuidString:)), limit + 1, days], prepared: false)

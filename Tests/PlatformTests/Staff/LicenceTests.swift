@@ -59,6 +59,17 @@ struct LicenceTests {
                 let regional = try await client.call(.get, "/api/v1/hq/certificates?expiringWithin=60d", token: fixture.bearer("east"))
                 #expect(regional.items.compactMap { $0["siteCode"] as? String } == ["H01"])
                 #expect(try await client.call(.get, "/api/v1/hq/certificates", token: manager).status == .forbidden)
+                // Each site's own warning period (licences.expiry_warning_days): R01 warns 3 days ahead, H01 60 (the default).
+                _ = try await fixture.platform.platform.pipeline(.operations, [PostgresStatement(
+                    "INSERT INTO site_policies (site_id, key, value) VALUES ($1, 'licences.expiry_warning_days', '3') ON CONFLICT (site_id, key) DO UPDATE SET value = '3'",
+                    [fixture.r01.id])])
+                let bySitePeriod = try await client.call(.get, "/api/v1/hq/certificates", token: fixture.bearer("hq.analyst"))
+                #expect(bySitePeriod.items.map { "\($0["siteCode"] ?? ""):\($0["number"] ?? "")" } == ["H01:XF-9"], "R01's licence has 5 days left, beyond its 3")
+                let explicit = try await client.call(.get, "/api/v1/hq/certificates?expiringWithin=60d", token: fixture.bearer("hq.analyst"))
+                #expect(explicit.items.map { $0["renewalDue"] as? Bool } == [true, false])
+                let atH01 = try await client.call(.get, "/api/v1/sites/H01/certificates", token: manager)
+                #expect(Dictionary(uniqueKeysWithValues: atH01.items.map { ($0["number"] as? String ?? "", $0["renewalDue"] as? Bool) })
+                        == ["XF-9": true, "DG-001-R": false, "BA-7": false])
                 // For spreadsheets: every row at once, UTF-8 with BOM, Chinese headers.
                 let sheet = try await client.call(.get, "/api/v1/hq/certificates?expiringWithin=60d&format=csv", token: fixture.bearer("hq.analyst"))
                 let lines = sheet.body.dropFirst().components(separatedBy: "\r\n").filter { !$0.isEmpty }
