@@ -103,6 +103,9 @@ targets[f"POST {tickets}/{{ticketId}}/answer"] = ("ticketId", ticket(category="i
 complaint = dict(category="complaint", priority="normal", description="护工态度不好", subject="护工态度", repairItemId=None)
 targets[f"POST {tickets}/{{ticketId}}/feedback"] = ("ticketId", ticket(**complaint))
 targets[f"POST {tickets}/{{ticketId}}/classify"] = ("ticketId", ticket(**complaint))
+# An "other" matter is escalated to the manager; a serious complaint (重大投诉) takes an apology.
+targets[f"POST {tickets}/{{ticketId}}/escalate"] = ("ticketId", ticket(category="other", priority="normal", description="相邻工地夜间施工扰民", repairItemId=None))
+targets[f"POST {tickets}/{{ticketId}}/apologise"] = ("ticketId", ticket(severity="serious", **complaint))
 
 
 def booking(start, steps=()):

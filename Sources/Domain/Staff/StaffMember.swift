@@ -28,6 +28,9 @@ public struct StaffMember: Sendable, Codable, Equatable {
     public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
+    /// The direct superior (直上级): complaints about this member go to them (rulebook 004
+    /// 如实反映至该工作人员的直上级). Set after `init`.
+    public var supervisorId: UUID?
 
     public init(id: UUID, employeeNo: String, name: String, phone: String? = nil, departmentId: UUID, postId: UUID? = nil,
                 education: Education? = nil, hireDate: CalendarDate, probationUntil: CalendarDate? = nil, mentorId: UUID? = nil, isVeteran: Bool,
@@ -61,13 +64,16 @@ public struct NewStaffMember: RequestBody, Equatable {
     public var probationUntil: CalendarDate?
     public var mentorId: UUID?
     public var isVeteran: Bool?
+    /// The direct superior (直上级), an active staff member of the site.
+    public var supervisorId: UUID?
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case employeeNo, name, phone, departmentId, postId, education, hireDate, probationUntil, mentorId, isVeteran
+        case supervisorId
     }
 }
 
 /// A change to some fields of a staff member. A field that is absent stays as it is; an
-/// explicit `null` clears the optional ones (phone, post, education, probation, mentor).
+/// explicit `null` clears the optional ones (phone, post, education, probation, mentor, supervisor).
 public struct StaffChanges: RequestBody, Equatable {
     public var name: String?
     public var phone: Clearable<String>
@@ -77,8 +83,10 @@ public struct StaffChanges: RequestBody, Equatable {
     public var probationUntil: Clearable<CalendarDate>
     public var mentorId: Clearable<UUID>
     public var isVeteran: Bool?
+    public var supervisorId: Clearable<UUID>
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case name, phone, departmentId, postId, education, probationUntil, mentorId, isVeteran
+        case supervisorId
     }
 
     public init(from decoder: any Decoder) throws {
@@ -91,11 +99,12 @@ public struct StaffChanges: RequestBody, Equatable {
         probationUntil = try Clearable(container, .probationUntil)
         mentorId = try Clearable(container, .mentorId)
         isVeteran = try container.decodeIfPresent(Bool.self, forKey: .isVeteran)
+        supervisorId = try Clearable(container, .supervisorId)
     }
 
     public init(name: String? = nil, phone: Clearable<String> = .unchanged, departmentId: UUID? = nil, postId: Clearable<UUID> = .unchanged,
                 education: Clearable<Education> = .unchanged, probationUntil: Clearable<CalendarDate> = .unchanged,
-                mentorId: Clearable<UUID> = .unchanged, isVeteran: Bool? = nil) {
+                mentorId: Clearable<UUID> = .unchanged, isVeteran: Bool? = nil, supervisorId: Clearable<UUID> = .unchanged) {
         self.name = name
         self.phone = phone
         self.departmentId = departmentId
@@ -104,6 +113,7 @@ public struct StaffChanges: RequestBody, Equatable {
         self.probationUntil = probationUntil
         self.mentorId = mentorId
         self.isVeteran = isVeteran
+        self.supervisorId = supervisorId
     }
 }
 

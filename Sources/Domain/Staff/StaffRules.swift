@@ -15,8 +15,11 @@ public enum StaffRules {
         public var probationUntil: CalendarDate?
         public var mentorId: UUID?
         public var id: UUID?
+        /// The direct superior (直上级).
+        public var supervisorId: UUID?
 
-        public init(employeeNo: String, name: String, phone: String?, hireDate: CalendarDate, probationUntil: CalendarDate?, mentorId: UUID?, id: UUID?) {
+        public init(employeeNo: String, name: String, phone: String?, hireDate: CalendarDate, probationUntil: CalendarDate?, mentorId: UUID?, id: UUID?,
+                    supervisorId: UUID? = nil) {
             self.employeeNo = employeeNo
             self.name = name
             self.phone = phone
@@ -24,6 +27,7 @@ public enum StaffRules {
             self.probationUntil = probationUntil
             self.mentorId = mentorId
             self.id = id
+            self.supervisorId = supervisorId
         }
     }
 
@@ -55,6 +59,9 @@ public enum StaffRules {
         }
         if let mentor = draft.mentorId, mentor == draft.id {
             errors.append(.init(field: "mentorId", code: "staff.self_mentor", message: "a staff member cannot mentor themselves"))
+        }
+        if let supervisor = draft.supervisorId, supervisor == draft.id {
+            errors.append(.init(field: "supervisorId", code: "staff.self_supervisor", message: "a staff member cannot be their own superior"))
         }
         try DomainError.check(errors)
         return draft

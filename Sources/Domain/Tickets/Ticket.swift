@@ -154,6 +154,24 @@ public struct Ticket: Sendable, Codable, Equatable {
     public var createdAt: Date
     public var updatedAt: Date
 
+    // Complaint severity, escalation, apology and follow-up confirmation (set after `init`,
+    // see `TicketEscalation`).
+    /// Complaints only: ordinary or serious (重大投诉).
+    public var severity: ComplaintSeverity?
+    /// Complaints only: the staff member complained about.
+    public var subjectStaffId: UUID?
+    /// The latest escalation: to a staff member (the direct superior of `subjectStaffId`)…
+    public var escalatedTo: UUID?
+    /// …or to a role (`site_manager`) when nobody is named.
+    public var escalatedToRole: Role?
+    public var escalatedAt: Date?
+    /// Given with the `escalate` action (视问题重要程度).
+    public var escalationImportance: EscalationImportance?
+    /// Serious complaints: the apology visit or call (上门或电话方式进行道歉).
+    public var apology: TicketApology?
+    /// The customer's name as they confirmed the latest follow-up (客户签字确认).
+    public var followUpConfirmedBy: String?
+
     public init(id: UUID, number: String, channel: TicketChannel, category: TicketCategory, priority: TicketPriority, status: TicketStatus,
                 reporter: TicketReporter, location: String? = nil, description: String, ownerId: UUID, departmentId: UUID? = nil,
                 handlerId: UUID? = nil, requiredPostId: UUID? = nil, causeClass: Int? = nil, receivedAt: Date, deadlines: TicketDeadlines,
@@ -224,7 +242,8 @@ extension Ticket {
     }
 
     public var lifecycleState: TicketLifecycle.State {
-        TicketLifecycle.State(status: status, category: category, followUpRequired: followUp?.sampled == true, followedUp: followedUpAt != nil)
+        TicketLifecycle.State(status: status, category: category, followUpRequired: followUp?.sampled == true, followedUp: followedUpAt != nil,
+                              serious: category == .complaint && severity == .serious, apologised: apology != nil)
     }
 }
 
@@ -253,9 +272,14 @@ public struct NewTicket: RequestBody, Equatable {
     public var repairItemId: UUID?
     /// What the matter is about; required for complaints (同一事项: repeats are counted by it).
     public var subject: String?
+    /// Complaints only: ordinary (the default) or serious (重大投诉).
+    public var severity: ComplaintSeverity?
+    /// Complaints only: the staff member complained about; the complaint goes to their direct superior.
+    public var subjectStaffId: UUID?
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case channel, category, priority, reporter, location, description, ownerId, departmentId, causeClass, receivedAt, followUpClass,
              relatedTicketId, appointmentId, requiredPostId, placeId, repairItemId, subject
+        case severity, subjectStaffId
     }
 
     public init(channel: TicketChannel, category: TicketCategory, priority: TicketPriority? = nil, reporter: TicketReporter? = nil,
@@ -319,9 +343,18 @@ public struct TicketActionBody: RequestBody, Equatable {
     public var repairItemId: UUID?
     /// Classifying a complaint: what it is about.
     public var subject: String?
+    /// `classify`: the complaint's severity.
+    public var severity: ComplaintSeverity?
+    /// `classify`: the staff member complained about (escalated to their direct superior).
+    public var subjectStaffId: UUID?
+    /// `escalate`: how important the matter is.
+    public var importance: EscalationImportance?
+    /// `follow-up`: the customer's name as they confirmed it (客户签字确认); required for complaints.
+    public var confirmedBy: String?
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case note, departmentId, handlerId, result, materials, timeOnSiteMinutes, acceptance, passed, method, satisfaction, rating, reply, adopted,
              promisedReplyAt, causeClass, reason, requiredPostId, withdrawnInWriting, repairItemId, subject
+        case severity, subjectStaffId, importance, confirmedBy
     }
 
     public init(note: String? = nil) { self.note = note }
@@ -333,23 +366,27 @@ public struct TicketActionBody: RequestBody, Equatable {
         case .acknowledge, .start: [.note, .handlerId]
         case .resolve: [.note, .result, .materials, .timeOnSiteMinutes, .acceptance]
         case .verify: [.note, .passed]
-        case .followUp: [.note, .method, .satisfaction, .rating]
+        case .followUp: [.note, .method, .satisfaction, .rating, .confirmedBy]
         case .close: [.note]
         case .cancel: [.reason, .withdrawnInWriting]
         case .answer: [.reply, .adopted, .note]
         case .feedback: [.note, .promisedReplyAt]
-        case .classify: [.causeClass, .subject, .note]
+        case .classify: [.causeClass, .subject, .note, .severity, .subjectStaffId]
+        case .escalate: [.note, .importance]
+        case .apologise: [.method, .note]
         }
     }
 
     /// Each field and whether the body has it.
     var present: [(CodingKeys, Bool)] {
-        [(.note, note != nil), (.departmentId, departmentId != nil), (.handlerId, handlerId != nil), (.result, result != nil),
+        var given: [(CodingKeys, Bool)] = [(.note, note != nil), (.departmentId, departmentId != nil), (.handlerId, handlerId != nil), (.result, result != nil),
          (.materials, materials != nil), (.timeOnSiteMinutes, timeOnSiteMinutes != nil), (.acceptance, acceptance != nil),
          (.passed, passed != nil), (.method, method != nil), (.satisfaction, satisfaction != nil), (.rating, rating != nil),
          (.reply, reply != nil), (.adopted, adopted != nil), (.promisedReplyAt, promisedReplyAt != nil),
          (.causeClass, causeClass != nil), (.reason, reason != nil), (.requiredPostId, requiredPostId != nil),
          (.withdrawnInWriting, withdrawnInWriting != nil), (.repairItemId, repairItemId != nil), (.subject, subject != nil)]
+        given += [(.severity, severity != nil), (.subjectStaffId, subjectStaffId != nil), (.importance, importance != nil), (.confirmedBy, confirmedBy != nil)]
+        return given
     }
 }
 
@@ -387,6 +424,8 @@ public struct TicketFollowUpRecord: Sendable, Codable, Equatable {
     public var rating: SatisfactionRating
     public var comments: String?
     public var recordedBy: UUID?
+    /// The customer's name as they confirmed the follow-up (客户签字确认); set after `init`.
+    public var confirmedBy: String?
 
     public init(id: UUID, at: Date, method: String, satisfaction: Int? = nil, rating: SatisfactionRating, comments: String? = nil,
                 recordedBy: UUID? = nil) {

@@ -74,6 +74,14 @@ public enum TicketIntake {
                 errors.append(.init(field: "causeClass", code: "request.invalid_value", message: "1 our service, 2 building quality, 3 external"))
             }
         }
+        if body.category != .complaint {
+            if body.severity != nil {
+                errors.append(.init(field: "severity", code: "request.not_applicable", message: "only complaints are ordinary or serious"))
+            }
+            if body.subjectStaffId != nil {
+                errors.append(.init(field: "subjectStaffId", code: "request.not_applicable", message: "only a complaint names the staff member complained about"))
+            }
+        }
         let receivedAt = body.receivedAt ?? now
         if receivedAt > now.addingTimeInterval(300) {
             errors.append(.init(field: "receivedAt", code: "request.invalid_value", message: "a contact cannot be received in the future"))

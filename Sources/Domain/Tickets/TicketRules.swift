@@ -71,6 +71,10 @@ public enum TicketAction: String, Sendable, Codable, CaseIterable {
     case dispatch, acknowledge, start, resolve, verify
     case followUp = "follow-up"
     case close, cancel, answer, feedback, classify
+    /// To the site manager, with an importance: "other" matters (视问题重要程度呈报公司经理) and complaints.
+    case escalate
+    /// The apology visit or call a serious complaint owes (如投诉情节严重，需通过上门或电话方式进行道歉).
+    case apologise
 
     /// Who may take the action: reception and managers run intake and quality control;
     /// department staff sign for, work on and return what was dispatched to them.
@@ -93,13 +97,22 @@ public enum TicketLifecycle {
         public var category: TicketCategory
         public var followUpRequired: Bool
         public var followedUp: Bool
+        /// A serious complaint (重大投诉).
+        public var serious: Bool
+        /// An apology visit or call is on record.
+        public var apologised: Bool
 
-        public init(status: TicketStatus, category: TicketCategory, followUpRequired: Bool, followedUp: Bool) {
+        public init(status: TicketStatus, category: TicketCategory, followUpRequired: Bool, followedUp: Bool, serious: Bool = false, apologised: Bool = false) {
             self.status = status
             self.category = category
             self.followUpRequired = followUpRequired
             self.followedUp = followedUp
+            self.serious = serious
+            self.apologised = apologised
         }
+
+        /// A serious complaint is not closed before its apology is recorded.
+        public var owesApology: Bool { category == .complaint && serious && !apologised }
     }
 
     /// Actions that fit the state, in lifecycle order.
@@ -115,28 +128,38 @@ public enum TicketLifecycle {
             case .resolve: state.status == .inProgress
             case .verify: state.status == .resolved
             case .followUp: state.status == .verified || state.status == .withdrawn
-            case .close: state.status == .followedUp || (state.status == .verified && !(state.followUpRequired && !state.followedUp))
+            case .close: (state.status == .followedUp || (state.status == .verified && !(state.followUpRequired && !state.followedUp))) && !state.owesApology
             case .cancel: working.contains(state.status)
             case .answer:
                 state.category == .suggestion ? working.contains(state.status) : (state.category.isAnswerable && state.status == .received)
             case .feedback: isOpen
             case .classify: state.category == .complaint && beforeVerification.contains(state.status)
+            case .escalate: isOpen && (state.category == .other || state.category == .complaint)
+            case .apologise: isOpen && state.category == .complaint && state.serious
             }
         }
     }
 
     /// Who may take `action` on a ticket of `category`. Withdrawing a complaint takes the site
     /// manager: a complaint owes feedback and a 100 % follow-up, so reception cannot make one
-    /// disappear.
-    public static func permission(_ action: TicketAction, category: TicketCategory) -> Permission {
+    /// disappear. The follow-up of a serious complaint is organised by the site manager
+    /// (重大投诉由管理处经理组织进行): it takes a manager too.
+    public static func permission(_ action: TicketAction, category: TicketCategory, serious: Bool = false) -> Permission {
         if action == .cancel && category == .complaint { return .manageSite }
+        if action == .followUp && category == .complaint && serious { return .manageSite }
         return action.permission
     }
 
-    /// 403 `ticket.withdrawal_needs_manager` when `role` may not take `action` on a ticket of `category`.
-    public static func authorise(_ action: TicketAction, category: TicketCategory, role: Role) throws {
-        let needed = permission(action, category: category)
+    /// 403 `ticket.withdrawal_needs_manager` (or `ticket.follow_up_needs_manager` for a serious
+    /// complaint's follow-up) when `role` may not take `action` on a ticket of `category`.
+    public static func authorise(_ action: TicketAction, category: TicketCategory, role: Role, serious: Bool = false) throws {
+        let needed = permission(action, category: category, serious: serious)
         guard !role.may(needed) else { return }
+        if needed == .manageSite && action == .followUp {
+            throw DomainError(.forbidden, code: "ticket.follow_up_needs_manager",
+                              message: "the follow-up (回访) of a serious complaint (重大投诉) is organised by the site manager (重大投诉由管理处经理组织进行)",
+                              fieldErrors: [.init(field: "action", code: "ticket.follow_up_needs_manager", message: "ask a site manager")])
+        }
         if needed == .manageSite {
             throw DomainError(.forbidden, code: "ticket.withdrawal_needs_manager",
                               message: "withdrawing a complaint takes the site manager: it still owes feedback and its follow-up (回访)",
@@ -149,8 +172,18 @@ public enum TicketLifecycle {
     public static func check(_ action: TicketAction, _ state: State) throws {
         let allowed = allowed(state)
         guard allowed.contains(action) else {
+            var apologised = state
+            apologised.apologised = true
+            if action == .close && state.owesApology && Self.allowed(apologised).contains(.close) {
+                throw DomainError(.conflict, code: "ticket.apology_required",
+                                  message: "a serious complaint (重大投诉) is closed only after the apology visit or call is recorded with 'apologise'",
+                                  fieldErrors: [.init(field: "apology", code: "ticket.apology_required", message: "record the apology first")])
+            }
             var detail = "a \(state.status.rawValue) \(state.category.rawValue) ticket cannot take '\(action.rawValue)'"
             if action == .close && state.status == .verified { detail += ": it was sampled for a follow-up (回访), which must be recorded first" }
+            if action == .apologise && state.category == .complaint && !state.serious && !state.status.isTerminal {
+                detail += ": only a serious complaint (重大投诉) takes an apology visit or call"
+            }
             detail += allowed.isEmpty ? "; it takes no more actions" : "; allowed: \(allowed.map(\.rawValue).joined(separator: ", "))"
             throw DomainError(.conflict, code: "ticket.action_not_allowed", message: detail,
                               fieldErrors: allowed.map { .init(field: "action", code: "ticket.allowed_action", message: $0.rawValue) })

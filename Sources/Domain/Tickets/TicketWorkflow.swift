@@ -15,14 +15,19 @@ public enum TicketWorkflow {
         /// The month (YYYY-MM, site time) the ordinal counts in.
         public var resolutionMonth: String?
         public var policy: TicketPolicy
+        /// For `classify` naming a staff member complained about: that member's active direct
+        /// superior, or nil when they have none (the complaint then goes to the site manager).
+        public var subjectSupervisor: UUID?
 
-        public init(now: Date, actor: UUID?, actorStaff: UUID?, resolutionOrdinal: Int? = nil, resolutionMonth: String? = nil, policy: TicketPolicy = .defaults) {
+        public init(now: Date, actor: UUID?, actorStaff: UUID?, resolutionOrdinal: Int? = nil, resolutionMonth: String? = nil, policy: TicketPolicy = .defaults,
+                    subjectSupervisor: UUID? = nil) {
             self.now = now
             self.actor = actor
             self.actorStaff = actorStaff
             self.resolutionOrdinal = resolutionOrdinal
             self.resolutionMonth = resolutionMonth
             self.policy = policy
+            self.subjectSupervisor = subjectSupervisor
         }
     }
 
@@ -32,6 +37,9 @@ public enum TicketWorkflow {
         case nonconformity(kind: String, reason: String)
         /// What the matter is (a complaint's subject, a repair's item) changed: look for repeats again.
         case checkRepeats
+        /// The complaint was escalated to the superior of the staff member it names (or the site
+        /// manager): a timeline line `escalate` with this detail follows the action's own.
+        case escalated([String: String])
     }
 
     public struct Outcome: Sendable {
@@ -163,6 +171,13 @@ public enum TicketWorkflow {
                 throw DomainError.invalid(field: "method", code: "request.invalid_value", message: "one of \(followUpMethods.joined(separator: ", "))")
             }
             let rating = try rating(score: body.satisfaction, rating: body.rating)
+            // 请客户签名确认: a complaint's follow-up names the customer who confirmed it.
+            let confirmedBy = try InputText.trimmed(body.confirmedBy, field: "confirmedBy", max: 100)
+            if ticket.category == .complaint && confirmedBy == nil {
+                throw DomainError.invalid(field: "confirmedBy", code: "ticket.confirmation_required",
+                                          message: "a complaint's follow-up records the customer's name as they confirmed it (客户签字确认)")
+            }
+            ticket.followUpConfirmedBy = confirmedBy
             effects.append(.followUp(method: method, satisfaction: body.satisfaction, rating: rating, comments: note))
             detail["rating"] = rating.rawValue
             if rating.isSatisfied {
@@ -231,8 +246,9 @@ public enum TicketWorkflow {
             }
         case .classify:
             let subject = try InputText.trimmed(body.subject, field: "subject", max: 100)
-            guard body.causeClass != nil || subject != nil else {
-                throw DomainError.invalid(field: "causeClass", code: "request.missing_field", message: "give the cause class (1, 2 or 3), the subject, or both")
+            guard body.causeClass != nil || subject != nil || body.severity != nil || body.subjectStaffId != nil else {
+                throw DomainError.invalid(field: "causeClass", code: "request.missing_field",
+                                          message: "give the cause class (1, 2 or 3), the subject, the severity or the staff member complained about")
             }
             if let cause = body.causeClass {
                 guard (1...3).contains(cause) else {
@@ -246,6 +262,33 @@ public enum TicketWorkflow {
                 detail["subject"] = subject
                 if MatchKey.of(subject) != MatchKey.of(current.subject) { effects.append(.checkRepeats) }
             }
+            if let severity = body.severity {
+                ticket.severity = severity
+                detail["severity"] = severity.rawValue
+            }
+            // 如实反映至该工作人员的直上级: a newly named staff member's superior hears of it.
+            if let subject = body.subjectStaffId, subject != current.subjectStaffId {
+                detail["subjectStaffId"] = subject.uuidString
+                effects.append(.escalated(TicketEscalation.toSuperior(&ticket, subject: subject, supervisor: context.subjectSupervisor, at: now)))
+            }
+        case .escalate:
+            guard note != nil else {
+                throw DomainError.invalid(field: "note", code: "request.missing_field", message: "what is reported to the site manager")
+            }
+            guard let importance = body.importance else {
+                throw DomainError.invalid(field: "importance", code: "request.missing_field",
+                                          message: "how important the matter is: routine, important or critical (视问题重要程度)")
+            }
+            detail = detail.merging(TicketEscalation.toManager(&ticket, importance: importance, at: now)) { $1 }
+        case .apologise:
+            guard let text = body.method else {
+                throw DomainError.invalid(field: "method", code: "request.missing_field", message: "how the apology was made: visit or phone")
+            }
+            guard let method = ApologyMethod(rawValue: text) else {
+                throw DomainError.invalid(field: "method", code: "request.invalid_value", message: "an apology is made by visit or phone (上门或电话)")
+            }
+            ticket.apology = TicketApology(method: method, note: note, at: now, recordedBy: context.actor)
+            detail["method"] = method.rawValue
         }
         ticket.refreshDerived(now: now)
         return Outcome(ticket: ticket, note: note, detail: detail, effects: effects)

@@ -30,6 +30,8 @@ enum OpenAPISchemas {
     static let postLevels = PostLevel.allCases.map(\.rawValue)
     static let channels = TicketChannel.allCases.map(\.rawValue)
     static let followUpClasses = FollowUpClass.allCases.map(\.rawValue)
+    static let severities = ComplaintSeverity.allCases.map(\.rawValue)
+    static let importances = EscalationImportance.allCases.map(\.rawValue)
 
     static var all: [String: Any] { [
         "Problem": object([
@@ -64,17 +66,20 @@ enum OpenAPISchemas {
             "postId": string("uuid", nullable: true), "education": string(values: educations, nullable: true), "hireDate": string("date"),
             "probationUntil": string("date", nullable: true), "mentorId": string("uuid", nullable: true), "isVeteran": boolean,
             "status": string(values: ["active", "inactive"]), "version": integer, "createdAt": string("date-time"), "updatedAt": string("date-time"),
+            "supervisorId": string("uuid", nullable: true),
         ], required: ["id", "employeeNo", "name", "departmentId", "hireDate", "isVeteran", "status", "version", "createdAt", "updatedAt"]),
         "StaffPage": page("StaffMember"),
         "NewStaffMember": object([
             "employeeNo": string(maxLength: 32), "name": string(maxLength: 100), "phone": string(maxLength: 20, nullable: true), "departmentId": string("uuid"),
             "postId": string("uuid", nullable: true), "education": string(values: educations, nullable: true), "hireDate": string("date"),
             "probationUntil": string("date", nullable: true), "mentorId": string("uuid", nullable: true), "isVeteran": boolean,
+            "supervisorId": string("uuid", nullable: true),
         ], required: ["employeeNo", "name", "departmentId", "hireDate"]),
         "StaffChanges": object([
             "name": string(maxLength: 100), "phone": string(maxLength: 20, nullable: true), "departmentId": string("uuid"),
             "postId": string("uuid", nullable: true), "education": string(values: educations, nullable: true),
             "probationUntil": string("date", nullable: true), "mentorId": string("uuid", nullable: true), "isVeteran": boolean,
+            "supervisorId": string("uuid", nullable: true),
         ], required: []),
         "Post": object([
             "id": string("uuid"), "code": string(), "name": string(), "departmentId": string("uuid", nullable: true),
@@ -178,6 +183,9 @@ enum OpenAPISchemas {
             "reopenCount": integer, "nonconformityOpen": boolean, "repeatOf": string("uuid"), "relatedTicketId": string("uuid"), "appointmentId": string("uuid"),
             "allowedActions": ["type": "array", "items": string(values: TicketAction.allCases.map(\.rawValue))],
             "version": integer, "createdAt": string("date-time"), "updatedAt": string("date-time"),
+            "severity": string(values: severities), "subjectStaffId": string("uuid"), "escalatedTo": string("uuid"),
+            "escalatedToRole": string(values: [TicketEscalation.managerRole.rawValue]), "escalatedAt": string("date-time"),
+            "escalationImportance": string(values: importances), "apology": OpenAPIDocument.ref("TicketApology"), "followUpConfirmedBy": string(),
         ], required: ["id", "number", "channel", "category", "priority", "status", "reporter", "description", "ownerId", "receivedAt", "deadlines",
                       "materials", "reopenCount", "nonconformityOpen", "allowedActions", "version", "createdAt", "updatedAt"]),
         "TicketDeadlines": object([
@@ -186,6 +194,9 @@ enum OpenAPISchemas {
             "resolveDueAt": string("date-time"), "followUpDueFrom": string("date-time"), "followUpDueAt": string("date-time"),
             "overdue": ["type": "array", "items": string(values: ["feedback", "reply", "resolution", "follow_up"])],
         ], required: ["feedbackDueAt", "overdue"]),
+        "TicketApology": object([
+            "method": string(values: ApologyMethod.allCases.map(\.rawValue)), "note": string(), "at": string("date-time"), "recordedBy": string("uuid"),
+        ], required: ["method", "at"]),
         "TicketFollowUpPlan": object(["followUpClass": string(values: followUpClasses), "month": string(), "ordinal": integer, "sampled": boolean, "explanation": string()],
                                      required: ["followUpClass"]),
         "TicketPage": page("Ticket"),
@@ -197,6 +208,7 @@ enum OpenAPISchemas {
             "followUpClass": string(values: followUpClasses, nullable: true), "relatedTicketId": string("uuid", nullable: true),
             "appointmentId": string("uuid", nullable: true), "requiredPostId": string("uuid", nullable: true),
             "placeId": string("uuid", nullable: true), "repairItemId": string("uuid", nullable: true), "subject": string(maxLength: 100, nullable: true),
+            "severity": string(values: severities, nullable: true), "subjectStaffId": string("uuid", nullable: true),
         ], required: ["channel", "category", "description"]),
         "TicketActionBody": object([
             "note": string(maxLength: 2000), "departmentId": string("uuid"), "handlerId": string("uuid"), "result": string(maxLength: 4000),
@@ -206,6 +218,8 @@ enum OpenAPISchemas {
             "reply": string(maxLength: 4000), "adopted": boolean, "promisedReplyAt": string("date-time"), "causeClass": ["type": "integer", "minimum": 1, "maximum": 3],
             "reason": string(maxLength: 2000), "requiredPostId": string("uuid"), "withdrawnInWriting": boolean,
             "repairItemId": string("uuid"), "subject": string(maxLength: 100),
+            "severity": string(values: severities), "subjectStaffId": string("uuid"), "importance": string(values: importances),
+            "confirmedBy": string(maxLength: 100),
         ], required: []),
         "TicketEvent": object([
             "seq": integer, "at": string("date-time"), "action": string(), "fromStatus": string(values: TicketRoutes.statuses), "toStatus": string(values: TicketRoutes.statuses),
@@ -215,6 +229,7 @@ enum OpenAPISchemas {
         "TicketFollowUp": object([
             "id": string("uuid"), "at": string("date-time"), "method": string(values: TicketWorkflow.followUpMethods), "satisfaction": integer,
             "rating": string(values: SatisfactionRating.allCases.map(\.rawValue)), "comments": string(), "recordedBy": string("uuid"),
+            "confirmedBy": string(),
         ], required: ["id", "at", "method", "rating"]),
         "TicketFollowUpList": list("TicketFollowUp"),
         "TicketNonconformity": object([

@@ -11,6 +11,9 @@ import Postgres
 /// and, for a veterans-only post, a veteran (`staff.veteran_required`). A new hire for a
 /// licensed post is therefore created without `postId`, their certificate recorded through
 /// `POST …/certificates`, and the post assigned with a PATCH.
+///
+/// `supervisorId` is the direct superior (直上级) complaints about the member go to: an active
+/// staff member of the site, not the member themselves nor anyone who reports to them.
 struct StaffRoutes {
     let services: APIServices
     static let base = "/api/v1/sites/{siteCode}/staff"
@@ -64,7 +67,7 @@ struct StaffRoutes {
         let (body, data) = try await services.body(NewStaffMember.self, request, context)
         let today = CalendarDate.day(of: services.clock.now(), in: access.site.timezone)
         let draft = try StaffRules.validate(.init(employeeNo: body.employeeNo, name: body.name, phone: body.phone, hireDate: body.hireDate,
-                                                 probationUntil: body.probationUntil, mentorId: body.mentorId, id: nil), today: today)
+                                                 probationUntil: body.probationUntil, mentorId: body.mentorId, id: nil, supervisorId: body.supervisorId), today: today)
         var member = body
         (member.employeeNo, member.name, member.phone) = (draft.employeeNo, draft.name, draft.phone)
         let (site, scope, requestID) = (access.site, access.scope, context.requestID)
@@ -72,7 +75,8 @@ struct StaffRoutes {
         do {
             return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: access.principal.userID)
                 .run(request, body: data) { connection in
-                    try StaffStore.checkReferences(connection, site: site.id, department: record.departmentId, post: record.postId, mentor: record.mentorId, today: today)
+                    try StaffStore.checkReferences(connection, site: site.id, department: record.departmentId, post: record.postId, mentor: record.mentorId, today: today,
+                                                   supervisor: record.supervisorId)
                     if let post = record.postId {
                         try StaffStore.checkPostRequirements(connection, site: site.id, post: post, staff: nil,
                                                              candidate: .init(education: record.education, isVeteran: record.isVeteran ?? false), today: today, licence: true)
@@ -98,11 +102,14 @@ struct StaffRoutes {
                                          version: \.version, missing: StaffStore.notFound(id.uuidString)) { connection, current in
             var changed = apply(current)
             let draft = try StaffRules.validate(.init(employeeNo: changed.employeeNo, name: changed.name, phone: changed.phone, hireDate: changed.hireDate,
-                                                     probationUntil: changed.probationUntil, mentorId: changed.mentorId, id: changed.id), today: today)
+                                                     probationUntil: changed.probationUntil, mentorId: changed.mentorId, id: changed.id,
+                                                     supervisorId: changed.supervisorId), today: today)
             (changed.name, changed.phone) = (draft.name, draft.phone)
-            if changed.departmentId != current.departmentId || changed.postId != current.postId || changed.mentorId != current.mentorId {
+            if changed.departmentId != current.departmentId || changed.postId != current.postId || changed.mentorId != current.mentorId
+                || changed.supervisorId != current.supervisorId {
                 try StaffStore.checkReferences(connection, site: site.id, department: changed.departmentId, post: changed.postId,
-                                               mentor: changed.mentorId == current.mentorId ? nil : changed.mentorId, today: today)
+                                               mentor: changed.mentorId == current.mentorId ? nil : changed.mentorId, today: today,
+                                               supervisor: changed.supervisorId == current.supervisorId ? nil : changed.supervisorId, staff: changed.id)
             }
             if let post = changed.postId {
                 let candidate = PostRequirements.Candidate(education: changed.education, isVeteran: changed.isVeteran)
@@ -133,6 +140,7 @@ struct StaffRoutes {
         note("probationUntil", before.probationUntil, after.probationUntil)
         note("mentorId", before.mentorId, after.mentorId)
         note("isVeteran", Optional(before.isVeteran), Optional(after.isVeteran))
+        note("supervisorId", before.supervisorId, after.supervisorId)
         note("status", Optional(before.status), Optional(after.status))
         return detail
     }
@@ -149,6 +157,7 @@ extension StaffMember {
         member.probationUntil = changes.probationUntil.applied(to: probationUntil)
         member.mentorId = changes.mentorId.applied(to: mentorId)
         if let veteran = changes.isVeteran { member.isVeteran = veteran }
+        member.supervisorId = changes.supervisorId.applied(to: supervisorId)
         return member
     }
 }

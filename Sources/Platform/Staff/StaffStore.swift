@@ -5,16 +5,18 @@ import Postgres
 /// Staff in PostgreSQL. Every statement filters `site_id` explicitly as well as through
 /// row-level security.
 public enum StaffStore {
-    static let columns = "id, employee_no, name, phone, department_id, post_id, education, hire_date, probation_until, mentor_id, is_veteran, status, version, created_at, updated_at"
+    static let columns = "id, employee_no, name, phone, department_id, post_id, education, hire_date, probation_until, mentor_id, is_veteran, status, version, created_at, updated_at, supervisor_id"
 
     static func decode(_ row: PostgresRow) throws -> StaffMember {
-        StaffMember(
+        var member = StaffMember(
             id: try row.decode("id"), employeeNo: try row.decode("employee_no"), name: try row.decode("name"), phone: try row.decodeIfPresent("phone"),
             departmentId: try row.decode("department_id"), postId: try row.decodeIfPresent("post_id"),
             education: try row.decodeIfPresent("education", as: String.self).flatMap(Education.init(rawValue:)),
             hireDate: try row.decode("hire_date"), probationUntil: try row.decodeIfPresent("probation_until"), mentorId: try row.decodeIfPresent("mentor_id"),
             isVeteran: try row.decode("is_veteran"), status: try row.decode("status"), version: try row.decode("version"),
             createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
+        member.supervisorId = try row.decodeIfPresent("supervisor_id")
+        return member
     }
 
     /// Filters of the staff listing.
@@ -42,18 +44,28 @@ public enum StaffStore {
         PostgresStatement("SELECT \(columns) FROM staff WHERE site_id = $1 AND id = $2", [site, id])
     }
 
-    /// Checks that the department, post and mentor a record points at exist at this site and
-    /// can take it: an active department, an active post, an active mentor not on probation.
+    /// Checks that the department, post, mentor and superior a record points at exist at this
+    /// site and can take it: an active department, an active post, an active mentor not on
+    /// probation, an active superior who does not report (directly or not) to `staff` itself.
     static func checkReferences(
-        _ connection: isolated PostgresConnection, site: UUID, department: UUID, post: UUID?, mentor: UUID?, today: CalendarDate
+        _ connection: isolated PostgresConnection, site: UUID, department: UUID, post: UUID?, mentor: UUID?, today: CalendarDate,
+        supervisor: UUID? = nil, staff: UUID? = nil
     ) throws {
+        // The superior's own chain of superiors, at most 100 deep: a cycle would make "the
+        // direct superior" of a complaint go round in circles.
         let row = try connection.query(
             """
             SELECT (SELECT active FROM departments WHERE site_id = $1 AND id = $2) AS department_active,
                    (SELECT active FROM posts WHERE site_id = $1 AND id = $3) AS post_active,
                    (SELECT status = 'active' FROM staff WHERE site_id = $1 AND id = $4) AS mentor_active,
-                   (SELECT probation_until >= $5::date FROM staff WHERE site_id = $1 AND id = $4) AS mentor_on_probation
-            """, [site, department, post, mentor, today])[0]
+                   (SELECT probation_until >= $5::date FROM staff WHERE site_id = $1 AND id = $4) AS mentor_on_probation,
+                   (SELECT status = 'active' FROM staff WHERE site_id = $1 AND id = $6) AS supervisor_active,
+                   (WITH RECURSIVE chain (id, depth) AS (
+                        SELECT supervisor_id, 1 FROM staff WHERE site_id = $1 AND id = $6::uuid
+                        UNION ALL
+                        SELECT s.supervisor_id, chain.depth + 1 FROM chain JOIN staff s ON s.site_id = $1 AND s.id = chain.id WHERE chain.depth < 100
+                    ) SELECT true FROM chain WHERE chain.id = $7::uuid LIMIT 1) AS supervisor_cycle
+            """, [site, department, post, mentor, today, supervisor, staff])[0]
         var errors: [DomainError.FieldError] = []
         switch try row.decodeIfPresent("department_active", as: Bool.self) {
         case nil: errors.append(.init(field: "departmentId", code: "staff.unknown_department", message: "no such department at this site"))
@@ -74,6 +86,16 @@ public enum StaffStore {
             default:
                 if try row.decodeIfPresent("mentor_on_probation", as: Bool.self) == true {
                     errors.append(.init(field: "mentorId", code: "staff.mentor_on_probation", message: "a mentor must be experienced staff, not on probation"))
+                }
+            }
+        }
+        if supervisor != nil {
+            switch try row.decodeIfPresent("supervisor_active", as: Bool.self) {
+            case nil: errors.append(.init(field: "supervisorId", code: "staff.unknown_supervisor", message: "no such staff member at this site"))
+            case false?: errors.append(.init(field: "supervisorId", code: "staff.inactive_supervisor", message: "the superior has left"))
+            default:
+                if try row.decodeIfPresent("supervisor_cycle", as: Bool.self) == true {
+                    errors.append(.init(field: "supervisorId", code: "staff.supervisor_cycle", message: "the superior reports, directly or not, to this staff member"))
                 }
             }
         }
@@ -101,23 +123,24 @@ public enum StaffStore {
     static func insert(site: UUID, _ member: NewStaffMember) -> PostgresStatement {
         PostgresStatement(
             """
-            INSERT INTO staff (site_id, employee_no, name, phone, department_id, post_id, education, hire_date, probation_until, mentor_id, is_veteran)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING \(columns)
+            INSERT INTO staff (site_id, employee_no, name, phone, department_id, post_id, education, hire_date, probation_until, mentor_id, is_veteran,
+                supervisor_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING \(columns)
             """,
             [site, member.employeeNo, member.name, member.phone, member.departmentId, member.postId, member.education?.rawValue,
-             member.hireDate, member.probationUntil, member.mentorId, member.isVeteran ?? false])
+             member.hireDate, member.probationUntil, member.mentorId, member.isVeteran ?? false, member.supervisorId])
     }
 
     static func update(site: UUID, _ member: StaffMember, expectedVersion: Int?) -> PostgresStatement {
         PostgresStatement(
             """
             UPDATE staff SET name = $3, phone = $4, department_id = $5, post_id = $6, education = $7, probation_until = $8,
-                mentor_id = $9, is_veteran = $10, status = $11, version = version + 1, updated_at = now()
+                mentor_id = $9, is_veteran = $10, status = $11, supervisor_id = $13, version = version + 1, updated_at = now()
             WHERE site_id = $1 AND id = $2 AND ($12::int IS NULL OR version = $12)
             RETURNING \(columns)
             """,
             [site, member.id, member.name, member.phone, member.departmentId, member.postId, member.education?.rawValue,
-             member.probationUntil, member.mentorId, member.isVeteran, member.status, expectedVersion])
+             member.probationUntil, member.mentorId, member.isVeteran, member.status, expectedVersion, member.supervisorId])
     }
 
     /// The department of an active staff member, or nil.

@@ -19,12 +19,14 @@ struct TicketRoutes {
         .start: #"{"note":"已到场"}"#,
         .resolve: #"{"result":"更换水管接头，试水无渗漏","materials":[{"item":"水管接头","quantity":1,"unit":"个","unitCost":12.5}],"timeOnSiteMinutes":40,"acceptance":{"name":"杨阿姨","signedAt":"2026-11-26T10:00:00+08:00"}}"#,
         .verify: #"{"passed":true,"note":"现场查看已修复"}"#,
-        .followUp: #"{"method":"phone","satisfaction":5,"rating":"satisfied","note":"客户表示满意"}"#,
+        .followUp: #"{"method":"phone","satisfaction":5,"rating":"satisfied","note":"客户表示满意","confirmedBy":"杨阿姨"}"#,
         .close: #"{"note":"回访满意，结案"}"#,
         .cancel: #"{"reason":"重复登记"}"#,
         .answer: #"{"reply":"门诊时间为每日8:00至17:30","note":"当场答复"}"#,
         .feedback: #"{"note":"已电话告知处理进度","promisedReplyAt":"2030-06-28T17:00:00+08:00"}"#,
-        .classify: #"{"causeClass":1,"subject":"护工服务态度","note":"服务不到位"}"#,
+        .classify: #"{"causeClass":1,"subject":"护工服务态度","severity":"serious","subjectStaffId":"\#(ExampleIDs.staff)","note":"服务不到位"}"#,
+        .escalate: #"{"importance":"important","note":"涉及整栋楼停水，呈报管理处经理"}"#,
+        .apologise: #"{"method":"visit","note":"管理处经理上门致歉"}"#,
     ]
 
     func register(_ routes: inout APIRoutes) {
@@ -35,6 +37,7 @@ struct TicketRoutes {
                     .init("owner", "string", "Owner (receiving staff member) id", format: "uuid"), .init("handler", "string", "Handler id", format: "uuid"),
                     .init("overdue", "boolean", "Only tickets past a feedback, promised reply, resolution or follow-up deadline (or only those not)", values: ["true", "false"]),
                     .init("nonconformity", "boolean", "Only tickets with an open non-conformity", values: ["true", "false"]),
+                    .init("escalated", "boolean", "Only tickets escalated to a superior or the site manager (or only those not)", values: ["true", "false"]),
                     .init("from", "string", "Received at or after (RFC 3339)", format: "date-time"), .init("to", "string", "Received before (RFC 3339)", format: "date-time"),
                     .init("q", "string", "Two or more characters of the description, location, reporter name or unit (e.g. 漏水), or a reporter's phone number"),
                     .init("limit", "integer", "Page size, 1–200"), .init("cursor", "string", "nextCursor of the previous page")])) { request, context in
@@ -115,7 +118,10 @@ struct TicketRoutes {
         .close: "Close the case",
         .cancel: "Cancel (withdrawn or recorded by mistake), with a reason; a complaint is withdrawn by a site manager, and unless withdrawn in writing still owes its follow-up",
         .answer: "Answer an inquiry or praise at intake, or reply to a suggestion (adopted or not), and close",
-        .feedback: "Record feedback to the reporter, with a promised reply time where needed", .classify: "Classify a complaint's cause (1, 2, 3)",
+        .feedback: "Record feedback to the reporter, with a promised reply time where needed",
+        .classify: "Classify a complaint: its cause (1, 2, 3), severity (ordinary, serious) and the staff member complained about, whose direct superior it is escalated to",
+        .escalate: "Escalate an 'other' matter or a complaint to the site manager, with its importance (routine, important, critical)",
+        .apologise: "Record the apology visit or call a serious complaint owes; it cannot be closed before",
     ]
 
     struct Listing<Item: Encodable & Sendable>: Encodable, Sendable {
@@ -143,7 +149,7 @@ struct TicketRoutes {
             priority: try request.query("priority", oneOf: Self.priorities), department: try request.query(uuid: "department"),
             owner: try request.query(uuid: "owner"), handler: try request.query(uuid: "handler"), overdue: try request.query(bool: "overdue"),
             from: try request.query(instant: "from"), to: try request.query(instant: "to"), text: phone == nil ? text : nil, phone: phone,
-            nonconformity: try request.query(bool: "nonconformity"))
+            nonconformity: try request.query(bool: "nonconformity"), escalated: try request.query(bool: "escalated"))
         let now = services.clock.now()
         var tickets: [Ticket]
         if filter.text == nil {
@@ -178,8 +184,9 @@ struct TicketRoutes {
         let threshold = RepeatRule.threshold(body.category, policy: policy)
         return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: actor).run(request, body: data) { connection in
             var draft = intake
-            try TicketStore.checkReferences(connection, site: site.id, owner: draft.owner, department: draft.ticket.departmentId, related: draft.ticket.relatedTicketId,
-                                            post: draft.ticket.requiredPostId, appointment: draft.ticket.appointmentId)
+            let supervisor = try TicketStore.checkReferences(connection, site: site.id, owner: draft.owner, department: draft.ticket.departmentId,
+                                                             related: draft.ticket.relatedTicketId, post: draft.ticket.requiredPostId,
+                                                             appointment: draft.ticket.appointmentId, subject: draft.ticket.subjectStaffId)
             let named = try TicketStore.placeAndItem(connection, site: site.id, place: draft.ticket.placeId, locationKey: draft.locationKey,
                                                      item: draft.ticket.repairItemId)
             TicketIntake.complete(&draft, place: named.place, repairScale: named.scale, rules: rules)
@@ -194,14 +201,28 @@ struct TicketRoutes {
             guard let row = try connection.execute(TicketStore.insert(site: site, draft, actor: actor, role: scope.role, nonconformity: !matches.isEmpty, now: now)).first else {
                 throw PostgresError(kind: .client, message: "ticket insert returned no row")
             }
-            let ticket = try TicketStore.decode(row, now: now)
+            var ticket = try TicketStore.decode(row, now: now)
             if !matches.isEmpty {
                 try connection.execute(TicketStore.insertNonconformity(
                     site: site.id, ticket: ticket.id, kind: "repeat", at: now, matched: matches,
                     reason: TicketIntake.repeatReason(ticket.category, count: matches.count + 1, windowDays: policy.repeats.windowDays)))
             }
+            var audit = ["number": ticket.number, "category": ticket.category.rawValue]
+            // A complaint's severity, and the escalation to the superior of the staff member it names.
+            if draft.ticket.severity != nil || draft.ticket.subjectStaffId != nil {
+                var recorded = ticket
+                let escalation = TicketEscalation.atIntake(&recorded, severity: draft.ticket.severity, subject: draft.ticket.subjectStaffId,
+                                                           supervisor: supervisor, at: now)
+                guard let written = try connection.execute(TicketStore.updateComplaintRecord(
+                    site: site.id, recorded, now: now, event: escalation.map { TicketEventDraft(action: "escalate", from: recorded.status, note: nil, detail: $0) },
+                    actor: actor, role: scope.role)).first
+                else { throw PostgresError(kind: .client, message: "ticket update returned no row") }
+                ticket = try TicketStore.decode(written, now: now)
+                audit["severity"] = ticket.severity?.rawValue
+                audit["escalatedTo"] = ticket.escalatedTo?.uuidString ?? ticket.escalatedToRole?.rawValue
+            }
             try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "ticket.create", targetType: "ticket", targetID: ticket.id.uuidString,
-                                                   detail: ["number": ticket.number, "category": ticket.category.rawValue], requestID: requestID))
+                                                   detail: audit, requestID: requestID))
             return .init(status: .created, body: try PlatformJSONEncoder.encode(ticket), version: ticket.version,
                          location: "/api/v1/sites/\(site.code)/tickets/\(ticket.id.uuidString)")
         }
@@ -222,7 +243,7 @@ struct TicketRoutes {
             guard let row = try connection.execute(TicketStore.get(site: site.id, id: id, forUpdate: true)).first else { throw TicketStore.notFound(id.uuidString) }
             let current = try TicketStore.decode(row, now: now)
             if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
-            try TicketLifecycle.authorise(action, category: current.category, role: role)
+            try TicketLifecycle.authorise(action, category: current.category, role: role, serious: current.severity == .serious)
             if role == .siteStaff {
                 try TicketRoutes.requireOwnDepartment(connection, site: site.id, staff: staff, ticket: current)
             }
@@ -233,7 +254,12 @@ struct TicketRoutes {
                     kind: plan.followUpClass))[0].decode("resolved")
                 context.resolutionMonth = month
             }
+            // The staff member a complaint newly names: active at the site; their superior hears of it.
+            if action == .classify, let subject = body.subjectStaffId, subject != current.subjectStaffId, current.allowedActions.contains(.classify) {
+                context.subjectSupervisor = try TicketStore.checkReferences(connection, site: site.id, owner: nil, department: nil, related: nil, subject: subject)
+            }
             var outcome = try TicketWorkflow.apply(action, body, to: current, context)
+            try TicketEscalation.authoriseSeverity(from: current.severity, to: outcome.ticket.severity, role: role)
             if outcome.ticket.departmentId != current.departmentId || outcome.ticket.handlerId != current.handlerId {
                 try TicketStore.checkAssignment(connection, site: site.id, department: outcome.ticket.departmentId,
                                                 handler: outcome.ticket.handlerId == current.handlerId ? nil : outcome.ticket.handlerId)
@@ -265,7 +291,7 @@ struct TicketRoutes {
                     matches = []
                 }
             }
-            guard let updated = try connection.execute(TicketStore.update(
+            guard var updated = try connection.execute(TicketStore.update(
                 site: site.id, outcome.ticket, expectedVersion: current.version, now: now,
                 event: TicketEventDraft(action: action.rawValue, from: current.status, note: outcome.note, detail: outcome.detail),
                 actor: actor, role: scope.role)).first
@@ -274,7 +300,7 @@ struct TicketRoutes {
                 switch effect {
                 case .followUp(let method, let satisfaction, let rating, let comments):
                     try connection.execute(TicketStore.insertFollowUp(site: site.id, ticket: id, at: now, method: method, satisfaction: satisfaction,
-                                                                      rating: rating, comments: comments, by: actor))
+                                                                      rating: rating, comments: comments, by: actor, confirmedBy: outcome.ticket.followUpConfirmedBy))
                 case .nonconformity(let kind, let reason):
                     try connection.execute(TicketStore.insertNonconformity(site: site.id, ticket: id, kind: kind, at: now, matched: [], reason: reason + (outcome.note.map { ": \($0)" } ?? "")))
                 case .checkRepeats:
@@ -283,11 +309,26 @@ struct TicketRoutes {
                             site: site.id, ticket: id, kind: "repeat", at: now, matched: matches,
                             reason: TicketIntake.repeatReason(current.category, count: matches.count + 1, windowDays: policy.repeats.windowDays)))
                     }
+                case .escalated:
+                    break  // written with the ticket's complaint record below
                 }
             }
+            var audit = outcome.detail.merging(["number": current.number, "status": outcome.ticket.status.rawValue]) { $1 }
+            // Severity, escalation, apology and follow-up confirmation; an escalation the action
+            // led to (a complaint naming a staff member) is its own timeline line.
+            var escalation: [String: String]?
+            for case .escalated(let detail) in outcome.effects { escalation = detail }
+            if escalation != nil || TicketStore.complaintRecordChanged(current, outcome.ticket) {
+                guard let written = try connection.execute(TicketStore.updateComplaintRecord(
+                    site: site.id, outcome.ticket, now: now,
+                    event: escalation.map { TicketEventDraft(action: "escalate", from: outcome.ticket.status, note: nil, detail: $0) },
+                    actor: actor, role: scope.role)).first
+                else { throw Versioning.stale(current: current.version + 1) }
+                updated = written
+                if escalation != nil { audit["escalatedTo"] = outcome.ticket.escalatedTo?.uuidString ?? outcome.ticket.escalatedToRole?.rawValue }
+            }
             try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "ticket.\(action.rawValue)", targetType: "ticket", targetID: id.uuidString,
-                                                   detail: outcome.detail.merging(["number": current.number, "status": outcome.ticket.status.rawValue]) { $1 },
-                                                   requestID: requestID))
+                                                   detail: audit, requestID: requestID))
             return try TicketStore.decode(updated, now: now)
         }
         let explained = ticket.explained(policy)

@@ -11,7 +11,14 @@ public enum TicketStore {
         dispatched_at, acknowledged_at, started_at, resolved_at, resolution, materials, time_on_site_minutes, accepted_by, accepted_at,
         verified_at, verified_by, followed_up_at, closed_at, cancelled_at, reply, suggestion_adopted, follow_up_month, follow_up_ordinal, follow_up_sampled,
         follow_up_due_from, follow_up_due_at, reopen_count, nonconformity_open, repeat_of, related_ticket_id, appointment_id, version, created_at, updated_at,
-        withdrawn_in_writing, reply_given_at, place_id, repair_item_id, subject
+        withdrawn_in_writing, reply_given_at, place_id, repair_item_id, subject, \(complaintColumns)
+        """
+
+    /// Severity, escalation, apology and follow-up confirmation (migration 0018), written by
+    /// `updateComplaintRecord`.
+    static let complaintColumns = """
+        severity, subject_staff_id, escalated_to, escalated_to_role, escalated_at, escalation_importance, apology_method, apology_note, apologised_at,
+        apologised_by, follow_up_confirmed_by
         """
 
     static func decode(_ row: PostgresRow, now: Date) throws -> Ticket {
@@ -58,8 +65,27 @@ public enum TicketStore {
         ticket.placeId = try row.decodeIfPresent("place_id")
         ticket.repairItemId = try row.decodeIfPresent("repair_item_id")
         ticket.subject = try row.decodeIfPresent("subject")
+        try decodeComplaintRecord(row, into: &ticket)
         ticket.refreshDerived(now: now)
         return ticket
+    }
+
+    /// Reads `complaintColumns`. A complaint recorded before its severity existed is ordinary.
+    static func decodeComplaintRecord(_ row: PostgresRow, into ticket: inout Ticket) throws {
+        if ticket.category == .complaint {
+            ticket.severity = try row.decodeIfPresent("severity", as: String.self).flatMap(ComplaintSeverity.init(rawValue:)) ?? .ordinary
+        }
+        ticket.subjectStaffId = try row.decodeIfPresent("subject_staff_id", as: UUID.self)
+        ticket.escalatedTo = try row.decodeIfPresent("escalated_to", as: UUID.self)
+        ticket.escalatedToRole = try row.decodeIfPresent("escalated_to_role", as: String.self).flatMap(Role.init(rawValue:))
+        ticket.escalatedAt = try row.decodeIfPresent("escalated_at", as: Date.self)
+        ticket.escalationImportance = try row.decodeIfPresent("escalation_importance", as: String.self).flatMap(EscalationImportance.init(rawValue:))
+        if let method = try row.decodeIfPresent("apology_method", as: String.self).flatMap(ApologyMethod.init(rawValue:)),
+            let at = try row.decodeIfPresent("apologised_at", as: Date.self) {
+            ticket.apology = TicketApology(method: method, note: try row.decodeIfPresent("apology_note", as: String.self), at: at,
+                                           recordedBy: try row.decodeIfPresent("apologised_by", as: UUID.self))
+        }
+        ticket.followUpConfirmedBy = try row.decodeIfPresent("follow_up_confirmed_by", as: String.self)
     }
 
     /// Filters of the ticket listing.
@@ -78,6 +104,8 @@ public enum TicketStore {
         /// The reporter's phone number, digits only.
         public var phone: String?
         public var nonconformity: Bool?
+        /// Only tickets escalated to a superior or the site manager (or only those not).
+        public var escalated: Bool? = nil
     }
 
     /// The overdue test, as SQL over the ticket's columns with `now` at `$n` (the same
@@ -104,11 +132,21 @@ public enum TicketStore {
               AND ($12::text IS NULL OR (search_terms @> app.search_terms($12) AND strpos(search_text, lower($12)) > 0))
               AND ($13::bool IS NULL OR nonconformity_open = $13)
               AND ($14::timestamptz IS NULL OR (received_at, id) < ($14, $15::uuid))
-              AND ($17::text IS NULL OR reporter_phone = $17)
+              AND ($17::text IS NULL OR reporter_phone = $17)\(escalatedCondition(filter.escalated))
             ORDER BY received_at DESC, id DESC LIMIT $16
             """,
             [site, filter.status, filter.category, filter.priority, filter.department, filter.owner, filter.handler, filter.overdue, now,
              filter.from, filter.to, filter.text, filter.nonconformity, after?.first.flatMap(RFC3339.parse), after?.last.flatMap(UUID.init(uuidString:)), limit + 1, filter.phone], prepared: false)
+    }
+
+    /// The `escalated` filter as SQL text of its own, so that the positional parameters the
+    /// search statements share with `list` stay as they are (`tickets_escalated` indexes it).
+    static func escalatedCondition(_ escalated: Bool?) -> String {
+        switch escalated {
+        case true?: " AND escalated_at IS NOT NULL"
+        case false?: " AND escalated_at IS NULL"
+        case nil: ""
+        }
     }
 
     /// Text search in two steps, because the planner cannot tell a common phrase from a rare
@@ -167,23 +205,32 @@ public enum TicketStore {
         return PostgresStatement("SELECT \(columns) FROM tickets WHERE site_id = $1 AND number = $2", [site, reference.uppercased()])
     }
 
-    /// What intake refers to, checked in one query so each problem names its field.
+    /// What intake refers to, checked in one query so each problem names its field. For the
+    /// staff member a complaint is about (`subject`, an active staff member of the site), returns
+    /// their direct superior when that superior is active: the complaint goes to them.
+    @discardableResult
     static func checkReferences(
-        _ connection: isolated PostgresConnection, site: UUID, owner: UUID, department: UUID?, related: UUID?, post: UUID? = nil, appointment: UUID? = nil
-    ) throws {
+        _ connection: isolated PostgresConnection, site: UUID, owner: UUID?, department: UUID?, related: UUID?, post: UUID? = nil, appointment: UUID? = nil,
+        subject: UUID? = nil
+    ) throws -> UUID? {
         let row = try connection.query(
             """
             SELECT (SELECT status = 'active' FROM staff WHERE site_id = $1 AND id = $2) AS owner_active,
                    (SELECT active FROM departments WHERE site_id = $1 AND id = $3) AS department_active,
                    (SELECT true FROM tickets WHERE site_id = $1 AND id = $4) AS related_exists,
                    (SELECT active FROM posts WHERE site_id = $1 AND id = $5) AS post_active,
-                   (SELECT true FROM appointments WHERE site_id = $1 AND id = $6) AS appointment_exists
-            """, [site, owner, department, related, post, appointment])[0]
+                   (SELECT true FROM appointments WHERE site_id = $1 AND id = $6) AS appointment_exists,
+                   (SELECT status = 'active' FROM staff WHERE site_id = $1 AND id = $7) AS subject_active,
+                   (SELECT boss.id FROM staff subject JOIN staff boss ON boss.site_id = subject.site_id AND boss.id = subject.supervisor_id
+                    WHERE subject.site_id = $1 AND subject.id = $7 AND boss.status = 'active') AS subject_supervisor
+            """, [site, owner, department, related, post, appointment, subject])[0]
         var errors: [DomainError.FieldError] = []
-        switch try row.decodeIfPresent("owner_active", as: Bool.self) {
-        case nil: errors.append(.init(field: "ownerId", code: "ticket.unknown_owner", message: "no such staff member at this site"))
-        case false?: errors.append(.init(field: "ownerId", code: "ticket.inactive_owner", message: "the receiving staff member has left"))
-        default: break
+        if owner != nil {
+            switch try row.decodeIfPresent("owner_active", as: Bool.self) {
+            case nil: errors.append(.init(field: "ownerId", code: "ticket.unknown_owner", message: "no such staff member at this site"))
+            case false?: errors.append(.init(field: "ownerId", code: "ticket.inactive_owner", message: "the receiving staff member has left"))
+            default: break
+            }
         }
         if department != nil {
             switch try row.decodeIfPresent("department_active", as: Bool.self) {
@@ -201,7 +248,16 @@ public enum TicketStore {
         if appointment != nil, try row.decodeIfPresent("appointment_exists", as: Bool.self) == nil {
             errors.append(.init(field: "appointmentId", code: "ticket.unknown_appointment", message: "no such booking at this site"))
         }
+        if subject != nil {
+            switch try row.decodeIfPresent("subject_active", as: Bool.self) {
+            case nil: errors.append(.init(field: "subjectStaffId", code: "ticket.unknown_subject_staff", message: "no such staff member at this site"))
+            case false?: errors.append(.init(field: "subjectStaffId", code: "ticket.inactive_subject_staff", message: "the staff member complained about has left"))
+            default: break
+            }
+        }
         try DomainError.check(errors)
+        guard subject != nil else { return nil }
+        return try row.decodeIfPresent("subject_supervisor", as: UUID.self)
     }
 
     /// Checks a department and handler an action assigns: both active at this site, and the
@@ -319,6 +375,40 @@ public enum TicketStore {
              ticket.deadlines.replyGivenAt, ticket.withdrawnInWriting, ticket.repairItemId, ticket.subject, MatchKey.of(ticket.subject)])
     }
 
+    /// Writes the ticket's severity, escalation, apology and follow-up confirmation
+    /// (`complaintColumns`) as the rules left them, after `insert` or `update` in the same
+    /// transaction (the ticket is locked). With an `event` (an escalation the action led to) the
+    /// version goes up once more and the event is the timeline line of that version.
+    static func updateComplaintRecord(site: UUID, _ ticket: Ticket, now: Date, event: TicketEventDraft?, actor: UUID?, role: String) -> PostgresStatement {
+        PostgresStatement(
+            """
+            WITH changed AS (
+                UPDATE tickets SET severity = $3, subject_staff_id = $4, escalated_to = $5, escalated_to_role = $6, escalated_at = $7,
+                    escalation_importance = $8, apology_method = $9, apology_note = $10, apologised_at = $11, apologised_by = $12,
+                    follow_up_confirmed_by = $13,
+                    version = version + CASE WHEN $14::text IS NULL THEN 0 ELSE 1 END, updated_at = $15
+                WHERE site_id = $1 AND id = $2
+                RETURNING \(columns)
+            ), event AS (
+                INSERT INTO ticket_events (site_id, ticket_id, seq, at, action, from_status, to_status, actor_id, actor_role, note, detail)
+                SELECT $1, id, version, $15, $14, $16, status, $17, $18, $19, $20 FROM changed WHERE $14::text IS NOT NULL
+            )
+            SELECT \(columns) FROM changed
+            """,
+            [site, ticket.id, ticket.severity?.rawValue, ticket.subjectStaffId, ticket.escalatedTo, ticket.escalatedToRole?.rawValue, ticket.escalatedAt,
+             ticket.escalationImportance?.rawValue, ticket.apology?.method.rawValue, ticket.apology?.note, ticket.apology?.at, ticket.apology?.recordedBy,
+             ticket.followUpConfirmedBy, event?.action, now, (event?.from ?? ticket.status).rawValue, actor, role, event?.note,
+             PostgresJSON(event?.detail ?? [:])])
+    }
+
+    /// Whether an action changed what `updateComplaintRecord` writes.
+    static func complaintRecordChanged(_ before: Ticket, _ after: Ticket) -> Bool {
+        before.severity != after.severity || before.subjectStaffId != after.subjectStaffId || before.escalatedTo != after.escalatedTo
+            || before.escalatedToRole != after.escalatedToRole || before.escalatedAt != after.escalatedAt
+            || before.escalationImportance != after.escalationImportance || before.apology != after.apology
+            || before.followUpConfirmedBy != after.followUpConfirmedBy
+    }
+
     /// The next ordinal of a resolution of `kind` in `month` (first day) at the site.
     static func nextResolutionOrdinal(site: UUID, month: CalendarDate, kind: FollowUpClass) -> PostgresStatement {
         PostgresStatement(
@@ -329,10 +419,14 @@ public enum TicketStore {
             """, [site, month, kind.rawValue])
     }
 
-    static func insertFollowUp(site: UUID, ticket: UUID, at: Date, method: String, satisfaction: Int?, rating: SatisfactionRating, comments: String?, by: UUID?) -> PostgresStatement {
+    static func insertFollowUp(site: UUID, ticket: UUID, at: Date, method: String, satisfaction: Int?, rating: SatisfactionRating, comments: String?, by: UUID?,
+                               confirmedBy: String? = nil) -> PostgresStatement {
         PostgresStatement(
-            "INSERT INTO ticket_follow_ups (site_id, ticket_id, at, method, satisfaction, rating, comments, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            [site, ticket, at, method, satisfaction, rating.rawValue, comments, by])
+            """
+            INSERT INTO ticket_follow_ups (site_id, ticket_id, at, method, satisfaction, rating, comments, recorded_by, confirmed_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """,
+            [site, ticket, at, method, satisfaction, rating.rawValue, comments, by, confirmedBy])
     }
 
     static func insertNonconformity(site: UUID, ticket: UUID, kind: String, at: Date, matched: [UUID], reason: String) -> PostgresStatement {
@@ -375,15 +469,17 @@ public enum TicketStore {
 
     static func followUps(site: UUID, ticket: UUID) -> PostgresStatement {
         PostgresStatement(
-            "SELECT id, at, method, satisfaction, rating, comments, recorded_by FROM ticket_follow_ups WHERE site_id = $1 AND ticket_id = $2 ORDER BY at, id",
+            "SELECT id, at, method, satisfaction, rating, comments, recorded_by, confirmed_by FROM ticket_follow_ups WHERE site_id = $1 AND ticket_id = $2 ORDER BY at, id",
             [site, ticket])
     }
 
     static func decodeFollowUp(_ row: PostgresRow) throws -> TicketFollowUpRecord {
-        TicketFollowUpRecord(
+        var record = TicketFollowUpRecord(
             id: try row.decode("id"), at: try row.decode("at"), method: try row.decode("method"), satisfaction: try row.decodeIfPresent("satisfaction"),
             rating: SatisfactionRating(rawValue: try row.decode("rating")) ?? .unsatisfied, comments: try row.decodeIfPresent("comments"),
             recordedBy: try row.decodeIfPresent("recorded_by"))
+        record.confirmedBy = try row.decodeIfPresent("confirmed_by", as: String.self)
+        return record
     }
 
     /// A ticket's non-conformity, locked for a change.

@@ -21,6 +21,18 @@ struct StaffRulesTests {
         #expect(throws: DomainError.self) { try StaffRules.validate(draft(mentor: id, id: id), today: today) }
     }
 
+    /// The direct superior (直上级) complaints go to is someone else.
+    @Test func nobodyIsTheirOwnSuperior() throws {
+        let id = UUID(), boss = UUID()
+        var own = draft(id: id)
+        own.supervisorId = id
+        let error = try #require(throws: DomainError.self) { try StaffRules.validate(own, today: today) }
+        #expect(error.fieldErrors.map { "\($0.field) \($0.code)" } == ["supervisorId staff.self_supervisor"])
+        var other = draft(id: id)
+        other.supervisorId = boss
+        #expect(try StaffRules.validate(other, today: today).supervisorId == boss)
+    }
+
     @Test func textIsTrimmedAndPhonesAreChecked() throws {
         let valid = try StaffRules.validate(draft(phone: "+86 138-0000-0000"), today: today)
         #expect(valid.employeeNo == "E-001" && valid.name == "王强")

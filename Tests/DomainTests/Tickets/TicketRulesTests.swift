@@ -32,12 +32,12 @@ struct TicketRulesTests {
             TicketLifecycle.allowed(.init(status: status, category: category, followUpRequired: required, followedUp: done))
         }
         #expect(allowed(.received) == [.dispatch, .cancel, .feedback])
-        #expect(allowed(.received, .complaint) == [.dispatch, .cancel, .feedback, .classify])
+        #expect(allowed(.received, .complaint) == [.dispatch, .cancel, .feedback, .classify, .escalate])
         #expect(allowed(.received, .inquiry) == [.dispatch, .cancel, .answer, .feedback])
         #expect(allowed(.dispatched) == [.dispatch, .acknowledge, .cancel, .feedback])
         #expect(allowed(.acknowledged) == [.dispatch, .start, .cancel, .feedback])
         #expect(allowed(.inProgress) == [.resolve, .cancel, .feedback])
-        #expect(allowed(.resolved, .complaint) == [.verify, .feedback, .classify])
+        #expect(allowed(.resolved, .complaint) == [.verify, .feedback, .classify, .escalate])
         #expect(allowed(.verified, required: true) == [.followUp, .feedback])
         #expect(allowed(.verified, required: false) == [.followUp, .close, .feedback])
         #expect(allowed(.followedUp) == [.close, .feedback])
@@ -45,7 +45,7 @@ struct TicketRulesTests {
         #expect(allowed(.inProgress, .suggestion) == [.resolve, .cancel, .answer, .feedback])
         #expect(throws: DomainError.self) { try TicketLifecycle.check(.close, .init(status: .verified, category: .complaint, followUpRequired: true, followedUp: false)) }
         // A complaint withdrawn without writing takes its follow-up, then closes (from followed_up).
-        #expect(allowed(.withdrawn, .complaint, required: true) == [.followUp, .feedback])
+        #expect(allowed(.withdrawn, .complaint, required: true) == [.followUp, .feedback, .escalate])
         #expect(!TicketStatus.withdrawn.isTerminal, "its deadlines are still watched")
     }
 

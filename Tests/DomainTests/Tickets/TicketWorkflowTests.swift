@@ -127,7 +127,7 @@ struct TicketWorkflowTests {
 
     @Test func aComplaintMustBeClassifiedBeforeItIsVerified() throws {
         let complaint = Self.ticket(.complaint, .resolved, department: Self.cleaning, followUp: TicketFollowUpPlan(followUpClass: .complaint))
-        #expect(complaint.allowedActions == [.verify, .feedback, .classify])
+        #expect(complaint.allowedActions == [.verify, .feedback, .classify, .escalate])
         let unclassified = try #require(throws: DomainError.self) {
             try Self.apply(.verify, Self.body { $0.passed = true }, to: complaint, at: "2026-11-26T15:00:00+08:00")
         }
@@ -326,20 +326,21 @@ struct TicketWorkflowTests {
         #expect(withdrawn.ticket.followUp?.sampled == true)
         #expect(withdrawn.ticket.deadlines.followUpDueFrom == instant("2026-11-26T11:00:00+08:00"))
         #expect(withdrawn.ticket.deadlines.followUpDueAt == instant("2026-11-29T11:00:00+08:00"), "the complaint window: 3 days")
-        #expect(withdrawn.ticket.allowedActions == [.followUp, .feedback])
+        #expect(withdrawn.ticket.allowedActions == [.followUp, .feedback, .escalate])
 
         var missed = withdrawn.ticket
         missed.deadlines.firstFeedbackAt = instant("2026-11-26T10:00:00+08:00")
         missed.refreshDerived(now: instant("2026-11-29T11:00:01+08:00"))
         #expect(missed.deadlines.overdue == ["follow_up"], "the follow-up is watched like any deadline; the resolution no longer is")
 
-        let followedUp = try Self.apply(.followUp, Self.body { $0.method = "phone"; $0.satisfaction = 4 }, to: withdrawn.ticket, at: "2026-11-27T10:00:00+08:00")
-        #expect(followedUp.ticket.status == .followedUp && followedUp.ticket.allowedActions == [.close, .feedback])
+        let followedUp = try Self.apply(.followUp, Self.body { $0.method = "phone"; $0.satisfaction = 4; $0.confirmedBy = "陈女士" }, to: withdrawn.ticket,
+                                        at: "2026-11-27T10:00:00+08:00")
+        #expect(followedUp.ticket.status == .followedUp && followedUp.ticket.allowedActions == [.close, .feedback, .escalate])
         let closed = try Self.apply(.close, to: followedUp.ticket, at: "2026-11-27T10:05:00+08:00")
         #expect(closed.ticket.status == .closed && closed.ticket.cancelledAt != nil, "it stays on record as withdrawn")
 
         // The follow-up finds the problem unsolved: the complaint is worked on again.
-        let unsolved = try Self.apply(.followUp, Self.body { $0.method = "phone"; $0.satisfaction = 1; $0.note = "问题还在" }, to: withdrawn.ticket,
+        let unsolved = try Self.apply(.followUp, Self.body { $0.method = "phone"; $0.satisfaction = 1; $0.note = "问题还在"; $0.confirmedBy = "陈女士" }, to: withdrawn.ticket,
                                       at: "2026-11-27T10:00:00+08:00")
         #expect(unsolved.ticket.status == .dispatched && unsolved.ticket.cancelledAt == nil && unsolved.ticket.withdrawnInWriting == nil)
         #expect(unsolved.ticket.deadlines.resolveDueAt == instant("2026-11-28T10:00:00+08:00"))

@@ -40,7 +40,7 @@ struct TicketComplaintObligationTests {
                 let withdrawn = try await client.act(spoken, "cancel", as: manager, #"{"reason":"客户口头撤回"}"#)
                 #expect(withdrawn.status == .ok, "\(withdrawn.body)")
                 #expect(withdrawn.json["status"] as? String == "withdrawn" && withdrawn.json["withdrawnInWriting"] as? Bool == false)
-                #expect(withdrawn.json["allowedActions"] as? [String] == ["follow-up", "feedback"])
+                #expect(withdrawn.json["allowedActions"] as? [String] == ["follow-up", "feedback", "escalate"])
                 let inWriting = try await client.act(written, "cancel", as: manager, #"{"reason":"客户书面撤回","withdrawnInWriting":true}"#)
                 #expect(inWriting.status == .ok && inWriting.json["status"] as? String == "cancelled" && inWriting.json["withdrawnInWriting"] as? Bool == true)
                 let notAComplaint = try await client.act(repair, "cancel", as: agent, #"{"reason":"重复登记","withdrawnInWriting":true}"#)
@@ -66,7 +66,7 @@ struct TicketComplaintObligationTests {
                 #expect(timeline.items.map { $0["action"] as? String } == ["create", "feedback", "cancel", "follow_up.overdue"])
                 #expect(timeline.items.dropFirst(2).first?["toStatus"] as? String == "withdrawn")
 
-                let followed = try await client.act(spoken, "follow-up", as: agent, #"{"method":"phone","satisfaction":4,"note":"客户表示理解"}"#)
+                let followed = try await client.act(spoken, "follow-up", as: agent, #"{"method":"phone","satisfaction":4,"note":"客户表示理解","confirmedBy":"3号楼502住户"}"#)
                 #expect(followed.status == .ok && followed.json["status"] as? String == "followed_up")
                 #expect(try await client.act(spoken, "close", as: agent).json["status"] as? String == "closed")
                 let after = try await client.call(.get, "\(Self.ticketsURI)/stats?month=2026-11", token: manager)
