@@ -147,6 +147,14 @@ public struct Ticket: Sendable, Codable, Equatable {
     public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
+    /// Where the first receiver referred the matter (首问责任制), and whether they reported back.
+    public var referral: TicketReferral?
+    /// Repairs: the customer's opinion of the work, written on the repair sheet at completion
+    /// (顾客对维修工作意见).
+    public var customerOpinion: String?
+    /// The site was left clean when the work was returned (工完料净场地清 / 工毕料清); required
+    /// for repairs.
+    public var siteCleared: Bool?
 
     public init(id: UUID, number: String, channel: TicketChannel, category: TicketCategory, priority: TicketPriority, status: TicketStatus,
                 reporter: TicketReporter, location: String? = nil, description: String, ownerId: UUID, departmentId: UUID? = nil,
@@ -212,13 +220,15 @@ extension Ticket {
             if deadlines.replyGivenAt == nil, let promised = deadlines.promisedReplyAt, promised < now { overdue.append("reply") }
             if resolvedAt == nil, let due = deadlines.resolveDueAt, due < now { overdue.append("resolution") }
             if followUp?.sampled == true && followedUpAt == nil, let due = deadlines.followUpDueAt, due < now { overdue.append("follow_up") }
+            if let referral, referral.followedUpAt == nil, referral.feedbackDueAt < now { overdue.append("referral") }
         }
         deadlines.overdue = overdue
         allowedActions = TicketLifecycle.allowed(lifecycleState)
     }
 
     public var lifecycleState: TicketLifecycle.State {
-        TicketLifecycle.State(status: status, category: category, followUpRequired: followUp?.sampled == true, followedUp: followedUpAt != nil)
+        TicketLifecycle.State(status: status, category: category, followUpRequired: followUp?.sampled == true, followedUp: followedUpAt != nil,
+                              referralFollowedUp: referral?.followedUpAt != nil)
     }
 }
 
@@ -299,9 +309,18 @@ public struct TicketActionBody: RequestBody, Equatable {
     /// Cancelling a complaint: the customer withdrew it in writing (default false: the
     /// complaint is still owed its follow-up).
     public var withdrawnInWriting: Bool?
+    /// `refer`: the window, department or outside body the reporter is told of or led to.
+    public var referredTo: String?
+    /// `refer`: that body's phone number or address, as given to the reporter.
+    public var contact: String?
+    /// `resolve`: the customer's opinion of the work (顾客对维修工作意见).
+    public var customerOpinion: String?
+    /// `resolve`: the site was left clean (工完料净场地清); required, and true, for repairs.
+    public var siteCleared: Bool?
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case note, departmentId, handlerId, result, materials, timeOnSiteMinutes, acceptance, passed, method, satisfaction, rating, reply, adopted,
              promisedReplyAt, causeClass, reason, requiredPostId, withdrawnInWriting
+        case referredTo, contact, customerOpinion, siteCleared
     }
 
     public init(note: String? = nil) { self.note = note }
@@ -311,7 +330,7 @@ public struct TicketActionBody: RequestBody, Equatable {
         switch action {
         case .dispatch: [.note, .departmentId, .handlerId, .requiredPostId]
         case .acknowledge, .start: [.note, .handlerId]
-        case .resolve: [.note, .result, .materials, .timeOnSiteMinutes, .acceptance]
+        case .resolve: [.note, .result, .materials, .timeOnSiteMinutes, .acceptance, .customerOpinion, .siteCleared]
         case .verify: [.note, .passed]
         case .followUp: [.note, .method, .satisfaction, .rating]
         case .close: [.note]
@@ -319,6 +338,7 @@ public struct TicketActionBody: RequestBody, Equatable {
         case .answer: [.reply, .adopted, .note]
         case .feedback: [.note, .promisedReplyAt]
         case .classify: [.causeClass, .note]
+        case .refer: [.referredTo, .contact, .note]
         }
     }
 
@@ -329,7 +349,8 @@ public struct TicketActionBody: RequestBody, Equatable {
          (.passed, passed != nil), (.method, method != nil), (.satisfaction, satisfaction != nil), (.rating, rating != nil),
          (.reply, reply != nil), (.adopted, adopted != nil), (.promisedReplyAt, promisedReplyAt != nil),
          (.causeClass, causeClass != nil), (.reason, reason != nil), (.requiredPostId, requiredPostId != nil),
-         (.withdrawnInWriting, withdrawnInWriting != nil)]
+         (.withdrawnInWriting, withdrawnInWriting != nil), (.referredTo, referredTo != nil), (.contact, contact != nil),
+         (.customerOpinion, customerOpinion != nil), (.siteCleared, siteCleared != nil)]
     }
 }
 
