@@ -95,6 +95,8 @@ targets = {}
 for position, action in enumerate(course):
     targets[f"POST {tickets}/{{ticketId}}/{action}"] = ("ticketId", ticket(course[:position]))
 targets[f"POST {tickets}/{{ticketId}}/cancel"] = ("ticketId", ticket())
+# A matter referred elsewhere (首问责任制) at first contact: a received ticket.
+targets[f"POST {tickets}/{{ticketId}}/refer"] = ("ticketId", ticket())
 targets[f"POST {tickets}/{{ticketId}}/answer"] = ("ticketId", ticket(category="inquiry", priority="normal", description="门诊几点开始挂号？"))
 # A complaint needs the reporter's name and phone or a place; it keeps the example's reporter and location.
 complaint = dict(category="complaint", priority="normal", description="护工态度不好")

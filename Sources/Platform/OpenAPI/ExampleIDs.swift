@@ -38,6 +38,7 @@ enum ExampleIDs {
         case "userId": user
         case "nonconformityId": nonconformity
         case "period", "month", "through": "2026-11"
+        case "quarter": "2026-Q3"
         default: nil
         }
     }

@@ -70,14 +70,14 @@ struct LeakSweepTests {
                 "ticketId": tickets[1], "nonconformityId": nonconformity, "appointmentId": appointment, "itemId": item, "windowId": window,
                 "certificateId": certificate, "cycleId": cycle, "staffId": bStaff.uuidString, "departmentId": bDepartment.uuidString, "userId": userID,
                 "postId": bPost.uuidString,
-                "calendarCode": "office",
+                "calendarCode": "office", "quarter": "2026-Q3",
             ],
             queryValues: [
                 "department": bDepartment.uuidString, "owner": bStaff.uuidString, "handler": bStaff.uuidString, "staff": bStaff.uuidString,
                 "item": item, "window": window, "post": bPost.uuidString, "cursor": cursor,
                 "q": marker.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "", "month": "2026-11", "expiringWithin": "60d",
                 "site": site.code, "kind": site.kind.rawValue, "region": (site.region ?? "").addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "",
-                "period": "2026-11", "through": "2026-11", "format": "csv",
+                "period": "2026-11", "through": "2026-11", "format": "csv", "quarter": "2026-Q4", "date": "2026-11-26",
             ],
             secrets: [tickets[0], tickets[1], number, nonconformity, item, window, appointment, certificate, template, cycle, bStaff.uuidString,
                       bDepartment.uuidString, marker, "\(site.code)-SECRET-1", site.id.uuidString, userID, username, bPost.uuidString])
