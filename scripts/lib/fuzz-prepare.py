@@ -97,6 +97,8 @@ targets = {}
 for position, action in enumerate(course):
     targets[f"POST {tickets}/{{ticketId}}/{action}"] = ("ticketId", ticket(course[:position]))
 targets[f"POST {tickets}/{{ticketId}}/cancel"] = ("ticketId", ticket())
+# A matter referred elsewhere (首问责任制) at first contact: a received ticket.
+targets[f"POST {tickets}/{{ticketId}}/refer"] = ("ticketId", ticket())
 targets[f"POST {tickets}/{{ticketId}}/answer"] = ("ticketId", ticket(category="inquiry", priority="normal", description="门诊几点开始挂号？", repairItemId=None))
 # A complaint needs the reporter's name and phone or a place, and its subject; it keeps the
 # example's reporter, location and place, and names no repair item.

@@ -153,6 +153,14 @@ public struct Ticket: Sendable, Codable, Equatable {
     public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
+    /// Where the first receiver referred the matter (首问责任制), and whether they reported back.
+    public var referral: TicketReferral?
+    /// Repairs: the customer's opinion of the work, written on the repair sheet at completion
+    /// (顾客对维修工作意见).
+    public var customerOpinion: String?
+    /// The site was left clean when the work was returned (工完料净场地清 / 工毕料清); required
+    /// for repairs.
+    public var siteCleared: Bool?
 
     // Complaint severity, escalation, apology and follow-up confirmation (set after `init`,
     // see `TicketEscalation`).
@@ -236,6 +244,7 @@ extension Ticket {
             if deadlines.replyGivenAt == nil, let promised = deadlines.promisedReplyAt, promised < now { overdue.append("reply") }
             if resolvedAt == nil, let due = deadlines.resolveDueAt, due < now { overdue.append("resolution") }
             if followUp?.sampled == true && followedUpAt == nil, let due = deadlines.followUpDueAt, due < now { overdue.append("follow_up") }
+            if let referral, referral.followedUpAt == nil, referral.feedbackDueAt < now { overdue.append("referral") }
         }
         deadlines.overdue = overdue
         allowedActions = TicketLifecycle.allowed(lifecycleState)
@@ -243,7 +252,8 @@ extension Ticket {
 
     public var lifecycleState: TicketLifecycle.State {
         TicketLifecycle.State(status: status, category: category, followUpRequired: followUp?.sampled == true, followedUp: followedUpAt != nil,
-                              serious: category == .complaint && severity == .serious, apologised: apology != nil)
+                              serious: category == .complaint && severity == .serious, apologised: apology != nil,
+                              referralFollowedUp: referral?.followedUpAt != nil)
     }
 }
 
@@ -351,10 +361,19 @@ public struct TicketActionBody: RequestBody, Equatable {
     public var importance: EscalationImportance?
     /// `follow-up`: the customer's name as they confirmed it (客户签字确认); required for complaints.
     public var confirmedBy: String?
+    /// `refer`: the window, department or outside body the reporter is told of or led to.
+    public var referredTo: String?
+    /// `refer`: that body's phone number or address, as given to the reporter.
+    public var contact: String?
+    /// `resolve`: the customer's opinion of the work (顾客对维修工作意见).
+    public var customerOpinion: String?
+    /// `resolve`: the site was left clean (工完料净场地清); required, and true, for repairs.
+    public var siteCleared: Bool?
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case note, departmentId, handlerId, result, materials, timeOnSiteMinutes, acceptance, passed, method, satisfaction, rating, reply, adopted,
              promisedReplyAt, causeClass, reason, requiredPostId, withdrawnInWriting, repairItemId, subject
         case severity, subjectStaffId, importance, confirmedBy
+        case referredTo, contact, customerOpinion, siteCleared
     }
 
     public init(note: String? = nil) { self.note = note }
@@ -364,7 +383,7 @@ public struct TicketActionBody: RequestBody, Equatable {
         switch action {
         case .dispatch: [.note, .departmentId, .handlerId, .requiredPostId, .repairItemId]
         case .acknowledge, .start: [.note, .handlerId]
-        case .resolve: [.note, .result, .materials, .timeOnSiteMinutes, .acceptance]
+        case .resolve: [.note, .result, .materials, .timeOnSiteMinutes, .acceptance, .customerOpinion, .siteCleared]
         case .verify: [.note, .passed]
         case .followUp: [.note, .method, .satisfaction, .rating, .confirmedBy]
         case .close: [.note]
@@ -374,6 +393,7 @@ public struct TicketActionBody: RequestBody, Equatable {
         case .classify: [.causeClass, .subject, .note, .severity, .subjectStaffId]
         case .escalate: [.note, .importance]
         case .apologise: [.method, .note]
+        case .refer: [.referredTo, .contact, .note]
         }
     }
 
@@ -386,6 +406,7 @@ public struct TicketActionBody: RequestBody, Equatable {
          (.causeClass, causeClass != nil), (.reason, reason != nil), (.requiredPostId, requiredPostId != nil),
          (.withdrawnInWriting, withdrawnInWriting != nil), (.repairItemId, repairItemId != nil), (.subject, subject != nil)]
         given += [(.severity, severity != nil), (.subjectStaffId, subjectStaffId != nil), (.importance, importance != nil), (.confirmedBy, confirmedBy != nil)]
+        given += [(.referredTo, referredTo != nil), (.contact, contact != nil), (.customerOpinion, customerOpinion != nil), (.siteCleared, siteCleared != nil)]
         return given
     }
 }

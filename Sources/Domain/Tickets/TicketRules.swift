@@ -75,6 +75,9 @@ public enum TicketAction: String, Sendable, Codable, CaseIterable {
     case escalate
     /// The apology visit or call a serious complaint owes (如投诉情节严重，需通过上门或电话方式进行道歉).
     case apologise
+    /// The first receiver refers the matter to the right window, department or outside body
+    /// (首问责任制); the owner then reports back to the reporter with `feedback`.
+    case refer
 
     /// Who may take the action: reception and managers run intake and quality control;
     /// department staff sign for, work on and return what was dispatched to them.
@@ -101,14 +104,18 @@ public enum TicketLifecycle {
         public var serious: Bool
         /// An apology visit or call is on record.
         public var apologised: Bool
+        /// The matter was referred elsewhere and the owner has reported back to the reporter.
+        public var referralFollowedUp: Bool
 
-        public init(status: TicketStatus, category: TicketCategory, followUpRequired: Bool, followedUp: Bool, serious: Bool = false, apologised: Bool = false) {
+        public init(status: TicketStatus, category: TicketCategory, followUpRequired: Bool, followedUp: Bool, serious: Bool = false, apologised: Bool = false,
+                    referralFollowedUp: Bool = false) {
             self.status = status
             self.category = category
             self.followUpRequired = followUpRequired
             self.followedUp = followedUp
             self.serious = serious
             self.apologised = apologised
+            self.referralFollowedUp = referralFollowedUp
         }
 
         /// A serious complaint is not closed before its apology is recorded.
@@ -128,14 +135,21 @@ public enum TicketLifecycle {
             case .resolve: state.status == .inProgress
             case .verify: state.status == .resolved
             case .followUp: state.status == .verified || state.status == .withdrawn
-            case .close: (state.status == .followedUp || (state.status == .verified && !(state.followUpRequired && !state.followedUp))) && !state.owesApology
+            // A suggestion is closed by its answer, which tells the reporter whether it was adopted;
+            // a matter referred elsewhere (not a complaint) closes once the owner has reported back;
+            // a serious complaint closes only after its apology.
+            case .close:
+                state.category != .suggestion && !state.owesApology
+                    && (state.status == .followedUp || (state.status == .verified && !(state.followUpRequired && !state.followedUp))
+                        || (state.status == .received && state.referralFollowedUp && state.category != .complaint))
             case .cancel: working.contains(state.status)
             case .answer:
-                state.category == .suggestion ? working.contains(state.status) : (state.category.isAnswerable && state.status == .received)
+                state.category == .suggestion ? isOpen && state.status != .withdrawn : (state.category.isAnswerable && state.status == .received)
             case .feedback: isOpen
             case .classify: state.category == .complaint && beforeVerification.contains(state.status)
             case .escalate: isOpen && (state.category == .other || state.category == .complaint)
             case .apologise: isOpen && state.category == .complaint && state.serious
+            case .refer: state.status == .received && state.category != .praise
             }
         }
     }
@@ -327,6 +341,12 @@ public enum TicketClock {
     /// hours (受理后24小时内反馈) — a Friday 16:00 complaint is owed feedback by Saturday 16:00.
     public static func feedbackDue(receivedAt: Date, policy: TicketPolicy) -> Date {
         receivedAt.addingTimeInterval(Double(policy.firstFeedbackHours) * 3600)
+    }
+
+    /// When the owner reports back to the reporter after referring the matter elsewhere: the
+    /// first-feedback hours (24) from the referral (及时向服务对象反馈).
+    public static func referralFeedbackDue(at referredAt: Date, policy: TicketPolicy) -> Date {
+        referredAt.addingTimeInterval(Double(policy.firstFeedbackHours) * 3600)
     }
 
     /// The repair deadline of a problem found on follow-up, in clock hours from the follow-up.

@@ -55,6 +55,9 @@ public enum TicketWorkflow {
     /// promise meets it, on time when at or before the promised time.
     public static let replies: Set<TicketAction> = [.feedback, .answer, .resolve]
 
+    /// The actions by which the owner reports back to the reporter after a referral.
+    public static let referralFollowUps: Set<TicketAction> = [.feedback, .answer]
+
     public static func apply(_ action: TicketAction, _ body: TicketActionBody, to current: Ticket, _ context: Context) throws -> Outcome {
         try TicketLifecycle.check(action, current.lifecycleState)
         try DomainError.refuse(body.present, outside: TicketActionBody.fields(for: action), action: action.rawValue)
@@ -66,6 +69,12 @@ public enum TicketWorkflow {
         if replies.contains(action), ticket.deadlines.replyGivenAt == nil, let promised = ticket.deadlines.promisedReplyAt {
             ticket.deadlines.replyGivenAt = now
             detail["promisedReplyKept"] = String(now <= promised)
+        }
+        // The owner reports back after referring the matter elsewhere (及时向服务对象反馈).
+        if referralFollowUps.contains(action), var referral = ticket.referral, referral.followedUpAt == nil {
+            referral.followedUpAt = now
+            ticket.referral = referral
+            detail["referralFollowedUpOnTime"] = String(now <= referral.feedbackDueAt)
         }
 
         switch action {
@@ -132,6 +141,20 @@ public enum TicketWorkflow {
                 }
                 ticket.acceptance = acceptance
             }
+            // 工完料净场地清: a repair is returned only from a site left clean. false is refused,
+            // not recorded as a defect: the rule is a condition of leaving, not a finding.
+            if body.siteCleared == false || (ticket.category == .repair && body.siteCleared == nil) {
+                throw DomainError.invalid(
+                    field: "siteCleared", code: "ticket.site_check_required",
+                    message: body.siteCleared == nil
+                        ? "a repair is returned once the site is left clean (工完料净场地清): confirm it with siteCleared: true"
+                        : "leave the site clean (工完料净场地清) before returning the work; then confirm it with siteCleared: true")
+            }
+            ticket.siteCleared = body.siteCleared
+            // The customer writes their opinion of the work on the sheet (顾客对维修工作意见); it is
+            // the opinion of this resolution, so a later resolution replaces it.
+            ticket.customerOpinion = try InputText.trimmed(body.customerOpinion, field: "customerOpinion", max: 2000)
+            if let opinion = ticket.customerOpinion { detail["customerOpinion"] = opinion }
             ticket.status = .resolved
             ticket.resolvedAt = now
             if var plan = ticket.followUp, let rule = context.policy.followUp[plan.followUpClass] {
@@ -189,6 +212,12 @@ public enum TicketWorkflow {
                 ticket.deadlines.resolveDueAt = TicketClock.followUpProblemRepairDue(at: now, policy: context.policy)
             }
         case .close:
+            // A matter referred elsewhere and reported back on is closed without work here: no
+            // resolution is owed, so its target is dropped (as for a withdrawn complaint).
+            if ticket.status == .received && ticket.referral != nil {
+                ticket.deadlines.resolveDueAt = nil
+                detail["referred"] = "true"
+            }
             ticket.status = .closed
             ticket.closedAt = now
         case .cancel:
@@ -289,6 +318,18 @@ public enum TicketWorkflow {
             }
             ticket.apology = TicketApology(method: method, note: note, at: now, recordedBy: context.actor)
             detail["method"] = method.rawValue
+        case .refer:
+            // 首问责任制: told of or led to the right window or department, or told the outside
+            // body responsible and its contact; the owner reports back with `feedback`.
+            guard let to = try InputText.trimmed(body.referredTo, field: "referredTo", max: 200) else {
+                throw DomainError.invalid(field: "referredTo", code: "request.missing_field",
+                                          message: "name the window, department or outside body the reporter is referred to")
+            }
+            let contact = try InputText.trimmed(body.contact, field: "contact", max: 200)
+            ticket.referral = TicketReferral(to: to, contact: contact, at: now, by: context.actor,
+                                             feedbackDueAt: TicketClock.referralFeedbackDue(at: now, policy: context.policy))
+            detail["referredTo"] = to
+            if let contact { detail["contact"] = contact }
         }
         ticket.refreshDerived(now: now)
         return Outcome(ticket: ticket, note: note, detail: detail, effects: effects)

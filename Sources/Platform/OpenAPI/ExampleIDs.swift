@@ -42,6 +42,7 @@ enum ExampleIDs {
         case "placeId": place
         case "repairItemId": repairItem
         case "period", "month", "through": "2026-11"
+        case "quarter": "2026-Q3"
         default: nil
         }
     }

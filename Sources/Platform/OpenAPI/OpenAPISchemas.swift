@@ -180,6 +180,7 @@ enum OpenAPISchemas {
             "verifiedBy": string("uuid"), "followedUpAt": string("date-time"), "closedAt": string("date-time"), "cancelledAt": string("date-time"),
             "withdrawnInWriting": boolean, "reply": string(), "suggestionAdopted": boolean,
             "followUp": OpenAPIDocument.ref("TicketFollowUpPlan"),
+            "referral": OpenAPIDocument.ref("TicketReferral"), "customerOpinion": string(), "siteCleared": boolean,
             "reopenCount": integer, "nonconformityOpen": boolean, "repeatOf": string("uuid"), "relatedTicketId": string("uuid"), "appointmentId": string("uuid"),
             "allowedActions": ["type": "array", "items": string(values: TicketAction.allCases.map(\.rawValue))],
             "version": integer, "createdAt": string("date-time"), "updatedAt": string("date-time"),
@@ -192,11 +193,15 @@ enum OpenAPISchemas {
             "feedbackDueAt": string("date-time"), "firstFeedbackAt": string("date-time"), "promisedReplyAt": string("date-time"),
             "replyGivenAt": string("date-time"),
             "resolveDueAt": string("date-time"), "followUpDueFrom": string("date-time"), "followUpDueAt": string("date-time"),
-            "overdue": ["type": "array", "items": string(values: ["feedback", "reply", "resolution", "follow_up"])],
+            "overdue": ["type": "array", "items": string(values: ["feedback", "reply", "resolution", "follow_up", "referral"])],
         ], required: ["feedbackDueAt", "overdue"]),
         "TicketApology": object([
             "method": string(values: ApologyMethod.allCases.map(\.rawValue)), "note": string(), "at": string("date-time"), "recordedBy": string("uuid"),
         ], required: ["method", "at"]),
+        "TicketReferral": object([
+            "to": string(), "contact": string(), "at": string("date-time"), "by": string("uuid"), "feedbackDueAt": string("date-time"),
+            "followedUpAt": string("date-time"),
+        ], required: ["to", "at", "feedbackDueAt"]),
         "TicketFollowUpPlan": object(["followUpClass": string(values: followUpClasses), "month": string(), "ordinal": integer, "sampled": boolean, "explanation": string()],
                                      required: ["followUpClass"]),
         "TicketPage": page("Ticket"),
@@ -220,6 +225,7 @@ enum OpenAPISchemas {
             "repairItemId": string("uuid"), "subject": string(maxLength: 100),
             "severity": string(values: severities), "subjectStaffId": string("uuid"), "importance": string(values: importances),
             "confirmedBy": string(maxLength: 100),
+            "referredTo": string(maxLength: 200), "contact": string(maxLength: 200), "customerOpinion": string(maxLength: 2000), "siteCleared": boolean,
         ], required: []),
         "TicketEvent": object([
             "seq": integer, "at": string("date-time"), "action": string(), "fromStatus": string(values: TicketRoutes.statuses), "toStatus": string(values: TicketRoutes.statuses),
@@ -249,6 +255,36 @@ enum OpenAPISchemas {
             "withdrawn": integer, "withdrawnFollowUp": rate, "repliesPromised": integer, "onTimeReply": rate,
         ], required: ["month", "timezone", "received", "byCategory", "byCauseClass", "byDepartment", "byChannel", "onTimeFeedback", "onTimeResolution",
                       "followUp", "satisfaction", "repeats", "reopened", "withdrawn", "withdrawnFollowUp", "repliesPromised", "onTimeReply"]),
+        "SuggestionEntry": object([
+            "id": string("uuid"), "number": string(), "receivedAt": string("date-time"), "reporter": OpenAPIDocument.ref("TicketReporter"),
+            "summary": string(), "departmentId": string("uuid"), "departmentCode": string(), "departmentName": string(),
+            "status": string(values: TicketRoutes.statuses), "adopted": boolean, "answeredAt": string("date-time"), "reply": string(),
+        ], required: ["id", "number", "receivedAt", "reporter", "summary", "status"]),
+        "SuggestionGroup": object([
+            "departmentId": string("uuid"), "departmentCode": string(), "departmentName": string(), "count": integer,
+            "items": ["type": "array", "items": OpenAPIDocument.ref("SuggestionEntry")],
+        ], required: ["departmentCode", "count", "items"]),
+        "SuggestionDay": object([
+            "date": string("date"), "timezone": string(), "total": integer, "groups": ["type": "array", "items": OpenAPIDocument.ref("SuggestionGroup")],
+        ], required: ["date", "timezone", "total", "groups"]),
+        "SuggestionTotals": object(["received": integer, "adopted": integer, "notAdopted": integer, "pending": integer, "told": integer],
+                                   required: ["received", "adopted", "notAdopted", "pending", "told"]),
+        "SuggestionMonth": object([
+            "month": string(), "timezone": string(), "totals": OpenAPIDocument.ref("SuggestionTotals"),
+            "items": ["type": "array", "items": OpenAPIDocument.ref("SuggestionEntry")],
+        ], required: ["month", "timezone", "totals", "items"]),
+        "TicketArchiveFiling": object([
+            "quarter": string(), "from": string("date"), "through": string("date"), "dueOn": string("date"), "filedAt": string("date-time"),
+            "filedBy": string("uuid"), "tickets": integer, "followUps": integer, "late": boolean,
+        ], required: ["quarter", "from", "through", "dueOn", "filedAt", "tickets", "followUps", "late"]),
+        "TicketArchiveRecord": object([
+            "ticket": OpenAPIDocument.ref("Ticket"), "followUps": ["type": "array", "items": OpenAPIDocument.ref("TicketFollowUp")],
+        ], required: ["ticket", "followUps"]),
+        "TicketArchive": object([
+            "quarter": string(), "timezone": string(), "from": string("date"), "through": string("date"), "dueOn": string("date"),
+            "filing": OpenAPIDocument.ref("TicketArchiveFiling"), "tickets": integer, "followUps": integer,
+            "records": ["type": "array", "items": OpenAPIDocument.ref("TicketArchiveRecord")],
+        ], required: ["quarter", "timezone", "from", "through", "dueOn", "tickets", "followUps", "records"]),
         "FollowUpCoverage": object([
             "followUpClass": string(values: followUpClasses), "quota": number, "resolved": integer, "required": integer, "sampled": integer,
             "followedUp": integer, "coverage": number,

@@ -17,7 +17,7 @@ struct TicketRoutes {
         .dispatch: #"{"departmentId":"\#(ExampleIDs.department)","repairItemId":"\#(ExampleIDs.repairItem)","note":"请工程部今日处理"}"#,
         .acknowledge: #"{"note":"已签收"}"#,
         .start: #"{"note":"已到场"}"#,
-        .resolve: #"{"result":"更换水管接头，试水无渗漏","materials":[{"item":"水管接头","quantity":1,"unit":"个","unitCost":12.5}],"timeOnSiteMinutes":40,"acceptance":{"name":"杨阿姨","signedAt":"2026-11-26T10:00:00+08:00"}}"#,
+        .resolve: #"{"result":"更换水管接头，试水无渗漏","materials":[{"item":"水管接头","quantity":1,"unit":"个","unitCost":12.5}],"timeOnSiteMinutes":40,"acceptance":{"name":"杨阿姨","signedAt":"2026-11-26T10:00:00+08:00"},"customerOpinion":"师傅很细心，修得好","siteCleared":true}"#,
         .verify: #"{"passed":true,"note":"现场查看已修复"}"#,
         .followUp: #"{"method":"phone","satisfaction":5,"rating":"satisfied","note":"客户表示满意","confirmedBy":"杨阿姨"}"#,
         .close: #"{"note":"回访满意，结案"}"#,
@@ -27,6 +27,7 @@ struct TicketRoutes {
         .classify: #"{"causeClass":1,"subject":"护工服务态度","severity":"serious","subjectStaffId":"\#(ExampleIDs.staff)","note":"服务不到位"}"#,
         .escalate: #"{"importance":"important","note":"涉及整栋楼停水，呈报管理处经理"}"#,
         .apologise: #"{"method":"visit","note":"管理处经理上门致歉"}"#,
+        .refer: #"{"referredTo":"市自来水公司客服中心","contact":"96116","note":"小区外市政供水管道，已告知客户联系方式"}"#,
     ]
 
     func register(_ routes: inout APIRoutes) {
@@ -109,6 +110,7 @@ struct TicketRoutes {
             response: "TicketNonconformity", conditional: true)) { request, context in
             try await closeNonconformity(request, context)
         }
+        registerRecords(&routes)
     }
 
     static let summaries: [TicketAction: String] = [
@@ -117,11 +119,12 @@ struct TicketRoutes {
         .verify: "Customer service verifies the result (验证); a failed check reopens it", .followUp: "Record a follow-up (回访); an unsatisfied customer reopens it",
         .close: "Close the case",
         .cancel: "Cancel (withdrawn or recorded by mistake), with a reason; a complaint is withdrawn by a site manager, and unless withdrawn in writing still owes its follow-up",
-        .answer: "Answer an inquiry or praise at intake, or reply to a suggestion (adopted or not), and close",
-        .feedback: "Record feedback to the reporter, with a promised reply time where needed",
-        .classify: "Classify a complaint: its cause (1, 2, 3), severity (ordinary, serious) and the staff member complained about, whose direct superior it is escalated to",
+        .answer: "Answer an inquiry or praise at intake, or reply to a suggestion (adopted or not: required), and close",
+        .feedback: "Record feedback to the reporter, with a promised reply time where needed; after a referral, the owner reporting back",
+        .classify: "Classify a complaint: its cause (1, 2, 3), subject, severity (ordinary, serious) and the staff member complained about, whose direct superior it is escalated to",
         .escalate: "Escalate an 'other' matter or a complaint to the site manager, with its importance (routine, important, critical)",
         .apologise: "Record the apology visit or call a serious complaint owes; it cannot be closed before",
+        .refer: "Refer the matter to the right window, department or outside body, with its contact (首问责任制); the owner reports back with feedback",
     ]
 
     struct Listing<Item: Encodable & Sendable>: Encodable, Sendable {
@@ -290,6 +293,9 @@ struct TicketRoutes {
                 } else {
                     matches = []
                 }
+            }
+            if !outcome.ticket.keepsTheSameRecords(as: current) {
+                try connection.execute(TicketStore.updateRecords(site: site.id, outcome.ticket, version: current.version))
             }
             guard var updated = try connection.execute(TicketStore.update(
                 site: site.id, outcome.ticket, expectedVersion: current.version, now: now,

@@ -11,7 +11,8 @@ public enum TicketStore {
         dispatched_at, acknowledged_at, started_at, resolved_at, resolution, materials, time_on_site_minutes, accepted_by, accepted_at,
         verified_at, verified_by, followed_up_at, closed_at, cancelled_at, reply, suggestion_adopted, follow_up_month, follow_up_ordinal, follow_up_sampled,
         follow_up_due_from, follow_up_due_at, reopen_count, nonconformity_open, repeat_of, related_ticket_id, appointment_id, version, created_at, updated_at,
-        withdrawn_in_writing, reply_given_at, place_id, repair_item_id, subject, \(complaintColumns)
+        withdrawn_in_writing, reply_given_at, place_id, repair_item_id, subject, \(complaintColumns),
+        referred_to, referral_contact, referred_at, referred_by, referral_due_at, referral_followed_up_at, customer_opinion, site_cleared
         """
 
     /// Severity, escalation, apology and follow-up confirmation (migration 0018), written by
@@ -66,6 +67,13 @@ public enum TicketStore {
         ticket.repairItemId = try row.decodeIfPresent("repair_item_id")
         ticket.subject = try row.decodeIfPresent("subject")
         try decodeComplaintRecord(row, into: &ticket)
+        if let to: String = try row.decodeIfPresent("referred_to"), let at: Date = try row.decodeIfPresent("referred_at"),
+            let due: Date = try row.decodeIfPresent("referral_due_at") {
+            ticket.referral = TicketReferral(to: to, contact: try row.decodeIfPresent("referral_contact"), at: at, by: try row.decodeIfPresent("referred_by"),
+                                             feedbackDueAt: due, followedUpAt: try row.decodeIfPresent("referral_followed_up_at"))
+        }
+        ticket.customerOpinion = try row.decodeIfPresent("customer_opinion")
+        ticket.siteCleared = try row.decodeIfPresent("site_cleared")
         ticket.refreshDerived(now: now)
         return ticket
     }
@@ -86,6 +94,20 @@ public enum TicketStore {
                                            recordedBy: try row.decodeIfPresent("apologised_by", as: UUID.self))
         }
         ticket.followUpConfirmedBy = try row.decodeIfPresent("follow_up_confirmed_by", as: String.self)
+    }
+
+    /// Writes the records kept beside the lifecycle columns (referral, the customer's opinion of
+    /// a repair, the site check), before `update` writes the change and its timeline entry in
+    /// the same transaction (the ticket is locked and at `version`).
+    static func updateRecords(site: UUID, _ ticket: Ticket, version: Int) -> PostgresStatement {
+        PostgresStatement(
+            """
+            UPDATE tickets SET referred_to = $3, referral_contact = $4, referred_at = $5, referred_by = $6, referral_due_at = $7,
+                referral_followed_up_at = $8, customer_opinion = $9, site_cleared = $10
+            WHERE site_id = $1 AND id = $2 AND version = $11
+            """,
+            [site, ticket.id, ticket.referral?.to, ticket.referral?.contact, ticket.referral?.at, ticket.referral?.by, ticket.referral?.feedbackDueAt,
+             ticket.referral?.followedUpAt, ticket.customerOpinion, ticket.siteCleared, version])
     }
 
     /// Filters of the ticket listing.
@@ -109,13 +131,15 @@ public enum TicketStore {
     }
 
     /// The overdue test, as SQL over the ticket's columns with `now` at `$n` (the same
-    /// deadlines as `Ticket.refreshDerived`: feedback, promised reply, resolution, follow-up).
+    /// deadlines as `Ticket.refreshDerived`: feedback, promised reply, resolution, follow-up,
+    /// reporting back after a referral).
     static func overdueCondition(_ now: String) -> String {
         """
         coalesce(status NOT IN ('closed', 'cancelled') AND ((first_feedback_at IS NULL AND feedback_due_at < \(now))
             OR (reply_given_at IS NULL AND promised_reply_at < \(now))
             OR (resolved_at IS NULL AND resolve_due_at < \(now))
-            OR (follow_up_sampled AND followed_up_at IS NULL AND follow_up_due_at < \(now))), false)
+            OR (follow_up_sampled AND followed_up_at IS NULL AND follow_up_due_at < \(now))
+            OR (referral_followed_up_at IS NULL AND referral_due_at < \(now))), false)
         """
     }
 

@@ -62,7 +62,7 @@ struct TicketEscalationTests {
     /// with its importance; other categories are not escalated.
     @Test func otherMattersAndComplaintsAreEscalatedToTheSiteManagerWithTheirImportance() throws {
         let other = TicketWorkflowTests.ticket(.other)
-        #expect(other.allowedActions == [.dispatch, .cancel, .feedback, .escalate])
+        #expect(other.allowedActions == [.dispatch, .cancel, .feedback, .escalate, .refer])
         func refusal(_ fill: (inout TicketActionBody) -> Void) throws -> [String] {
             let body = Self.body(fill)
             let error = try #require(throws: DomainError.self) { try TicketWorkflowTests.apply(.escalate, body, to: other, at: "2026-11-26T10:00:00+08:00") }

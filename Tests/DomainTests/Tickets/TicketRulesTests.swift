@@ -31,9 +31,9 @@ struct TicketRulesTests {
         func allowed(_ status: TicketStatus, _ category: TicketCategory = .repair, required: Bool = false, done: Bool = false) -> [TicketAction] {
             TicketLifecycle.allowed(.init(status: status, category: category, followUpRequired: required, followedUp: done))
         }
-        #expect(allowed(.received) == [.dispatch, .cancel, .feedback])
-        #expect(allowed(.received, .complaint) == [.dispatch, .cancel, .feedback, .classify, .escalate])
-        #expect(allowed(.received, .inquiry) == [.dispatch, .cancel, .answer, .feedback])
+        #expect(allowed(.received) == [.dispatch, .cancel, .feedback, .refer])
+        #expect(allowed(.received, .complaint) == [.dispatch, .cancel, .feedback, .classify, .escalate, .refer])
+        #expect(allowed(.received, .inquiry) == [.dispatch, .cancel, .answer, .feedback, .refer])
         #expect(allowed(.dispatched) == [.dispatch, .acknowledge, .cancel, .feedback])
         #expect(allowed(.acknowledged) == [.dispatch, .start, .cancel, .feedback])
         #expect(allowed(.inProgress) == [.resolve, .cancel, .feedback])

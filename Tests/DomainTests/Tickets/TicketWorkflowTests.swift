@@ -41,7 +41,7 @@ struct TicketWorkflowTests {
 
     @Test func aRepairRunsItsFullCourseFromDispatchToClose() throws {
         var ticket = Self.ticket(followUp: TicketFollowUpPlan(followUpClass: .repair))
-        #expect(ticket.allowedActions == [.dispatch, .cancel, .feedback])
+        #expect(ticket.allowedActions == [.dispatch, .cancel, .feedback, .refer])
 
         let dispatched = try Self.apply(.dispatch, Self.body { $0.departmentId = Self.engineering }, to: ticket, at: "2026-11-26T09:05:00+08:00")
         #expect(dispatched.ticket.status == .dispatched)
@@ -65,7 +65,7 @@ struct TicketWorkflowTests {
         #expect(started.ticket.allowedActions == [.resolve, .cancel, .feedback])
         ticket = started.ticket
 
-        let resolved = try Self.apply(.resolve, Self.body { $0.result = " 更换 LED 灯管 2 支 "; $0.timeOnSiteMinutes = 40 }, to: ticket,
+        let resolved = try Self.apply(.resolve, Self.body { $0.result = " 更换 LED 灯管 2 支 "; $0.timeOnSiteMinutes = 40; $0.siteCleared = true }, to: ticket,
                                       at: "2026-11-26T10:30:00+08:00", ordinal: 1)
         #expect(resolved.ticket.status == .resolved)
         #expect(resolved.ticket.resolvedAt == instant("2026-11-26T10:30:00+08:00"))
@@ -105,7 +105,7 @@ struct TicketWorkflowTests {
     @Test func theSecondRepairOfAMonthIsNotSampledAtThirtyPerCentAndTheFourthIs() throws {
         let working = Self.ticket(.repair, .inProgress, department: Self.engineering, handler: Self.electrician,
                                   followUp: TicketFollowUpPlan(followUpClass: .repair))
-        let resolve = Self.body { $0.result = "已修复" }
+        let resolve = Self.body { $0.result = "已修复"; $0.siteCleared = true }
         let second = try Self.apply(.resolve, resolve, to: working, at: "2026-11-26T10:30:00+08:00", ordinal: 2)
         #expect(second.ticket.followUp?.sampled == false)
         #expect(second.detail == ["followUpSampled": "false", "followUpOrdinal": "2"])
@@ -119,7 +119,7 @@ struct TicketWorkflowTests {
     @Test func aReopenedRepairKeepsItsFirstSamplingDecision() throws {
         let sampled = TicketFollowUpPlan(followUpClass: .repair, month: "2026-11", ordinal: 1, sampled: true)
         let again = Self.ticket(.repair, .inProgress, department: Self.engineering, handler: Self.electrician, followUp: sampled)
-        let resolved = try Self.apply(.resolve, Self.body { $0.result = "再次修复" }, to: again, at: "2026-11-27T10:00:00+08:00", ordinal: 7)
+        let resolved = try Self.apply(.resolve, Self.body { $0.result = "再次修复"; $0.siteCleared = true }, to: again, at: "2026-11-27T10:00:00+08:00", ordinal: 7)
         #expect(resolved.ticket.followUp == sampled)
         #expect(resolved.detail == [:])
         #expect(resolved.ticket.deadlines.followUpDueAt == instant("2026-11-30T10:00:00+08:00"), "the window runs from the latest resolution")
@@ -234,9 +234,9 @@ struct TicketWorkflowTests {
         }
         #expect(received.kind == .conflict)
         #expect(received.code == "ticket.action_not_allowed")
-        #expect(received.message == "a received repair ticket cannot take 'verify'; allowed: dispatch, cancel, feedback")
-        #expect(received.fieldErrors.map(\.message) == ["dispatch", "cancel", "feedback"])
-        #expect(received.fieldErrors.map(\.code) == ["ticket.allowed_action", "ticket.allowed_action", "ticket.allowed_action"])
+        #expect(received.message == "a received repair ticket cannot take 'verify'; allowed: dispatch, cancel, feedback, refer")
+        #expect(received.fieldErrors.map(\.message) == ["dispatch", "cancel", "feedback", "refer"])
+        #expect(received.fieldErrors.map(\.code) == ["ticket.allowed_action", "ticket.allowed_action", "ticket.allowed_action", "ticket.allowed_action"])
 
         let sampled = Self.ticket(.repair, .verified, followUp: TicketFollowUpPlan(followUpClass: .repair, ordinal: 1, sampled: true))
         let early = try #require(throws: DomainError.self) { try Self.apply(.close, to: sampled, at: "2026-11-26T12:00:00+08:00") }
@@ -394,7 +394,7 @@ struct TicketWorkflowTests {
         // The resolution answers it too.
         var working = Self.ticket(.repair, .inProgress, department: Self.engineering, handler: Self.electrician)
         working.deadlines.promisedReplyAt = instant("2026-11-26T12:00:00+08:00")
-        let resolved = try Self.apply(.resolve, Self.body { $0.result = "已修复" }, to: working, at: "2026-11-26T11:30:00+08:00")
+        let resolved = try Self.apply(.resolve, Self.body { $0.result = "已修复"; $0.siteCleared = true }, to: working, at: "2026-11-26T11:30:00+08:00")
         #expect(resolved.ticket.deadlines.replyGivenAt == instant("2026-11-26T11:30:00+08:00") && resolved.detail == ["promisedReplyKept": "true"])
     }
 
@@ -429,7 +429,7 @@ struct TicketWorkflowTests {
                 == ["acceptance.signedAt request.invalid_value"])
         let signed = TicketAcceptance(name: "张三", signedAt: instant("2026-11-26T10:35:00+08:00"))
         let materials = [TicketMaterial(item: "LED 灯管", quantity: 2, unit: "支", unitCost: Decimal(string: "18.50"))]
-        let resolved = try Self.apply(.resolve, Self.body { $0.result = "已修复"; $0.materials = materials; $0.acceptance = signed }, to: working,
+        let resolved = try Self.apply(.resolve, Self.body { $0.result = "已修复"; $0.materials = materials; $0.acceptance = signed; $0.siteCleared = true }, to: working,
                                       at: "2026-11-26T10:30:00+08:00")
         #expect(resolved.ticket.materials == materials)
         #expect(resolved.ticket.acceptance == signed, "five minutes of clock difference are allowed")

@@ -56,7 +56,7 @@ struct OpenAPIDocumentTests {
             try await PlatformApplication.build(fixture.configuration, logger: quietLogger).test(.live) { client in
                 for endpoint in siteRoutes {
                     let ids = endpoint.path.replacingOccurrences(of: #"\{[a-zA-Z]+Id\}"#, with: h01Department.uuidString, options: .regularExpression)
-                        .replacingOccurrences(of: "{calendarCode}", with: "office")
+                        .replacingOccurrences(of: "{calendarCode}", with: "office").replacingOccurrences(of: "{quarter}", with: "2026-Q3")
                     let body: String? = endpoint.request == nil ? nil : "{}"
                     let otherCode = try await client.call(endpoint.method, ids.replacingOccurrences(of: "{siteCode}", with: "H01"), token: fixture.bearer("r01.manager"), json: body)
                     #expect(otherCode.status == .notFound && otherCode.code == "site.not_found", "\(endpoint.method) \(endpoint.path): \(otherCode.status)")

@@ -107,7 +107,7 @@ struct ComplaintEscalationTests {
                 let other = try await TicketQualityTests.create(client, agent, #"{"channel":"visit","category":"other","description":"相邻工地夜间施工扰民"}"#)
                 let repair = try await TicketQualityTests.create(client, agent, #"{"channel":"phone","category":"repair","description":"施工后灯不亮"}"#)
                 #expect(try await client.call(.get, "\(Self.ticketsURI)/\(other)", token: agent).json["allowedActions"] as? [String]
-                        == ["dispatch", "cancel", "feedback", "escalate"])
+                        == ["dispatch", "cancel", "feedback", "escalate", "refer"])
 
                 let silent = try await client.act(other, "escalate", as: agent, #"{"note":"呈报经理"}"#)
                 #expect(silent.status == .unprocessableContent && silent.code == "request.missing_field" && silent.fields == ["importance"])

@@ -26,7 +26,7 @@ struct TicketQualityTests {
         _ = try await client.act(id, "dispatch", as: agent, #"{"departmentId":"\#(cast.engineering)"}"#)
         _ = try await client.act(id, "acknowledge", as: staff)
         _ = try await client.act(id, "start", as: staff)
-        return try await client.act(id, "resolve", as: staff, #"{"result":"已处理"}"#)
+        return try await client.act(id, "resolve", as: staff, #"{"result":"已处理","siteCleared":true}"#)
     }
 
     /// 连续就同一事项投诉两次以上、同一种维修三次以上: repeats are the same matter — a complaint's

@@ -59,13 +59,13 @@ struct TicketScenarioTests {
                 // 24 h on working days: Friday 16:00 → Monday 16:00; 3 working days of office hours → Wednesday 16:00.
                 #expect(deadlines["feedbackDueAt"] as? String == "2026-11-21T08:00:00.000000Z")
                 #expect(deadlines["resolveDueAt"] as? String == "2026-11-25T08:00:00.000000Z")
-                #expect(created.json["allowedActions"] as? [String] == ["dispatch", "cancel", "feedback", "classify", "escalate"])
+                #expect(created.json["allowedActions"] as? [String] == ["dispatch", "cancel", "feedback", "classify", "escalate", "refer"])
                 #expect(created.json["severity"] as? String == "ordinary", "a complaint is ordinary unless said otherwise")
 
                 // An action that does not fit is 409 listing what does.
                 let early = try await client.act(id, "verify", as: agent, #"{"passed":true}"#)
                 #expect(early.status == .conflict && early.code == "ticket.action_not_allowed")
-                #expect(early.json["errors"].map { ($0 as? [[String: Any]])?.compactMap { $0["message"] as? String } ?? [] } == ["dispatch", "cancel", "feedback", "classify", "escalate"])
+                #expect(early.json["errors"].map { ($0 as? [[String: Any]])?.compactMap { $0["message"] as? String } ?? [] } == ["dispatch", "cancel", "feedback", "classify", "escalate", "refer"])
 
                 clock.advance(minutes: 10)
                 let feedback = try await client.act(id, "feedback", as: agent, #"{"note":"已致歉，工程部今天内上门","promisedReplyAt":"2026-11-21T12:00:00+08:00"}"#)
