@@ -84,7 +84,7 @@ struct AssessmentSummaryRoutes {
             }
             let kind = try request.query("kind", oneOf: OpenAPISchemas.siteKinds)
             let region = try request.query(text: "region")
-            let results = try await services.database.pipeline(
+            let results = try await services.reports.pipeline(
                 scope, AssessmentStore.summary(period: period.name, start: period.start, end: period.end, kind: kind, region: region))
             var groups: [String: [Decimal]] = [:]
             var order: [String] = []

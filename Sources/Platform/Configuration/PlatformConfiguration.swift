@@ -20,6 +20,10 @@ public struct PlatformConfiguration: Sendable {
     public var clock: PlatformClock = .system
     /// How often the background jobs (SLA breaches, overdue follow-ups) run.
     public var jobInterval: Duration = .seconds(60)
+    /// How long a request's statement may run before the server cancels it (answered 504).
+    public var statementTimeout: Duration = .seconds(5)
+    /// The same for reports, exports and the background jobs.
+    public var reportStatementTimeout: Duration = .seconds(60)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String, migrationDatabaseURL: String,
@@ -35,7 +39,8 @@ public struct PlatformConfiguration: Sendable {
     }
 
     /// Reads `HOST`, `PORT`, `DATABASE_URL`, `MIGRATION_DATABASE_URL`, `LOG_LEVEL`,
-    /// `DB_POOL_SIZE` and `DB_POOL_TIMEOUT_MS`, falling back to the dev cluster.
+    /// `DB_POOL_SIZE`, `DB_POOL_TIMEOUT_MS`, `DB_STATEMENT_TIMEOUT_MS` (5000) and
+    /// `DB_REPORT_STATEMENT_TIMEOUT_MS` (60000), falling back to the dev cluster.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PlatformConfiguration {
         let dev = DevelopmentCluster.default
         func integer(_ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
@@ -52,7 +57,7 @@ public struct PlatformConfiguration: Sendable {
             }
             logLevel = level
         }
-        return PlatformConfiguration(
+        var configuration = PlatformConfiguration(
             host: environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1",
             port: try integer("PORT", default: 8080, range: 0...65535),
             databaseURL: environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? dev.cluster.url(database: DevelopmentCluster.databaseName, user: "platform_app"),
@@ -61,6 +66,9 @@ public struct PlatformConfiguration: Sendable {
             logLevel: logLevel,
             poolSize: try integer("DB_POOL_SIZE", default: 8, range: 1...200),
             poolTimeout: .milliseconds(try integer("DB_POOL_TIMEOUT_MS", default: 2000, range: 1...600_000)))
+        configuration.statementTimeout = .milliseconds(try integer("DB_STATEMENT_TIMEOUT_MS", default: 5000, range: 1...3_600_000))
+        configuration.reportStatementTimeout = .milliseconds(try integer("DB_REPORT_STATEMENT_TIMEOUT_MS", default: 60_000, range: 1...3_600_000))
+        return configuration
     }
 }
 

@@ -28,18 +28,31 @@ public struct AccessScope: Sendable, Equatable {
     /// Ops tooling (the admin CLI): every site.
     public static let operations = AccessScope(sites: .all, role: "ops")
 
-    /// The `SET LOCAL` statements that open a transaction in this scope.
-    public var settings: [PostgresStatement] {
-        var statements: [PostgresStatement]
-        switch sites {
-        case .all:
-            statements = [.setLocal("app.scope", "all"), .setLocal("app.site_ids", "{}")]
-        case .only(let ids):
-            statements = [.setLocal("app.scope", "sites"), .setLocal("app.site_ids", "{" + ids.map(\.postgresText).joined(separator: ",") + "}")]
+    /// The statement that opens a transaction in this scope: every setting in one prepared
+    /// `set_config` call whose values are parameters, so that no user, site list or role ever
+    /// adds a statement to a connection's prepared-statement cache. With `statementTimeout`,
+    /// the transaction's statements are cancelled by the server past it (SQLSTATE 57014).
+    public func settings(statementTimeout: Duration? = nil) -> [PostgresStatement] {
+        let (scope, siteIDs): (String, String) = switch sites {
+        case .all: ("all", "{}")
+        case .only(let ids): ("sites", "{" + ids.map(\.postgresText).joined(separator: ",") + "}")
         }
-        statements.append(.setLocal("app.actor_id", actorID?.postgresText ?? ""))
-        statements.append(.setLocal("app.role", role))
-        return statements
+        let values: [(any PostgresEncodable)?] = [scope, siteIDs, actorID?.postgresText ?? "", role]
+        guard let statementTimeout else { return [PostgresStatement(Self.scopeSQL, values)] }
+        return [PostgresStatement(Self.scopeSQL + ", set_config('statement_timeout', $5, true)", values + [String(Self.milliseconds(statementTimeout))])]
+    }
+
+    /// The settings without a timeout.
+    public var settings: [PostgresStatement] { settings() }
+
+    static let scopeSQL = """
+        SELECT set_config('app.scope', $1, true), set_config('app.site_ids', $2, true), set_config('app.actor_id', $3, true), set_config('app.role', $4, true)
+        """
+
+    /// Whole milliseconds, at least 1 (0 would mean no timeout at all).
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
     }
 }
 

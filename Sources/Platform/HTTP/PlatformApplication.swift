@@ -14,25 +14,28 @@ public enum PlatformApplication {
             PostgresConfiguration(configuration.databaseURL, applicationName: "platform-server"),
             options: .init(maxConnections: configuration.poolSize, acquireTimeout: configuration.poolTimeout),
             logger: logger)
-        let (router, _) = try router(pool: pool, clock: configuration.clock)
+        let (router, _) = try router(pool: pool, clock: configuration.clock, statementTimeout: configuration.statementTimeout,
+                                     reportTimeout: configuration.reportStatementTimeout)
+        let jobs = PlatformDatabase(pool: pool, statementTimeout: configuration.reportStatementTimeout)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sites-platform"),
             services: [
                 pool,
-                TicketSweeper(database: PlatformDatabase(pool: pool), clock: configuration.clock, interval: configuration.jobInterval, logger: logger),
-                AppointmentSweeper(database: PlatformDatabase(pool: pool), clock: configuration.clock, interval: configuration.jobInterval, logger: logger),
-                ReportRollup(database: PlatformDatabase(pool: pool), clock: configuration.clock, interval: configuration.jobInterval, logger: logger),
+                TicketSweeper(database: jobs, clock: configuration.clock, interval: configuration.jobInterval, logger: logger),
+                AppointmentSweeper(database: jobs, clock: configuration.clock, interval: configuration.jobInterval, logger: logger),
+                ReportRollup(database: jobs, clock: configuration.clock, interval: configuration.jobInterval, logger: logger),
             ],
             logger: logger)
     }
 
     /// The router with every route, and the endpoints it documents.
-    static func router(pool: PostgresPool, clock: PlatformClock = .system) throws -> (Router<PlatformRequestContext>, [Endpoint]) {
-        let database = PlatformDatabase(pool: pool)
+    static func router(pool: PostgresPool, clock: PlatformClock = .system, statementTimeout: Duration? = .seconds(5),
+                       reportTimeout: Duration? = .seconds(60)) throws -> (Router<PlatformRequestContext>, [Endpoint]) {
+        let database = PlatformDatabase(pool: pool, statementTimeout: statementTimeout)
         let metrics = PlatformMetrics(pool: pool)
         let services = APIServices(database: database, directory: SiteDirectory(store: SiteStore(database: database)),
-                                   rulebook: SiteRulebook(database: database), clock: clock)
+                                   rulebook: SiteRulebook(database: database), clock: clock, reportTimeout: reportTimeout)
         let router = Router(context: PlatformRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: metrics))

@@ -66,7 +66,10 @@ public struct Problem: HTTPResponseError, Codable, Sendable, Equatable {
                 return Problem(status: .unprocessableContent, code: "resource.reference_invalid", detail: "the request refers to something that does not exist")
             case .checkViolation?, .notNullViolation?, .invalidTextRepresentation?:
                 return Problem(status: .unprocessableContent, code: "request.invalid", detail: "a value is out of range or malformed")
-            case .serializationFailure?, .deadlockDetected?, .lockNotAvailable?, .queryCanceled?:
+            case .queryCanceled?:
+                return Problem(status: .gatewayTimeout, code: "service.timeout",
+                               detail: "the request took longer than the database allows; narrow it or retry later", retryAfter: 1)
+            case .serializationFailure?, .deadlockDetected?, .lockNotAvailable?:
                 return Problem(status: .serviceUnavailable, code: "service.busy", detail: "the database is busy; retry", retryAfter: 1)
             default:
                 return Problem(status: .internalServerError, code: "server.error", detail: "an internal error occurred")

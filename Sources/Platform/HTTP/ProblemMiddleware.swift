@@ -14,7 +14,13 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch {
             if let database = error as? PostgresError { metrics?.recordDatabaseError(database) }
             let problem = Problem.from(error)
-            if problem.statusCode == 503 {
+            if problem.statusCode == 504 {
+                // A statement ran past its timeout and the server cancelled it: name the route, so
+                // that the slow query can be found.
+                context.logger.warning("request cancelled by the statement timeout", metadata: [
+                    "code": "\(problem.code)", "route": "\(context.endpointPath ?? request.uri.path)", "method": "\(request.method)",
+                ])
+            } else if problem.statusCode == 503 {
                 context.logger.warning("request refused: \(problem.detail)", metadata: ["code": "\(problem.code)"])
             } else if problem.statusCode >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "code": "\(problem.code)"])

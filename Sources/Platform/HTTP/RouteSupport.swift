@@ -10,6 +10,11 @@ struct APIServices: Sendable {
     let directory: SiteDirectory
     let rulebook: SiteRulebook
     let clock: PlatformClock
+    /// The statement timeout of reports and exports, which read far more than a request.
+    var reportTimeout: Duration? = .seconds(60)
+
+    /// The database for reports and exports: their own, longer statement timeout.
+    var reports: PlatformDatabase { database.allowing(reportTimeout) }
 
     /// The site behind `{siteCode}` for the signed-in user, or 404.
     func siteAccess(_ context: PlatformRequestContext) async throws -> SiteAccess {

@@ -58,7 +58,7 @@ enum OpenAPIDocument {
                 existing["description"] = "Already exists with the same content"
                 responses["200"] = existing
             }
-            var errors = ["400", "422", "503"]
+            var errors = ["400", "422", "503", "504"]
             if endpoint.authenticated { errors += ["401", "403", "404"] }
             // A change can meet a record in a state that refuses it (a cycle not yet open, a code taken).
             if endpoint.method == .post || endpoint.method == .patch || endpoint.method == .put { errors.append("409") }

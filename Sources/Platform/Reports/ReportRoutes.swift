@@ -81,7 +81,7 @@ struct ReportRoutes {
         let region = try request.query(text: "region")
         let csv = try CSVExport.wanted(request)
         let sites = "s.status = 'active' AND ($1::text IS NULL OR s.kind = $1) AND ($2::text IS NULL OR s.region = $2)"
-        let results = try await services.database.pipeline(scope, [
+        let results = try await services.reports.pipeline(scope, [
             PostgresStatement(
                 """
                 SELECT s.code, s.name, s.kind, s.region, c.open_tickets, c.overdue_tickets, c.open_repeat_nonconformities, c.computed_at,
@@ -141,7 +141,7 @@ struct ReportRoutes {
         let region = try request.query(text: "region")
         let csv = try CSVExport.wanted(request)
         let sites = "s.status = 'active' AND ($1::text IS NULL OR s.code = $1) AND ($2::text IS NULL OR s.kind = $2) AND ($3::text IS NULL OR s.region = $3)"
-        let results = try await services.database.pipeline(scope, [
+        let results = try await services.reports.pipeline(scope, [
             PostgresStatement("SELECT count(*)::int AS n FROM sites s WHERE \(sites)", [code, kind, region], prepared: false),
             Self.sums(group: "to_char(m.month, 'YYYY-MM')", where: sites + " AND m.month >= $4 AND m.month <= $5", [code, kind, region, from, through]),
         ])

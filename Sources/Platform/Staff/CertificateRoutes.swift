@@ -90,7 +90,7 @@ struct CertificateRoutes {
             let region = try request.query(text: "region")
             if try CSVExport.wanted(request) {
                 let now = services.clock.now()
-                let rows = try await services.database.pipeline(scope, [CertificateStore.acrossSites(now: now, days: days, kind: kind, region: region, after: nil, limit: 50_000)])
+                let rows = try await services.reports.pipeline(scope, [CertificateStore.acrossSites(now: now, days: days, kind: kind, region: region, after: nil, limit: 50_000)])
                 let certificates = try rows[0].map { try CertificateStore.decode($0, now: now) }
                 return CSVExport.response(
                     header: ["站点 Site", "工号 Employee no.", "姓名 Name", "证书 Certificate", "证书编号 Number", "发证机关 Issuer", "发证日期 Issued",
@@ -104,7 +104,7 @@ struct CertificateRoutes {
             let listing = "hq-certificates:\(days.map(String.init) ?? "site"):\(kind ?? ""):\(region ?? "")"
             let page = try PageRequest(request, listing: listing)
             let now = services.clock.now()
-            let rows = try await services.database.pipeline(scope, [CertificateStore.acrossSites(now: now, days: days, kind: kind, region: region, after: page.after, limit: page.limit)])
+            let rows = try await services.reports.pipeline(scope, [CertificateStore.acrossSites(now: now, days: days, kind: kind, region: region, after: page.after, limit: page.limit)])
             let certificates = try rows[0].map { try CertificateStore.decode($0, now: now) }
             return try Response.json(page.page(certificates, listing: listing) { [$0.expiresOn.description, $0.id.uuidString] })
         }

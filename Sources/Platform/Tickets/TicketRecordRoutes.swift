@@ -92,7 +92,7 @@ extension TicketRoutes {
         let span = WorkingCalendar.span(quarter.first, through: quarter.last, in: rules.timeZone)
         let now = services.clock.now()
         let site = access.site
-        let results = try await services.read(access, TicketRecordsStore.archive(site: site.id, start: span.start, end: span.end)
+        let results = try await services.reports.pipeline(access.scope, TicketRecordsStore.archive(site: site.id, start: span.start, end: span.end)
                                               + [TicketRecordsStore.filing(site: site.id, quarter: quarter.description)])
         let tickets = try results[0].map { try TicketStore.decode($0, now: now) }
         var followUps: [UUID: [TicketFollowUpRecord]] = [:]

@@ -17,6 +17,8 @@ struct PoolExhaustionTests {
             // Hold a lock that the first request will wait on, keeping the only connection busy.
             let blocker = try await PostgresConnection.connect(fixture.platform.database.owner, logger: quietLogger)
             try await blocker.script("BEGIN; LOCK TABLE departments IN ACCESS EXCLUSIVE MODE")
+            // Other roles' sessions are visible in pg_stat_activity only to a superuser (or pg_read_all_stats).
+            let watcher = try await PostgresConnection.connect(fixture.platform.database.superuser, logger: quietLogger)
             try await PlatformApplication.build(configuration, logger: quietLogger).test(.live) { client in
                 // Warm the caches (sign-in and site look-up) so the only remaining query is the blocked one.
                 _ = try await client.call(.get, "/api/v1/sites/H01", token: fixture.bearer("h01.manager"))
@@ -24,7 +26,7 @@ struct PoolExhaustionTests {
                 // Probe only once that request holds the connection and waits on the lock; on a busy
                 // machine a fixed pause let the probe take the connection first and wait itself.
                 for _ in 0..<200 {
-                    let waiting = try await blocker.query(
+                    let waiting = try await watcher.query(
                         "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", prepared: false)
                     if try waiting[0].decode(at: 0, as: Int.self) > 0 { break }
                     try await Task.sleep(for: .milliseconds(25))
@@ -44,6 +46,7 @@ struct PoolExhaustionTests {
                 #expect(try await stuck.status == .ok)
             }
             await blocker.close()
+            await watcher.close()
         }
     }
 }

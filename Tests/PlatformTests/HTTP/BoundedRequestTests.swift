@@ -1,0 +1,73 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+@testable import Platform
+import Postgres
+import TestSupport
+import Testing
+
+@Suite("Every request is bounded: statement timeouts, a fixed statement cache", .serialized)
+struct BoundedRequestTests {
+    /// A request whose statement runs past the timeout is cancelled by the server and answered
+    /// 504 problem+json; the connection it used serves the next request.
+    @Test func aStatementPastItsTimeoutIsAnswered504AndTheConnectionServesTheNextRequest() async throws {
+        try await APIFixture.with { fixture in
+            var configuration = fixture.configuration
+            configuration.poolSize = 1
+            configuration.statementTimeout = .milliseconds(300)
+            let blocker = try await PostgresConnection.connect(fixture.platform.database.owner, logger: quietLogger)
+            let watcher = try await PostgresConnection.connect(fixture.platform.database.superuser, logger: quietLogger)
+            try await PlatformApplication.build(configuration, logger: quietLogger).test(.live) { client in
+                let manager = fixture.bearer("h01.manager")
+                #expect(try await client.call(.get, "/api/v1/sites/H01/departments", token: manager).status == .ok)
+                try await blocker.script("BEGIN; LOCK TABLE departments IN ACCESS EXCLUSIVE MODE")
+                let started = ContinuousClock.now
+                let slow = try await client.call(.get, "/api/v1/sites/H01/departments", token: manager)
+                let waited = ContinuousClock.now - started
+                #expect(slow.status == .gatewayTimeout && slow.code == "service.timeout", "\(slow.status) \(slow.body)")
+                #expect(slow.headers[.contentType] == "application/problem+json")
+                #expect(waited >= .milliseconds(250) && waited < .seconds(3), "cancelled at the timeout, not after the lock: \(waited)")
+                try await blocker.script("COMMIT")
+                // The only connection is clean: the next request on it succeeds.
+                let next = try await client.call(.get, "/api/v1/sites/H01/departments", token: manager)
+                #expect(next.status == .ok, "\(next.body)")
+                let stillRunning = try await watcher.query(
+                    "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'platform-server' AND state <> 'idle'", prepared: false)
+                let sessions = try await watcher.query("SELECT string_agg(state || ':' || left(query, 80), ' | ') FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'platform-server'", prepared: false)
+                let described = try sessions[0].decode(at: 0, as: String.self)
+                #expect(try stillRunning[0].decode(at: 0, as: Int.self) == 0, "\(described)")
+            }
+            await blocker.close()
+            await watcher.close()
+        }
+    }
+
+    /// Each transaction's settings are one prepared statement with parameters: 3,000 distinct
+    /// users and site lists leave the connection's statement cache as it was.
+    @Test func threeThousandDistinctScopesDoNotGrowTheStatementCache() async throws {
+        try await APIFixture.with { fixture in
+            let pool = PostgresPool(fixture.platform.database.app, options: .init(maxConnections: 1), logger: quietLogger)
+            let database = PlatformDatabase(pool: pool, statementTimeout: .seconds(5))
+            let probe = PostgresStatement("SELECT current_setting('app.site_ids') AS sites, current_setting('app.role') AS role, current_setting('statement_timeout') AS timeout")
+            let before = try await pool.withConnection { connection in
+                _ = try await connection.execute(PostgresStatement("SELECT 1"))
+                return await connection.preparedStatementCount
+            }
+            var last: PostgresRows?
+            for index in 0..<3000 {
+                let scope = AccessScope(sites: .only([UUID(), UUID()]), actorID: UUID(), role: index % 2 == 0 ? "site_manager" : "site_agent")
+                last = try await database.pipeline(scope, [probe])[0]
+            }
+            let after = try await pool.withConnection { await $0.preparedStatementCount }
+            #expect(after - before <= 4, "begin, settings, probe, commit: \(before) → \(after)")
+            let onServer = try await database.pipeline(.operations, [PostgresStatement("SELECT count(*)::int FROM pg_prepared_statements", prepared: false)])
+            #expect(try onServer[0][0].decode(at: 0, as: Int.self) == after)
+            // The settings did apply, with the timeout.
+            #expect(try last?[0].decode("role", as: String.self) == "site_agent")
+            #expect(try last?[0].decode("timeout", as: String.self) == "5s")
+            #expect(try (last?[0].decode("sites", as: String.self) ?? "").split(separator: ",").count == 2)
+            await pool.close()
+        }
+    }
+}
