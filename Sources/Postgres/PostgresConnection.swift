@@ -24,6 +24,7 @@ public actor PostgresConnection {
     private let configuration: PostgresConfiguration
     private let ownedGroup: MultiThreadedEventLoopGroup?
     private let notices: NoticeSink
+    private let canceller = QueryCanceller()
     private var handle: OpaquePointer?
     private var preparedNames: [String: String] = [:]
     private var transactionDepth = 0
@@ -85,9 +86,47 @@ public actor PostgresConnection {
 
     private func finish() {
         closed = true
+        drop()
+    }
+
+    /// Forgets the libpq connection (and what was prepared on it); the next statement opens a
+    /// new one unless the connection is closed.
+    private func drop() {
+        canceller.replace(with: nil)
         if let handle { PQfinish(handle) }
         handle = nil
         preparedNames = [:]
+    }
+
+    // MARK: Cancelling
+
+    /// Asks the server to cancel whatever this connection is running (`PQcancel`), from any
+    /// thread, without waiting for the connection's executor, which is busy with the very
+    /// statement to cancel. The statement fails with SQLSTATE 57014; an idle connection ignores
+    /// the request. Returns whether the request was delivered.
+    @discardableResult
+    public nonisolated func cancelRunningQuery() -> Bool {
+        canceller.cancel()
+    }
+
+    /// After a cancel request: makes sure it cannot hit the next borrower's statement. A cancel
+    /// that arrives while the server waits for a command is dropped, and one that arrives while
+    /// a statement runs cancels it; so a statement that fails with 57014 absorbed it, and one
+    /// that succeeds shows none was pending.
+    public func settleAfterCancel() {
+        guard canceller.wasCancelled() else { return }
+        for _ in 0..<3 {
+            do {
+                _ = try execute(PostgresStatement("SELECT 1", prepared: false))
+                return
+            } catch let error as PostgresError where error.code == .queryCanceled {
+                continue
+            } catch {
+                drop()
+                return
+            }
+        }
+        drop()
     }
 
     // MARK: Connecting
@@ -111,6 +150,7 @@ public actor PostgresConnection {
             throw PostgresError(kind: .connection, message: message.isEmpty ? "connection failed" : message)
         }
         handle = connection
+        canceller.replace(with: PQgetCancel(connection))
         PQsetNoticeProcessor(connection, noticeProcessor, Unmanaged.passUnretained(notices).toOpaque())
         try configureSession(connection)
     }
@@ -133,9 +173,7 @@ public actor PostgresConnection {
             throw PostgresError(kind: .connection, message: "connection lost inside a transaction: \(Self.trimmed(PQerrorMessage(connection)))")
         }
         logger.warning("postgres connection lost, reconnecting", metadata: ["reason": "\(Self.trimmed(PQerrorMessage(connection)))"])
-        PQfinish(connection)
-        handle = nil
-        preparedNames = [:]
+        drop()
         try open()
         guard let fresh = handle else { throw PostgresError(kind: .connection, message: "reconnect failed") }
         return fresh
@@ -307,17 +345,15 @@ public actor PostgresConnection {
         }
         if let sendFailure {
             // The pipeline cannot be trusted any more; drop the connection so it is rebuilt.
-            PQfinish(connection)
-            handle = nil
-            preparedNames = [:]
+            drop()
             throw sendFailure
         }
-        guard PQpipelineSync(connection) == 1 else { throw connectionError(connection) }
+        guard PQpipelineSync(connection) == 1 else { throw abandon(connection) }
 
         var results = Array(repeating: PostgresRows.empty, count: statements.count)
         var firstError: PostgresError?
         for expectation in expected {
-            guard let result = PQgetResult(connection) else { throw connectionError(connection) }
+            guard let result = PQgetResult(connection) else { throw abandon(connection) }
             let status = PQresultStatus(result)
             switch expectation {
             case .prepare(let sql, let name, let statement):
@@ -345,16 +381,19 @@ public actor PostgresConnection {
             // Each query's results end with a NULL.
             while let extra = PQgetResult(connection) { PQclear(extra) }
         }
-        guard let sync = PQgetResult(connection) else { throw connectionError(connection) }
+        guard let sync = PQgetResult(connection) else { throw abandon(connection) }
         let syncStatus = PQresultStatus(sync)
         guard syncStatus == PGRES_PIPELINE_SYNC else {
             // The server ended the session mid-pipeline (a restart, a terminated backend): the
             // sync's place holds the error. That is a lost connection, which callers answer
-            // with 503 and retry; the next call on this connection reconnects.
+            // with 503 and retry. Whatever it was, the connection's state is unknown: it is
+            // dropped, and the next call on this connection opens a new one.
             let message = Self.trimmed(PQresultErrorMessage(sync))
             PQclear(sync)
+            let lost = syncStatus == PGRES_FATAL_ERROR || PQstatus(connection) != CONNECTION_OK
+            drop()
             if let firstError, firstError.isUnavailable { throw firstError }
-            if syncStatus == PGRES_FATAL_ERROR || PQstatus(connection) != CONNECTION_OK {
+            if lost {
                 throw PostgresError(kind: .connection, message: message.isEmpty ? "the server ended the session" : message)
             }
             throw PostgresError(kind: .client, message: "expected pipeline sync, got \(String(cString: PQresStatus(syncStatus)))")
@@ -459,6 +498,15 @@ public actor PostgresConnection {
             column: field(CPG_DIAG_COLUMN_NAME), position: field(CPG_DIAG_STATEMENT_POSITION).flatMap { Int($0) })
     }
 
+    /// A pipeline that cannot be finished leaves libpq in pipeline mode with results unread:
+    /// nothing more can be sent on it, so the connection is dropped (the next call reconnects)
+    /// and the error returned.
+    private func abandon(_ connection: OpaquePointer) -> PostgresError {
+        let error = connectionError(connection)
+        drop()
+        return error
+    }
+
     private func connectionError(_ connection: OpaquePointer) -> PostgresError {
         let message = Self.trimmed(PQerrorMessage(connection))
         return PostgresError(kind: .connection, message: message.isEmpty ? "connection lost" : message)
@@ -467,6 +515,49 @@ public actor PostgresConnection {
     private static func trimmed(_ message: UnsafePointer<CChar>?) -> String {
         guard let message else { return "" }
         return String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// The connection's `PGcancel` object, usable from any thread: `PQcancel` is the one libpq
+/// call made to be sent from outside the thread that runs the connection.
+///
+/// `@unchecked Sendable`: every access to the pointer is under the lock.
+final class QueryCanceller: @unchecked Sendable {
+    private let lock = NSLock()
+    private var object: OpaquePointer?
+    private var requested = false
+
+    /// Installs the cancel object of a new libpq connection (nil: none), freeing the old one.
+    func replace(with new: OpaquePointer?) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let object { PQfreeCancel(object) }
+        object = new
+        requested = false
+    }
+
+    /// Sends the cancel request; returns once the server has received it.
+    func cancel() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let object else { return false }
+        requested = true
+        var buffer = [CChar](repeating: 0, count: 256)
+        return PQcancel(object, &buffer, Int32(buffer.count)) == 1
+    }
+
+    /// Whether a cancel was requested since the last call (which clears it). Waits for a
+    /// request being sent to finish.
+    func wasCancelled() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        let was = requested
+        requested = false
+        return was
+    }
+
+    deinit {
+        if let object { PQfreeCancel(object) }
     }
 }
 

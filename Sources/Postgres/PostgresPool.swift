@@ -16,11 +16,15 @@ public actor PostgresPool: Service {
     public struct Options: Sendable {
         public var maxConnections: Int
         public var acquireTimeout: Duration
+        /// How long `close()` waits for lent connections to come back before it returns; the
+        /// ones still out are closed as they return.
+        public var shutdownTimeout: Duration
 
-        public init(maxConnections: Int = 8, acquireTimeout: Duration = .seconds(5)) {
+        public init(maxConnections: Int = 8, acquireTimeout: Duration = .seconds(5), shutdownTimeout: Duration = .seconds(10)) {
             precondition(maxConnections > 0, "a pool needs at least one connection")
             self.maxConnections = maxConnections
             self.acquireTimeout = acquireTimeout
+            self.shutdownTimeout = shutdownTimeout
         }
     }
 
@@ -50,6 +54,9 @@ public actor PostgresPool: Service {
     private var waiters: [(id: Int, continuation: CheckedContinuation<PostgresConnection, any Error>)] = []
     private var nextWaiterID = 0
     private var closing = false
+    /// `close()` returned with connections still lent: the event loops are shut down when the
+    /// last of them comes back.
+    private var loopsOutlivingClose = false
 
     public init(_ configuration: PostgresConfiguration, options: Options = Options(), logger: Logger = Logger(label: "postgres.pool")) {
         self.configuration = configuration
@@ -64,16 +71,32 @@ public actor PostgresPool: Service {
     }
 
     /// Lends a connection to `body` and takes it back afterwards, whatever happens.
+    ///
+    /// When the calling task is cancelled (its client went away, its deadline passed), the
+    /// statement the connection is running is cancelled on the server (`PQcancel`), and the
+    /// connection is settled before it goes back to the pool, so that the cancel can never
+    /// reach the next borrower's statement.
     public nonisolated func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await acquire()
         do {
-            let value = try await body(connection)
+            let value = try await withTaskCancellationHandler {
+                try await body(connection)
+            } onCancel: {
+                connection.cancelRunningQuery()
+            }
+            await settle(connection)
             await release(connection)
             return value
         } catch {
+            await settle(connection)
             await release(connection)
             throw error
         }
+    }
+
+    private nonisolated func settle(_ connection: PostgresConnection) async {
+        guard Task.isCancelled else { return }
+        await connection.settleAfterCancel()
     }
 
     /// Runs the statements in one pipelined round trip on a pooled connection.
@@ -126,7 +149,13 @@ public actor PostgresPool: Service {
         inUse -= 1
         if closing {
             opened -= 1
-            Task { await connection.close() }
+            let last = inUse == 0 && loopsOutlivingClose
+            if last { loopsOutlivingClose = false }
+            let group = group
+            Task {
+                await connection.close()
+                if last { try? await group.shutdownGracefully() }
+            }
         } else {
             idle.append(connection)
         }
@@ -139,24 +168,30 @@ public actor PostgresPool: Service {
             throwing: PostgresError(kind: .poolTimeout, message: "no database connection free within \(options.acquireTimeout)"))
     }
 
-    /// Stops lending connections, fails waiters, waits (bounded) for borrowed ones to return,
-    /// and closes everything. Safe to call more than once.
+    /// Stops lending connections, fails every waiter with `.poolClosed`, closes the idle
+    /// connections, and waits up to `shutdownTimeout` for lent ones to return. It never hangs:
+    /// past the timeout it returns, and the connections still lent stay usable by their
+    /// borrowers and are closed (with their event loops) as they come back. Safe to call more
+    /// than once.
     public func close() async {
-        if !closing {
-            closing = true
-            for waiter in waiters {
-                waiter.continuation.resume(throwing: PostgresError(kind: .poolClosed, message: "the connection pool is shutting down"))
-            }
-            waiters.removeAll()
-            let connections = idle
-            idle.removeAll()
-            opened -= connections.count
-            for connection in connections { await connection.close() }
-            var waited = 0
-            while inUse > 0, waited < 1000 {
-                try? await Task.sleep(for: .milliseconds(10))
-                waited += 1
-            }
+        guard !closing else { return }
+        closing = true
+        for waiter in waiters {
+            waiter.continuation.resume(throwing: PostgresError(kind: .poolClosed, message: "the connection pool is shutting down"))
+        }
+        waiters.removeAll()
+        let connections = idle
+        idle.removeAll()
+        opened -= connections.count
+        for connection in connections { await connection.close() }
+        let deadline = ContinuousClock.now + options.shutdownTimeout
+        while inUse > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        if inUse > 0 {
+            logger.warning("connection pool closed with connections still lent; they close as they return", metadata: ["lent": "\(inUse)"])
+            loopsOutlivingClose = true
+        } else {
             try? await group.shutdownGracefully()
         }
     }

@@ -91,4 +91,88 @@ struct PoolTests {
         #expect(count == 30)
         await pool.close()
     }
+    /// A cancelled task cancels its statement on the server within a second (`PQcancel`), and the
+    /// connection goes back to the pool clean: the next statement runs on it.
+    @Test func cancellingATaskCancelsItsStatementOnTheServer() async throws {
+        try await TestDatabase.with(migrated: false) { database in
+            let pool = PostgresPool(database.superuser, options: .init(maxConnections: 1), logger: quietLogger)
+            let watcher = try await PostgresConnection.connect(database.superuser, logger: quietLogger)
+            let pid = try #require(try await pool.withConnection { await $0.backendPID })
+            func state() async throws -> String {
+                try await watcher.query("SELECT coalesce((SELECT state FROM pg_stat_activity WHERE pid = $1), 'gone') AS state", [Int(pid)], prepared: false)[0]
+                    .decode("state")
+            }
+            let sleeper = Task { try await pool.query("SELECT pg_sleep(30)") }
+            var waited = 0
+            while try await state() != "active", waited < 200 {
+                try await Task.sleep(for: .milliseconds(25))
+                waited += 1
+            }
+            #expect(try await state() == "active")
+            let cancelled = ContinuousClock.now
+            sleeper.cancel()
+            while try await state() == "active", ContinuousClock.now - cancelled < .seconds(5) {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(ContinuousClock.now - cancelled < .seconds(1), "the statement stopped running on the server within a second")
+            do {
+                _ = try await sleeper.value
+                Issue.record("the cancelled statement should fail")
+            } catch let error as PostgresError {
+                #expect(error.code == .queryCanceled, "\(error)")
+            }
+            // The same connection serves the next statement.
+            #expect(try await pool.withConnection { connection in try await connection.execute(PostgresStatement("SELECT 1 AS one"))[0].decode("one", as: Int.self) } == 1)
+            #expect(try await pool.withConnection { await $0.backendPID } == pid)
+            await watcher.close()
+            await pool.close()
+        }
+    }
+
+    /// A statement that fails in the middle of a pipeline leaves the connection usable: pipeline
+    /// mode is left, the transaction rolled back, the next pipeline runs on the same backend.
+    @Test func anErrorMidPipelineLeavesTheConnectionUsable() async throws {
+        try await TestDatabase.with(migrated: false) { database in
+            let pool = PostgresPool(database.superuser, options: .init(maxConnections: 1), logger: quietLogger)
+            let pid = try await pool.withConnection { await $0.backendPID }
+            do {
+                _ = try await pool.pipeline([.begin, PostgresStatement("SELECT 1"), PostgresStatement("SELECT 1 / 0"), PostgresStatement("SELECT 2"), .commit])
+                Issue.record("division by zero should fail")
+            } catch let error as PostgresError {
+                #expect(error.statementIndex == 2 && error.code?.rawValue == "22012", "\(error)")
+            }
+            let after = try await pool.pipeline([.begin, PostgresStatement("SELECT 3 AS three"), .commit])
+            #expect(try after[1][0].decode("three", as: Int.self) == 3)
+            #expect(try await pool.withConnection { await $0.backendPID } == pid)
+            #expect(try await pool.query("SELECT pg_current_xact_id_if_assigned() IS NULL AS clean")[0].decode("clean", as: Bool.self))
+            await pool.close()
+        }
+    }
+
+    /// Shutting down with a connection lent: waiters fail at once, `close()` returns after its
+    /// bounded wait, the borrower keeps a working connection, and returning it closes it.
+    @Test func shuttingDownWithALentConnectionFailsWaitersAndNeverHangs() async throws {
+        try await TestDatabase.with(migrated: false) { database in
+            let pool = PostgresPool(database.superuser, options: .init(maxConnections: 1, acquireTimeout: .seconds(30), shutdownTimeout: .milliseconds(300)),
+                                    logger: quietLogger)
+            let lent = try await pool.acquire()
+            let waiter = Task { try await pool.acquire() }
+            while await pool.statistics.waiting == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            let started = ContinuousClock.now
+            await pool.close()
+            let took = ContinuousClock.now - started
+            #expect(took >= .milliseconds(300) && took < .seconds(3), "bounded: \(took)")
+            do {
+                _ = try await waiter.value
+                Issue.record("a waiter must fail when the pool shuts down")
+            } catch let error as PostgresError {
+                #expect(error.kind == .poolClosed)
+            }
+            await #expect(throws: PostgresError.self) { try await pool.acquire() }
+            // The borrower's connection still works on its own event loop until it is returned.
+            #expect(try await lent.execute(PostgresStatement("SELECT 1 AS one"))[0].decode("one", as: Int.self) == 1)
+            await pool.release(lent)
+            #expect(await pool.statistics == .init(inUse: 0, idle: 0, waiting: 0, open: 0))
+        }
+    }
 }

@@ -19,6 +19,7 @@ public enum PlatformApplication {
         let jobs = PlatformDatabase(pool: pool, statementTimeout: configuration.reportStatementTimeout)
         return Application(
             router: router,
+            server: .watchedHTTP1,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sites-platform"),
             services: [
                 pool,
@@ -40,6 +41,7 @@ public enum PlatformApplication {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware(metrics: metrics))
+        router.add(middleware: ClientDisconnectMiddleware())
         let principals = PrincipalCache()
         var routes = APIRoutes(router: router, authentication: AuthenticationMiddleware(authenticator: Authenticator(database: database), cache: principals))
         OperationalRoutes(database: database, expectedVersions: try MigrationSource.bundled().map(\.version), metrics: metrics).register(&routes)

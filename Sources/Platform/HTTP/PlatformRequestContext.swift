@@ -17,10 +17,13 @@ public struct PlatformRequestContext: RequestContext, RemoteAddressRequestContex
 
     /// The client's address, for per-address sign-in limits.
     public let remoteAddress: SocketAddress?
+    /// Tells when the client goes away (nil when the server was built without the watcher).
+    let disconnect: ClientDisconnectWatcher?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
+        self.disconnect = ClientDisconnectWatcher.of(source.channel)
     }
 
     /// Request bodies are small JSON documents; anything larger is refused with 413.
