@@ -59,6 +59,10 @@ public enum TicketIntake {
             errors.append(.init(field: "subject", code: "ticket.subject_required",
                                 message: "name what the complaint is about (e.g. 电梯噪音): complaints about the same matter are counted as repeats"))
         }
+        if body.category == .complaint, let kind = body.followUpClass, kind != .complaint {
+            errors.append(.init(field: "followUpClass", code: "request.invalid_value",
+                                message: "every complaint is followed up as a complaint (投诉…100%回访), not as \(kind.rawValue)"))
+        }
         if body.repairItemId != nil && body.category != .repair {
             errors.append(.init(field: "repairItemId", code: "request.not_applicable", message: "only repairs name a repair item"))
         }

@@ -115,7 +115,8 @@ extension TicketRoutes {
         func time(_ instant: Date?) -> String { instant.map { TicketRecords.localTime($0, in: zone) } ?? "" }
         let header = ["记录 Record", "编号 Number", "类别 Category", "受理时间 Received", "客户 Reporter", "电话 Phone", "房号 Unit", "地点 Location",
                       "内容 Description", "原因类别 Cause class", "部门 Department", "状态 Status", "处理结果 Result", "完成时间 Resolved",
-                      "客户意见 Customer opinion", "回访时间 Follow-up at", "回访方式 Method", "满意度 Satisfaction", "评价 Rating", "回访意见 Comments"]
+                      "客户意见 Customer opinion", "回访时间 Follow-up at", "回访方式 Method", "满意度 Satisfaction", "评价 Rating", "回访意见 Comments",
+                      "客户确认 Confirmed by"]
         var lines: [[String]] = []
         for record in records {
             let ticket = record.ticket
@@ -125,10 +126,10 @@ extension TicketRoutes {
             var row: [String] = [kind, ticket.number, ticket.category.rawValue, time(ticket.receivedAt)]
             row += [ticket.reporter.name ?? "", ticket.reporter.phone ?? "", ticket.reporter.unit ?? "", ticket.location ?? "", ticket.description]
             row += [cause, department, ticket.status.rawValue, ticket.resolution ?? "", time(ticket.resolvedAt), ticket.customerOpinion ?? ""]
-            lines.append(row + Array(repeating: "", count: 5))
+            lines.append(row + Array(repeating: "", count: 6))
             for followUp in record.followUps {
                 let score = followUp.satisfaction.map { String($0) } ?? ""
-                let visit: [String] = [time(followUp.at), followUp.method, score, followUp.rating.rawValue, followUp.comments ?? ""]
+                let visit: [String] = [time(followUp.at), followUp.method, score, followUp.rating.rawValue, followUp.comments ?? "", followUp.confirmedBy ?? ""]
                 lines.append(["回访 follow-up", ticket.number] + Array(repeating: "", count: 13) + visit)
             }
         }

@@ -121,6 +121,15 @@ struct TicketIntakeTests {
         #expect(try Self.draft(Self.contact(.repair), rules: officeOnly).resolveDueAt == instant("2026-12-01T10:00:00+08:00"))
     }
 
+    /// 投诉…100%回访: a complaint cannot be put in a class sampled at less than 100 %.
+    @Test func aComplaintIsAlwaysFollowedUpAsAComplaint() throws {
+        var complaint = Self.contact(.complaint)
+        complaint.followUpClass = .repair
+        #expect(try Self.refusal(complaint) == ["followUpClass request.invalid_value"])
+        complaint.followUpClass = .complaint
+        #expect(try Self.draft(complaint).followUpClass == .complaint)
+    }
+
     @Test func theFollowUpClassFollowsTheCategoryUnlessIntakeSaysOtherwise() throws {
         #expect(try Self.draft(Self.contact(.complaint)).followUpClass == .complaint)
         #expect(try Self.draft(Self.contact(.repair)).followUpClass == .repair)

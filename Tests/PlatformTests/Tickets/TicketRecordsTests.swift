@@ -207,7 +207,7 @@ struct TicketRecordsTests {
                 let repair = try await TicketQualityTests.create(client, agent, #"{"channel":"phone","category":"repair","location":"内科病房 12床","description":"呼叫器不响"}"#)
                 #expect(try await TicketQualityTests.resolve(client, repair, cast: cast).status == .ok)
                 #expect(try await client.act(repair, "verify", as: agent, #"{"passed":true}"#).status == .ok)
-                #expect(try await client.act(repair, "follow-up", as: agent, #"{"method":"phone","satisfaction":5,"note":"满意"}"#).status == .ok)
+                #expect(try await client.act(repair, "follow-up", as: agent, #"{"method":"phone","satisfaction":5,"note":"满意","confirmedBy":"陈女士"}"#).status == .ok)
                 let inquiry = try await TicketQualityTests.create(client, agent, #"{"channel":"visit","category":"inquiry","description":"探视时间？"}"#)
                 #expect(try await client.act(inquiry, "answer", as: agent, #"{"reply":"每日15:00至20:00"}"#).status == .ok)
 
@@ -255,7 +255,7 @@ struct TicketRecordsTests {
                 #expect(lines.count == 4, "header, the complaint, the repair and its follow-up")
                 #expect(lines[1].hasPrefix("投诉 complaint,H01-2026-000001,complaint,2026-09-20 10:00,陈女士,13800001111"))
                 #expect(lines[2].hasPrefix("工单 ticket,H01-2026-000002,repair,2026-09-20 10:10"))
-                #expect(lines[3].hasPrefix("回访 follow-up,H01-2026-000002,") && lines[3].hasSuffix(",phone,5,satisfied,满意"))
+                #expect(lines[3].hasPrefix("回访 follow-up,H01-2026-000002,") && lines[3].hasSuffix(",phone,5,satisfied,满意,陈女士"))
             }
             #expect(try await fixture.count("SELECT count(*) FROM ticket_archives") == 2)
             #expect(try await fixture.count("SELECT count(*) FROM ticket_archives WHERE quarter = '2026-Q2' AND late AND tickets = 0") == 1)
