@@ -32,18 +32,7 @@ public enum DatabaseBootstrap {
                 try await connection.script("CREATE DATABASE \(PostgresLiteral.identifier(database)) OWNER platform_owner ENCODING 'UTF8' TEMPLATE template0")
             }
         }
-        try await PostgresConnection.with(superuser.database(database)) { connection in
-            try await connection.script(searchUnderRowSecurity)
-        }
     }
-
-    /// Row-level security lets the planner use an index only for leakproof operators, so that
-    /// no row of another site is ever passed to a function before the policy has filtered it.
-    /// Array containment (`@>`, behind the GIN index of ticket search terms) is not marked
-    /// leakproof, although it raises no error that depends on a row's value; without the
-    /// mark every text search is a sequential scan of the site's tickets. Only a superuser
-    /// may set it; `platform-admin doctor` reports when it is missing.
-    public static let searchUnderRowSecurity = "ALTER FUNCTION pg_catalog.arraycontains(anyarray, anyarray) LEAKPROOF"
 
     /// Sets the login passwords of the roles migrations created (run after `migrate up`).
     public static func setPasswords(owner: PostgresConfiguration, app: String?, report: String?) async throws {

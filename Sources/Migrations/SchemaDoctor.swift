@@ -68,13 +68,22 @@ public struct SchemaDoctor: Sendable {
             detail: !missing.isEmpty ? "missing roles: \(missing.joined(separator: ", "))"
                 : !unsafe.isEmpty ? "superuser or BYPASSRLS: \(unsafe.joined(separator: ", "))" : "platform_owner, platform_app, platform_report exist without SUPERUSER or BYPASSRLS"))
 
-        let leakproof = try await connection.query(
-            "SELECT proleakproof FROM pg_proc WHERE oid = 'pg_catalog.arraycontains(anyarray, anyarray)'::regprocedure", prepared: false
-        ).first?.decode("proleakproof", as: Bool.self) ?? false
+        // Ticket search keeps its GIN index through app.ticket_search_ids (migration 0020), owned
+        // by platform_search; no superuser grant is needed.
+        let search = try await connection.query(
+            """
+            SELECT (SELECT pg_get_userbyid(p.proowner) FROM pg_proc p WHERE p.oid = to_regprocedure('app.ticket_search_ids(uuid, text[], text)')) AS owner,
+                   (SELECT p.prosecdef FROM pg_proc p WHERE p.oid = to_regprocedure('app.ticket_search_ids(uuid, text[], text)')) AS definer,
+                   EXISTS (SELECT 1 FROM pg_policies WHERE tablename = 'tickets' AND policyname = 'ticket_search') AS policy
+            """, prepared: false)
+        let searchOwner = try search.first?.decodeIfPresent("owner", as: String.self)
+        let definer = try search.first?.decodeIfPresent("definer", as: Bool.self) ?? false
+        let policy = try search.first?.decode("policy", as: Bool.self) ?? false
+        let searchReady = searchOwner == "platform_search" && definer && policy
         checks.append(Check(
-            name: "text search under RLS", passed: leakproof,
-            detail: leakproof ? "array containment is leakproof: ticket search uses its GIN index"
-                : "ticket search scans instead of using its index; as a superuser run: \(DatabaseBootstrap.searchUnderRowSecurity)",
+            name: "text search under RLS", passed: searchReady,
+            detail: searchReady ? "ticket search uses its GIN index through app.ticket_search_ids (owned by platform_search), no superuser needed"
+                : "app.ticket_search_ids or its policy is missing: run `platform-admin migrate up`",
             advisory: true))
 
         let bypassing = try await connection.query(

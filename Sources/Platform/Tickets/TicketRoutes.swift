@@ -165,7 +165,7 @@ struct TicketRoutes {
                 let before = [RFC3339.format(try boundary.decode("received_at", as: Date.self)), try boundary.decode("id", as: UUID.self).uuidString]
                 let older = try await services.read(access, TicketStore.searchOlder(site: access.site.id, filter: filter, now: now, before: before,
                                                                                    limit: page.limit - tickets.count))
-                tickets += try older[2].map { try TicketStore.decode($0, now: now) }
+                tickets += try older[0].map { try TicketStore.decode($0, now: now) }
             }
         }
         return try Response.json(page.page(tickets, listing: listing) { [RFC3339.format($0.receivedAt), $0.id.uuidString] })

@@ -376,6 +376,38 @@ struct TicketQualityTests {
         }
     }
 
+    /// The index search runs as `platform_search` (migration 0020), whose policy on tickets is
+    /// `true`: it must answer only for a site the request reaches by its own settings, whatever
+    /// site it is asked for, and no superuser grant is behind it.
+    @Test func theSearchFunctionAnswersOnlyForSitesTheRequestReaches() async throws {
+        try await APIFixture.with { fixture in
+            let cast = try await TicketCast.make(fixture)
+            _ = try await fixture.platform.platform.pipeline(.operations, [PostgresStatement(
+                """
+                INSERT INTO tickets (site_id, number, channel, category, priority, status, owner_id, description, received_at, feedback_due_at, search_text, search_terms)
+                VALUES ($1, 'H01-2026-900001', 'phone', 'repair', 'normal', 'closed', $2, '配电间停电', now(), now(), '配电间停电', app.search_terms('配电间停电'))
+                """, [fixture.h01.id, cast.reception])])
+            let search = PostgresStatement("SELECT count(*)::int AS found FROM app.ticket_search_ids($1, app.search_cover('配电间停电'), '配电间停电')", [fixture.h01.id])
+            let app = fixture.platform.platform
+            func found(_ scope: AccessScope) async throws -> Int { try await app.pipeline(scope, [search])[0][0].decode("found") }
+            #expect(try await found(AccessScope(sites: .only([fixture.h01.id]), role: "site_agent")) == 1)
+            #expect(try await found(AccessScope(sites: .all, role: "hq_analyst")) == 1)
+            #expect(try await found(AccessScope(sites: .only([fixture.r01.id]), role: "site_manager")) == 0, "asked for H01 with R01's reach")
+            #expect(try await found(AccessScope(sites: .only([]), role: "none")) == 0)
+            // Without any settings at all (a direct session), nothing either.
+            let bare = try await fixture.platform.database.withConnection(fixture.platform.database.app) { connection in
+                try await connection.execute(search)[0].decode("found", as: Int.self)
+            }
+            #expect(bare == 0)
+            // And the index is used without the superuser's leakproof mark.
+            let leakproof = try await fixture.platform.database.withConnection(fixture.platform.database.superuser) { connection in
+                try await connection.query("SELECT proleakproof FROM pg_proc WHERE oid = 'pg_catalog.arraycontains(anyarray, anyarray)'::regprocedure", prepared: false)[0]
+                    .decode("proleakproof", as: Bool.self)
+            }
+            #expect(!leakproof)
+        }
+    }
+
     /// Another site's tickets do not exist for a site's users: by id, by number, in lists,
     /// searches and statistics, and through every action.
     @Test func ticketsOfOneSiteAreInvisibleFromAnother() async throws {
