@@ -72,8 +72,8 @@ public struct SchemaDoctor: Sendable {
         // by platform_search; no superuser grant is needed.
         let search = try await connection.query(
             """
-            SELECT (SELECT pg_get_userbyid(p.proowner) FROM pg_proc p WHERE p.oid = to_regprocedure('app.ticket_search_ids(uuid, text[], text)')) AS owner,
-                   (SELECT p.prosecdef FROM pg_proc p WHERE p.oid = to_regprocedure('app.ticket_search_ids(uuid, text[], text)')) AS definer,
+            SELECT (SELECT pg_get_userbyid(p.proowner) FROM pg_proc p WHERE p.oid = to_regprocedure('app.ticket_search_ids(uuid, text[], text, text, text, text)')) AS owner,
+                   (SELECT p.prosecdef FROM pg_proc p WHERE p.oid = to_regprocedure('app.ticket_search_ids(uuid, text[], text, text, text, text)')) AS definer,
                    EXISTS (SELECT 1 FROM pg_policies WHERE tablename = 'tickets' AND policyname = 'ticket_search') AS policy
             """, prepared: false)
         let searchOwner = try search.first?.decodeIfPresent("owner", as: String.self)

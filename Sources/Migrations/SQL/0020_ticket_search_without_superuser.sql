@@ -29,21 +29,33 @@ GRANT SELECT ON tickets TO platform_search;
 CREATE POLICY ticket_search ON tickets FOR SELECT TO platform_search USING (true);
 
 -- The ids of the site's tickets whose search terms contain `terms` and whose text contains
--- `phrase`, when the request reaches the site. The planner may not walk the time index for a
--- phrase it wrongly believes common (see `TicketStore.searchOlder`), hence the settings.
-CREATE FUNCTION app.ticket_search_ids(site uuid, terms text[], phrase text) RETURNS SETOF uuid
-LANGUAGE sql STABLE SECURITY DEFINER
+-- `phrase`, with the status, priority and category asked for (each null: any), when the
+-- request reaches the site. Planned for each call with its filters (EXECUTE), so that the GIN
+-- index over (site_id, search_terms, status, priority, category) intersects them all; and
+-- told not to walk the time index, which the planner would otherwise pick for a phrase it
+-- wrongly believes common (see `TicketStore.searchOlder`).
+CREATE FUNCTION app.ticket_search_ids(
+    p_site uuid, p_terms text[], p_phrase text, p_status text DEFAULT NULL, p_priority text DEFAULT NULL, p_category text DEFAULT NULL
+) RETURNS SETOF uuid
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET enable_indexscan = off
 SET enable_seqscan = off
 AS $$
-    SELECT t.id FROM public.tickets t
-    WHERE t.site_id = site
-      AND ((SELECT current_setting('app.scope', true)) = 'all'
-           OR site = ANY ((SELECT NULLIF(current_setting('app.site_ids', true), ''))::uuid[]))
-      AND t.search_terms @> terms
-      AND strpos(t.search_text, lower(phrase)) > 0
+BEGIN
+    -- The request's own reach, as every tenant policy reads it; unset settings reach nothing.
+    IF NOT coalesce((SELECT current_setting('app.scope', true)) = 'all'
+                    OR p_site = ANY ((SELECT NULLIF(current_setting('app.site_ids', true), ''))::uuid[]), false) THEN
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE
+        'SELECT t.id FROM public.tickets t WHERE t.site_id = $1 AND t.search_terms @> $2 AND strpos(t.search_text, lower($3)) > 0'
+        || CASE WHEN p_status IS NULL THEN '' ELSE ' AND t.status = $4' END
+        || CASE WHEN p_priority IS NULL THEN '' ELSE ' AND t.priority = $5' END
+        || CASE WHEN p_category IS NULL THEN '' ELSE ' AND t.category = $6' END
+        USING p_site, p_terms, p_phrase, p_status, p_priority, p_category;
+END
 $$;
-ALTER FUNCTION app.ticket_search_ids(uuid, text[], text) OWNER TO platform_search;
-REVOKE ALL ON FUNCTION app.ticket_search_ids(uuid, text[], text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION app.ticket_search_ids(uuid, text[], text) TO platform_app, platform_report;
+ALTER FUNCTION app.ticket_search_ids(uuid, text[], text, text, text, text) OWNER TO platform_search;
+REVOKE ALL ON FUNCTION app.ticket_search_ids(uuid, text[], text, text, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION app.ticket_search_ids(uuid, text[], text, text, text, text) TO platform_app, platform_report;

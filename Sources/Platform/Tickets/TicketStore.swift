@@ -220,7 +220,7 @@ public enum TicketStore {
         var statement = list(site: site, filter: filter, now: now, after: before, limit: limit)
         statement.sql = statement.sql.replacingOccurrences(
             of: "(search_terms @> app.search_terms($12) AND strpos(search_text, lower($12)) > 0)",
-            with: "id IN (SELECT app.ticket_search_ids($1, app.search_cover($12), $12))")
+            with: "id IN (SELECT app.ticket_search_ids($1, app.search_cover($12), $12, $2::text, $4::text, $3::text))")
         return [statement]
     }
 

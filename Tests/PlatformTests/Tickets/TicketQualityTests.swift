@@ -394,6 +394,16 @@ struct TicketQualityTests {
             #expect(try await found(AccessScope(sites: .all, role: "hq_analyst")) == 1)
             #expect(try await found(AccessScope(sites: .only([fixture.r01.id]), role: "site_manager")) == 0, "asked for H01 with R01's reach")
             #expect(try await found(AccessScope(sites: .only([]), role: "none")) == 0)
+            // The filters the index intersects.
+            let h01 = AccessScope(sites: .only([fixture.h01.id]), role: "site_agent")
+            func filtered(_ status: String?, _ priority: String?, _ category: String?) async throws -> Int {
+                try await app.pipeline(h01, [PostgresStatement(
+                    "SELECT count(*)::int AS found FROM app.ticket_search_ids($1, app.search_cover('配电间停电'), '配电间停电', $2, $3, $4)",
+                    [fixture.h01.id, status, priority, category])])[0][0].decode("found")
+            }
+            #expect(try await filtered("closed", "normal", "repair") == 1)
+            #expect(try await filtered(nil, nil, "inquiry") == 0)
+            #expect(try await filtered("received", nil, nil) == 0)
             // Without any settings at all (a direct session), nothing either.
             let bare = try await fixture.platform.database.withConnection(fixture.platform.database.app) { connection in
                 try await connection.execute(search)[0].decode("found", as: Int.self)
