@@ -215,12 +215,14 @@ public enum TicketStore {
     /// request reaches by its own settings. It is told not to walk the time index, which the
     /// planner would otherwise pick for a phrase it wrongly believes common. The index is asked
     /// for a cover of the phrase (every other pair and the last, see `app.search_cover`), fewer
-    /// posting lists to intersect; `strpos` checks the whole phrase.
+    /// posting lists to intersect; `strpos` checks the whole phrase. The ids come as an array
+    /// (one InitPlan) that drives primary-key lookups: as a hashed `IN` filter the planner would
+    /// walk the site's tickets newest first looking for them, all of them when there are none.
     static func searchOlder(site: UUID, filter: Filter, now: Date, before: [String], limit: Int) -> [PostgresStatement] {
         var statement = list(site: site, filter: filter, now: now, after: before, limit: limit)
         statement.sql = statement.sql.replacingOccurrences(
             of: "(search_terms @> app.search_terms($12) AND strpos(search_text, lower($12)) > 0)",
-            with: "id IN (SELECT app.ticket_search_ids($1, app.search_cover($12), $12, $2::text, $4::text, $3::text))")
+            with: "id = ANY (ARRAY(SELECT app.ticket_search_ids($1, app.search_cover($12), $12, $2::text, $4::text, $3::text)))")
         return [statement]
     }
 
