@@ -133,7 +133,7 @@ struct RepairItemRoutes {
         }
         routes.add(Endpoint(.get, Self.base + "/{repairItemId}", summary: "One repair item", tag: "Places", response: "RepairItem")) { _, context in
             let access = try await services.siteAccess(context)
-            let id = try context.uuidParameter("repairItemId", resource: "repair item")
+            let id = try context.uuidParameter("repairItemId", resource: "repair_item")
             return try await services.record(access, RepairItemStore.get(site: access.site.id, id: id), decode: RepairItemStore.decode, version: \.version,
                                              missing: RepairItemStore.notFound(id.uuidString))
         }
@@ -167,7 +167,7 @@ struct RepairItemRoutes {
                 detail: [String: String]) async throws -> Response {
         let access = try await services.siteAccess(context)
         try access.require(.manageSite)
-        let id = try context.uuidParameter("repairItemId", resource: "repair item")
+        let id = try context.uuidParameter("repairItemId", resource: "repair_item")
         let site = access.site
         return try await services.update(request, context, access, action: action, current: RepairItemStore.lock(site: site.id, id: id),
                                          decode: { try $0.decode("version", as: Int.self) }, version: { $0 }, missing: RepairItemStore.notFound(id.uuidString)) { connection, _ in

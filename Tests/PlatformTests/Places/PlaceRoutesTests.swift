@@ -61,6 +61,10 @@ struct PlaceRoutesTests {
                 let repriced = try await client.call(.patch, "\(items)/\(itemID)", token: manager, json: #"{"fee":40,"scale":"large","feeNote":""}"#)
                 #expect(repriced.json["fee"] as? Double == 40 && repriced.json["scale"] as? String == "large" && repriced.json["feeNote"] == nil, "\(repriced.body)")
                 #expect(try await client.call(.get, "\(items)?scale=large", token: staff).items.map { $0["id"] as? String } == [itemID])
+                // A malformed id is an unknown item, with a code that makes a valid problem type URI (found by fuzzing).
+                let malformed = try await client.call(.get, "\(items)/not-an-id", token: staff)
+                #expect(malformed.status == .notFound && malformed.code == "repair_item.not_found", "\(malformed.body)")
+                #expect((malformed.json["type"] as? String).flatMap(URL.init(string:)) != nil)
                 #expect(try await client.call(.post, "\(items)/\(itemID)/retire", token: manager).json["active"] as? Bool == false)
                 let onRetiredItem = try await client.call(.post, "/api/v1/sites/H01/tickets", token: agent,
                     json: #"{"channel":"phone","category":"repair","repairItemId":"\#(itemID)","description":"漏水"}"#)
