@@ -358,9 +358,9 @@ public enum AppointmentRules {
         if body.applicant.name.isEmpty || body.applicant.name.count > 100 {
             errors.append(.init(field: "applicant.name", code: "request.invalid_value", message: "1–100 characters"))
         }
-        let digits = body.applicant.phone.filter { $0.isASCII && $0.isNumber }
-        if digits.count < 5 || digits.count > 20 || body.applicant.phone.contains(where: { !($0.isASCII && ($0.isNumber || " -+()".contains($0))) }) {
-            errors.append(.init(field: "applicant.phone", code: "request.invalid_value", message: "a phone number of 5–20 digits"))
+        let digits = PhoneNumber.digits(body.applicant.phone)
+        if digits == nil {
+            errors.append(.init(field: "applicant.phone", code: "request.invalid_value", message: PhoneNumber.expected))
         }
         if let number = body.applicant.idNumber?.trimmingCharacters(in: .whitespaces), !number.isEmpty {
             if !IdentityNumber.isValid(number) {
@@ -379,7 +379,7 @@ public enum AppointmentRules {
         }
         if let note = body.note, note.count > 2000 { errors.append(.init(field: "note", code: "request.too_long", message: "at most 2000 characters")) }
         try DomainError.check(errors)
-        return Booking(body: body, phone: digits)
+        return Booking(body: body, phone: digits ?? "")  // refused above when nil
     }
 
     public struct Outcome: Sendable {

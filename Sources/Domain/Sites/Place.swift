@@ -186,11 +186,10 @@ public struct PlaceChanges: RequestBody, Equatable {
         changes.window = trim(window, "window", max: 50)
         changes.contactName = trim(contactName, "contactName", max: 100)
         if let phone = trim(contactPhone, "contactPhone", max: 30), !phone.isEmpty {
-            let digits = phone.filter { $0.isASCII && $0.isNumber }
-            if digits.count < 5 || digits.count > 20 || phone.contains(where: { !($0.isASCII && ($0.isNumber || " -+()".contains($0))) }) {
-                errors.append(.init(field: "contactPhone", code: "request.invalid_value", message: "a phone number of 5–20 digits"))
+            changes.contactPhone = PhoneNumber.digits(phone)
+            if changes.contactPhone == nil {
+                errors.append(.init(field: "contactPhone", code: "request.invalid_value", message: PhoneNumber.expected))
             }
-            changes.contactPhone = digits
         } else {
             changes.contactPhone = contactPhone == nil ? nil : ""
         }

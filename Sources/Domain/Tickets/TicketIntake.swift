@@ -47,11 +47,10 @@ public enum TicketIntake {
         ticket.location = clean(body.location, "location", max: 200)
         var reporter = TicketReporter(name: clean(body.reporter?.name, "reporter.name", max: 100), phone: nil, unit: clean(body.reporter?.unit, "reporter.unit", max: 100))
         if let phone = clean(body.reporter?.phone, "reporter.phone", max: 30) {
-            let digits = phone.filter { $0.isASCII && $0.isNumber }
-            if digits.count < 5 || digits.count > 20 || phone.contains(where: { !($0.isASCII && ($0.isNumber || " -+()".contains($0))) }) {
-                errors.append(.init(field: "reporter.phone", code: "request.invalid_value", message: "a phone number of 5–20 digits"))
+            reporter.phone = PhoneNumber.digits(phone)
+            if reporter.phone == nil {
+                errors.append(.init(field: "reporter.phone", code: "request.invalid_value", message: PhoneNumber.expected))
             }
-            reporter.phone = digits
         }
         ticket.reporter = reporter
         ticket.subject = clean(body.subject, "subject", max: 100)

@@ -39,7 +39,7 @@ public struct AccessScope: Sendable, Equatable {
         }
         let values: [(any PostgresEncodable)?] = [scope, siteIDs, actorID?.postgresText ?? "", role]
         guard let statementTimeout else { return [PostgresStatement(Self.scopeSQL, values)] }
-        return [PostgresStatement(Self.scopeSQL + ", set_config('statement_timeout', $5, true)", values + [String(Self.milliseconds(statementTimeout))])]
+        return [PostgresStatement(Self.scopeWithTimeoutSQL, values + [String(Self.milliseconds(statementTimeout))])]
     }
 
     /// The settings without a timeout.
@@ -48,6 +48,8 @@ public struct AccessScope: Sendable, Equatable {
     static let scopeSQL = """
         SELECT set_config('app.scope', $1, true), set_config('app.site_ids', $2, true), set_config('app.actor_id', $3, true), set_config('app.role', $4, true)
         """
+    /// Built once, not on every request.
+    static let scopeWithTimeoutSQL = scopeSQL + ", set_config('statement_timeout', $5, true)"
 
     /// Whole milliseconds, at least 1 (0 would mean no timeout at all).
     static func milliseconds(_ duration: Duration) -> Int64 {
