@@ -89,7 +89,7 @@ enum SiteExport {
         try files.createDirectory(atPath: folder, withIntermediateDirectories: true)
         return try await PostgresConnection.with(owner, logger: cliLogger) { connection in
             let found = try await connection.withTransaction(AccessScope.operations.settings) { connection in
-                try connection.query("SELECT id, code, name, kind, region, timezone FROM sites WHERE code = $1", [code.uppercased()]).first.map { row in
+                try await connection.query("SELECT id, code, name, kind, region, timezone FROM sites WHERE code = $1", [code.uppercased()]).first.map { row in
                     Manifest.SiteInfo(id: try row.decode("id"), code: try row.decode("code"), name: try row.decode("name"), kind: try row.decode("kind"),
                                       region: try row.decodeIfPresent("region"), timezone: try row.decode("timezone"))
                 }
@@ -98,8 +98,8 @@ enum SiteExport {
             let settings = [PostgresStatement("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", prepared: false), .setLocal("TimeZone", "UTC")]
                 + AccessScope(sites: .only([site.id]), role: "ops").settings
             let (tables, version) = try await connection.withTransaction(settings) { connection -> ([Manifest.File], Int) in
-                let version: Int = try connection.query("SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations")[0].decode("v")
-                let catalog = try connection.query(
+                let version: Int = try await connection.query("SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations")[0].decode("v")
+                let catalog = try await connection.query(
                     """
                     SELECT c.relname AS name, string_agg(quote_ident(a.attname), ', ' ORDER BY array_position(i.indkey, a.attnum)) AS key
                     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -109,9 +109,9 @@ enum SiteExport {
                       AND EXISTS (SELECT 1 FROM pg_attribute s WHERE s.attrelid = c.oid AND s.attname = 'site_id' AND NOT s.attisdropped)
                     GROUP BY c.relname ORDER BY c.relname
                     """).map { (try $0.decode("name", as: String.self), try $0.decode("key", as: String.self)) }
-                var written: [Manifest.File] = [try dump(connection, table: "sites", condition: "id = '\(site.id.uuidString)'", key: "id", folder: folder)]
+                var written: [Manifest.File] = [try await dump(connection, table: "sites", condition: "id = '\(site.id.uuidString)'", key: "id", folder: folder)]
                 for (name, key) in catalog {
-                    written.append(try dump(connection, table: name, condition: "site_id = '\(site.id.uuidString)'", key: key, folder: folder))
+                    written.append(try await dump(connection, table: name, condition: "site_id = '\(site.id.uuidString)'", key: key, folder: folder))
                 }
                 return (written, version)
             }
@@ -121,8 +121,8 @@ enum SiteExport {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             encoder.dateEncodingStrategy = .iso8601
             try encoder.encode(manifest).write(to: URL(fileURLWithPath: folder).appendingPathComponent("manifest.json"))
-            try await connection.withTransaction(AccessScope.operations.settings) { connection in
-                try connection.execute(AuditLog.record(site: site.id, scope: .operations, action: "site.export", targetType: "site", targetID: site.code,
+            _ = try await connection.withTransaction(AccessScope.operations.settings) { connection in
+                try await connection.execute(AuditLog.record(site: site.id, scope: .operations, action: "site.export", targetType: "site", targetID: site.code,
                                                        detail: ["rows": String(tables.reduce(0) { $0 + $1.rows }), "files": String(tables.count)], requestID: nil))
             }
             return manifest
@@ -130,7 +130,7 @@ enum SiteExport {
     }
 
     /// One table's rows of the site, by primary key, through a cursor (a batch at a time).
-    static func dump(_ connection: isolated PostgresConnection, table: String, condition: String, key: String, folder: String) throws -> Manifest.File {
+    static func dump(_ connection: isolated PostgresConnection, table: String, condition: String, key: String, folder: String) async throws -> Manifest.File {
         let name = "\(table).jsonl"
         let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
@@ -138,11 +138,11 @@ enum SiteExport {
         }
         defer { try? handle.close() }
         let identifier = PostgresLiteral.identifier(table)
-        try connection.script("DECLARE site_export NO SCROLL CURSOR FOR SELECT row_to_json(t)::text AS line FROM \(identifier) t WHERE \(condition) ORDER BY \(key)")
+        try await connection.script("DECLARE site_export NO SCROLL CURSOR FOR SELECT row_to_json(t)::text AS line FROM \(identifier) t WHERE \(condition) ORDER BY \(key)")
         var hasher = SHA256()
         var rows = 0, bytes = 0
         while true {
-            let batch = try connection.query("FETCH \(batch) FROM site_export", prepared: false)
+            let batch = try await connection.query("FETCH \(batch) FROM site_export", prepared: false)
             if batch.isEmpty { break }
             var chunk = Data()
             for row in batch {
@@ -154,7 +154,7 @@ enum SiteExport {
             rows += batch.count
             bytes += chunk.count
         }
-        try connection.script("CLOSE site_export")
+        try await connection.script("CLOSE site_export")
         return Manifest.File(table: table, file: name, rows: rows, bytes: bytes, sha256: hex(hasher.finalize()))
     }
 

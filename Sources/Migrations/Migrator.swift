@@ -217,8 +217,8 @@ public struct Migrator: Sendable {
                 try await connection.withTransaction([
                     .setLocal("lock_timeout", lockTimeout), .setLocal("statement_timeout", statementTimeout),
                 ]) { connection in
-                    try connection.script(migration.sql)
-                    try connection.execute(record(true))
+                    try await connection.script(migration.sql)
+                    try await connection.execute(record(true))
                 }
             } else {
                 try await connection.script(

@@ -4,25 +4,22 @@ import Logging
 import NIOCore
 import NIOPosix
 
-/// One libpq connection, confined to an executor of its own.
+/// One libpq connection, driven without blocking from whichever thread calls it.
 ///
-/// libpq calls block, so a connection runs on a dedicated NIO event loop that serves nothing
-/// else: the actor's executor *is* that loop. This keeps blocking I/O off the HTTP event loops
-/// and off Swift's cooperative pool, and measured faster per query than hopping through a
-/// thread pool. `PGconn*` never leaves the actor; results are copied into `PostgresRows`.
+/// libpq runs in non-blocking mode: a statement is sent from the caller's thread (a request's
+/// event loop), and the caller suspends in `SocketWaiter` until the socket has the answer,
+/// then continues on the same event loop. No thread is blocked and a request does not hop
+/// to another thread to reach its connection. Connecting (`PQconnectdbParams`, which blocks
+/// while it resolves and authenticates) and sending a cancel request run on NIO's thread pool.
+/// `PGconn*` never leaves the actor; results are copied into `PostgresRows`.
 ///
 /// A connection that the server dropped (restart, `pg_terminate_backend`) is noticed before
 /// the next statement and re-established, as long as no transaction was open on it; inside
 /// a transaction the loss is reported as a `.connection` error instead.
 ///
-/// Call `close()` when done: the libpq handle and a private event loop are released there,
-/// not in `deinit`, because they belong to the connection's own executor.
+/// Call `close()` when done: the libpq handle is released there, not in `deinit`.
 public actor PostgresConnection {
-    public nonisolated let eventLoop: any EventLoop
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
-
     private let configuration: PostgresConfiguration
-    private let ownedGroup: MultiThreadedEventLoopGroup?
     private let notices: NoticeSink
     private let canceller = QueryCanceller()
     private var handle: OpaquePointer?
@@ -38,30 +35,16 @@ public actor PostgresConnection {
     /// the server's memory) without bound.
     public static let preparedStatementLimit = 1000
 
-    private init(configuration: PostgresConfiguration, eventLoop: any EventLoop, ownedGroup: MultiThreadedEventLoopGroup?, logger: Logger) {
+    private init(configuration: PostgresConfiguration, logger: Logger) {
         self.configuration = configuration
-        self.eventLoop = eventLoop
-        self.ownedGroup = ownedGroup
         self.logger = logger
         self.notices = NoticeSink(logger: logger)
     }
 
-    /// Opens a connection on `eventLoop`, which must not serve other work (a pool gives each
-    /// connection its own). Without one, the connection gets a private single-thread loop that
-    /// `close()` shuts down.
-    public static func connect(
-        _ configuration: PostgresConfiguration, on eventLoop: (any EventLoop)? = nil,
-        logger: Logger = Logger(label: "postgres")
-    ) async throws -> PostgresConnection {
-        let group: MultiThreadedEventLoopGroup? = eventLoop == nil ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
-        let loop = eventLoop ?? group!.next()  // swiftlint:disable:this force_unwrapping
-        let connection = PostgresConnection(configuration: configuration, eventLoop: loop, ownedGroup: group, logger: logger)
-        do {
-            try await connection.open()
-        } catch {
-            try? await group?.shutdownGracefully()
-            throw error
-        }
+    /// Opens a connection.
+    public static func connect(_ configuration: PostgresConfiguration, logger: Logger = Logger(label: "postgres")) async throws -> PostgresConnection {
+        let connection = PostgresConnection(configuration: configuration, logger: logger)
+        try await connection.open()
         return connection
     }
 
@@ -78,13 +61,8 @@ public actor PostgresConnection {
         return try outcome.get()
     }
 
-    /// Closes the connection and, if it owns one, its event loop. Safe to call twice.
-    public nonisolated func close() async {
-        await finish()
-        try? await ownedGroup?.shutdownGracefully()
-    }
-
-    private func finish() {
+    /// Closes the connection. Safe to call twice.
+    public func close() {
         closed = true
         drop()
     }
@@ -101,23 +79,22 @@ public actor PostgresConnection {
     // MARK: Cancelling
 
     /// Asks the server to cancel whatever this connection is running (`PQcancel`), from any
-    /// thread, without waiting for the connection's executor, which is busy with the very
-    /// statement to cancel. The statement fails with SQLSTATE 57014; an idle connection ignores
-    /// the request. Returns whether the request was delivered.
-    @discardableResult
-    public nonisolated func cancelRunningQuery() -> Bool {
+    /// thread, without waiting for the connection, which is busy with the very statement to
+    /// cancel. The request is sent from NIO's thread pool (it opens a connection of its own);
+    /// the statement then fails with SQLSTATE 57014. An idle connection ignores the request.
+    public nonisolated func cancelRunningQuery() {
         canceller.cancel()
     }
 
     /// After a cancel request: makes sure it cannot hit the next borrower's statement. A cancel
     /// that arrives while the server waits for a command is dropped, and one that arrives while
-    /// a statement runs cancels it; so a statement that fails with 57014 absorbed it, and one
-    /// that succeeds shows none was pending.
-    public func settleAfterCancel() {
-        guard canceller.wasCancelled() else { return }
+    /// a statement runs cancels it; so once the request has been delivered, a statement that
+    /// fails with 57014 absorbed it, and one that succeeds shows none was pending.
+    public func settleAfterCancel() async {
+        guard await canceller.wasCancelled() else { return }
         for _ in 0..<3 {
             do {
-                _ = try execute(PostgresStatement("SELECT 1", prepared: false))
+                _ = try await execute(PostgresStatement("SELECT 1", prepared: false))
                 return
             } catch let error as PostgresError where error.code == .queryCanceled {
                 continue
@@ -131,42 +108,52 @@ public actor PostgresConnection {
 
     // MARK: Connecting
 
-    private func open() throws {
-        // Both arrays are NULL-terminated, as PQconnectdbParams requires. The connection
-        // string comes first so that the settings after it take precedence.
-        let keywords: [String?] = ["dbname", "application_name", "connect_timeout", nil]
-        let values: [String?] = [configuration.connectionString, configuration.applicationName, String(configuration.connectTimeout), nil]
-        let connection = withCStrings(keywords) { keywordPointers in
-            withCStrings(values) { valuePointers in
-                PQconnectdbParams(keywordPointers, valuePointers, 1)
+    /// A libpq handle crossing from the thread pool, where it was opened, to this actor.
+    private struct Opened: @unchecked Sendable {
+        let handle: OpaquePointer
+    }
+
+    private func open() async throws {
+        let configuration = configuration
+        let opened = try await NIOThreadPool.singleton.runIfActive { () throws -> Opened in
+            // Both arrays are NULL-terminated, as PQconnectdbParams requires. The connection
+            // string comes first so that the settings after it take precedence.
+            let keywords: [String?] = ["dbname", "application_name", "connect_timeout", nil]
+            let values: [String?] = [configuration.connectionString, configuration.applicationName, String(configuration.connectTimeout), nil]
+            let connection = withCStrings(keywords) { keywordPointers in
+                withCStrings(values) { valuePointers in
+                    PQconnectdbParams(keywordPointers, valuePointers, 1)
+                }
             }
+            guard let connection else {
+                throw PostgresError(kind: .connection, message: "libpq could not allocate a connection")
+            }
+            guard PQstatus(connection) == CONNECTION_OK, PQsetnonblocking(connection, 1) == 0 else {
+                let message = Self.trimmed(PQerrorMessage(connection))
+                PQfinish(connection)
+                throw PostgresError(kind: .connection, message: message.isEmpty ? "connection failed" : message)
+            }
+            return Opened(handle: connection)
         }
-        guard let connection else {
-            throw PostgresError(kind: .connection, message: "libpq could not allocate a connection")
+        guard !closed else {
+            PQfinish(opened.handle)
+            throw PostgresError(kind: .connection, message: "connection is closed")
         }
-        guard PQstatus(connection) == CONNECTION_OK else {
-            let message = Self.trimmed(PQerrorMessage(connection))
-            PQfinish(connection)
-            throw PostgresError(kind: .connection, message: message.isEmpty ? "connection failed" : message)
-        }
+        let connection = opened.handle
         handle = connection
         canceller.replace(with: PQgetCancel(connection))
         PQsetNoticeProcessor(connection, noticeProcessor, Unmanaged.passUnretained(notices).toOpaque())
-        try configureSession(connection)
-    }
-
-    private func configureSession(_ connection: OpaquePointer) throws {
         // Timestamps are parsed by PostgresTimestamp, which expects ISO output.
-        _ = try consume(PQexec(connection, "SET DateStyle = ISO; SET IntervalStyle = iso_8601; SET extra_float_digits = 3"), on: connection)
+        _ = try await simpleQuery("SET DateStyle = ISO; SET IntervalStyle = iso_8601; SET extra_float_digits = 3", on: connection)
     }
 
     /// Makes sure the connection is alive before a statement is sent; re-establishes it when
     /// the server went away between transactions.
-    private func usableConnection() throws -> OpaquePointer {
+    private func usableConnection() async throws -> OpaquePointer {
         guard !closed else { throw PostgresError(kind: .connection, message: "connection is closed") }
         guard let connection = handle else {
-            try open()
-            return try usableConnection()
+            try await open()
+            return try await usableConnection()
         }
         if Self.isAlive(connection) { return connection }
         if transactionDepth > 0 {
@@ -174,7 +161,7 @@ public actor PostgresConnection {
         }
         logger.warning("postgres connection lost, reconnecting", metadata: ["reason": "\(Self.trimmed(PQerrorMessage(connection)))"])
         drop()
-        try open()
+        try await open()
         guard let fresh = handle else { throw PostgresError(kind: .connection, message: "reconnect failed") }
         return fresh
     }
@@ -206,57 +193,102 @@ public actor PostgresConnection {
         return PQbackendPID(handle)
     }
 
+    // MARK: Waiting on the socket
+
+    /// Sends what libpq has buffered. A full socket buffer suspends the caller until the
+    /// socket drains, consuming input meanwhile as libpq asks.
+    private func flush(_ connection: OpaquePointer) async throws {
+        while true {
+            let outcome = PQflush(connection)
+            if outcome == 0 { return }
+            guard outcome == 1 else { throw connectionError(connection) }
+            await SocketWaiter.shared.wait(for: PQsocket(connection), .readableOrWritable)
+            guard PQconsumeInput(connection) == 1 else { throw connectionError(connection) }
+        }
+    }
+
+    /// The next result (nil: the current query's results are done), suspending the caller
+    /// until the server has sent it. A connection that fails while waiting gives libpq's
+    /// error result.
+    private func nextResult(_ connection: OpaquePointer) async -> OpaquePointer? {
+        while PQisBusy(connection) == 1 {
+            await SocketWaiter.shared.wait(for: PQsocket(connection), .readable)
+            guard PQconsumeInput(connection) == 1 else { break }
+        }
+        return PQgetResult(connection)
+    }
+
+    /// Sends `sql` with the simple query protocol and reads every result: the last one's rows,
+    /// or the first failure.
+    private func simpleQuery(_ sql: String, on connection: OpaquePointer) async throws -> PostgresRows {
+        guard PQsendQuery(connection, sql) == 1 else { throw connectionError(connection) }
+        try await flush(connection)
+        return try await collect(connection)
+    }
+
+    /// Reads a query's results up to the NULL that ends them: the last one's rows, or the
+    /// first failure.
+    private func collect(_ connection: OpaquePointer) async throws -> PostgresRows {
+        var last = PostgresRows.empty
+        var failure: (any Error)?
+        var sawResult = false
+        while let result = await nextResult(connection) {
+            sawResult = true
+            do {
+                let rows = try consume(result, on: connection)
+                if failure == nil { last = rows }
+            } catch {
+                if failure == nil { failure = error }
+            }
+        }
+        if let failure { throw failure }
+        guard sawResult else { throw connectionError(connection) }
+        return last
+    }
+
     // MARK: Statements
 
     /// Runs one statement and returns its rows.
     @discardableResult
-    public func query(_ sql: String, _ parameters: [(any PostgresEncodable)?] = [], prepared: Bool = true) throws -> PostgresRows {
-        try execute(PostgresStatement(sql, parameters, prepared: prepared))
+    public func query(_ sql: String, _ parameters: [(any PostgresEncodable)?] = [], prepared: Bool = true) async throws -> PostgresRows {
+        try await execute(PostgresStatement(sql, parameters, prepared: prepared))
     }
 
     /// Runs one statement; prepared statements are prepared once per connection and reused.
     @discardableResult
-    public func execute(_ statement: PostgresStatement) throws -> PostgresRows {
-        let connection = try usableConnection()
-        let result: OpaquePointer?
+    public func execute(_ statement: PostgresStatement) async throws -> PostgresRows {
+        let connection = try await usableConnection()
+        let sent: Int32
         if statement.prepared, preparedNames[statement.sql] != nil || preparedNames.count < Self.preparedStatementLimit {
-            let name = try preparedName(for: statement, on: connection)
-            result = withCStrings(statement.parameters) { parameters in
-                PQexecPrepared(connection, name, Int32(statement.parameters.count), parameters, nil, nil, 0)
+            let name = try await preparedName(for: statement, on: connection)
+            sent = withCStrings(statement.parameters) { parameters in
+                PQsendQueryPrepared(connection, name, Int32(statement.parameters.count), parameters, nil, nil, 0)
             }
         } else {
-            result = withCStrings(statement.parameters) { parameters in
-                PQexecParams(connection, statement.sql, Int32(statement.parameters.count), nil, parameters, nil, nil, 0)
+            sent = withCStrings(statement.parameters) { parameters in
+                PQsendQueryParams(connection, statement.sql, Int32(statement.parameters.count), nil, parameters, nil, nil, 0)
             }
         }
-        return try consume(result, on: connection)
+        guard sent == 1 else { throw connectionError(connection) }
+        try await flush(connection)
+        return try await collect(connection)
     }
 
     /// Runs a script of several statements with the simple query protocol (migrations,
     /// set-up). Returns the last statement's rows; the first failure stops the script.
     @discardableResult
-    public func script(_ sql: String) throws -> PostgresRows {
-        let connection = try usableConnection()
-        guard PQsendQuery(connection, sql) == 1 else { throw connectionError(connection) }
-        var last = PostgresRows.empty
-        var failure: PostgresError?
-        while let result = PQgetResult(connection) {
-            do {
-                let rows = try consume(result, on: connection)
-                if failure == nil { last = rows }
-            } catch let error as PostgresError {
-                if failure == nil { failure = error }
-            }
-        }
-        if let failure { throw failure }
-        return last
+    public func script(_ sql: String) async throws -> PostgresRows {
+        try await simpleQuery(sql, on: try await usableConnection())
     }
 
-    private func preparedName(for statement: PostgresStatement, on connection: OpaquePointer) throws -> String {
+    private func preparedName(for statement: PostgresStatement, on connection: OpaquePointer) async throws -> String {
         if let name = preparedNames[statement.sql] { return name }
         let name = "s\(preparedNames.count + 1)"
-        let result = PQprepare(connection, name, statement.sql, Int32(statement.parameters.count), nil)
-        _ = try consume(result, on: connection)
+        guard PQsendPrepare(connection, name, statement.sql, Int32(statement.parameters.count), nil) == 1 else {
+            throw connectionError(connection)
+        }
+        try await flush(connection)
+        _ = try await collect(connection)
         preparedNames[statement.sql] = name
         return name
     }
@@ -274,21 +306,19 @@ public actor PostgresConnection {
         defer { transactionDepth -= 1 }
         do {
             // BEGIN and the settings go in one round trip.
-            _ = try pipeline([.begin] + settings)
+            _ = try await pipeline([.begin] + settings)
             let value = try await body(self)
-            try execute(.commit)
+            try await execute(.commit)
             return value
         } catch {
-            rollbackQuietly()
+            await rollbackQuietly()
             throw error
         }
     }
 
-    private func rollbackQuietly() {
-        guard let handle, PQstatus(handle) == CONNECTION_OK else { return }
-        if PQtransactionStatus(handle) != PQTRANS_IDLE, let result = PQexec(handle, "ROLLBACK") {
-            PQclear(result)
-        }
+    private func rollbackQuietly() async {
+        guard let handle, PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) != PQTRANS_IDLE else { return }
+        _ = try? await simpleQuery("ROLLBACK", on: handle)
     }
 
     // MARK: Pipeline
@@ -296,15 +326,11 @@ public actor PostgresConnection {
     /// Sends every statement in one round trip using libpq's pipeline mode and returns one
     /// result per statement.
     ///
-    /// Typical use is a whole request: `BEGIN`, `SET LOCAL …`, the statements, `COMMIT`. When a
+    /// Typical use is a whole request: `BEGIN`, the settings, the statements, `COMMIT`. When a
     /// statement fails, the rest are skipped by the server, an open transaction is rolled back,
     /// and the error names the failing statement (`statementIndex`); the connection stays usable.
-    ///
-    /// Not for large batches: the connection is in blocking mode, so a batch whose results
-    /// outgrow the socket buffers before they are read could stall. A request's handful of
-    /// statements is far below that.
-    public func pipeline(_ statements: [PostgresStatement]) throws -> [PostgresRows] {
-        let connection = try usableConnection()
+    public func pipeline(_ statements: [PostgresStatement]) async throws -> [PostgresRows] {
+        let connection = try await usableConnection()
         guard PQenterPipelineMode(connection) == 1 else { throw connectionError(connection) }
         enum Expected {
             case prepare(sql: String, name: String, statement: Int)
@@ -349,11 +375,12 @@ public actor PostgresConnection {
             throw sendFailure
         }
         guard PQpipelineSync(connection) == 1 else { throw abandon(connection) }
+        do { try await flush(connection) } catch { throw abandon(connection) }
 
         var results = Array(repeating: PostgresRows.empty, count: statements.count)
         var firstError: PostgresError?
         for expectation in expected {
-            guard let result = PQgetResult(connection) else { throw abandon(connection) }
+            guard let result = await nextResult(connection) else { throw abandon(connection) }
             let status = PQresultStatus(result)
             switch expectation {
             case .prepare(let sql, let name, let statement):
@@ -379,9 +406,9 @@ public actor PostgresConnection {
                 }
             }
             // Each query's results end with a NULL.
-            while let extra = PQgetResult(connection) { PQclear(extra) }
+            while let extra = await nextResult(connection) { PQclear(extra) }
         }
-        guard let sync = PQgetResult(connection) else { throw abandon(connection) }
+        guard let sync = await nextResult(connection) else { throw abandon(connection) }
         let syncStatus = PQresultStatus(sync)
         guard syncStatus == PGRES_PIPELINE_SYNC else {
             // The server ended the session mid-pipeline (a restart, a terminated backend): the
@@ -401,7 +428,7 @@ public actor PostgresConnection {
         PQclear(sync)
         PQexitPipelineMode(connection)
         if transactionDepth == 0, PQtransactionStatus(connection) != PQTRANS_IDLE {
-            rollbackQuietly()
+            await rollbackQuietly()
         }
         if let firstError { throw firstError }
         return results
@@ -412,35 +439,45 @@ public actor PostgresConnection {
     /// Loads rows with `COPY … FROM STDIN` (text format) and returns how many were copied.
     /// `sql` is the whole COPY command; each row's values are encoded with `PostgresCopy`.
     @discardableResult
-    public func copyIn(_ sql: String, rows: [[String?]]) throws -> Int {
-        let connection = try usableConnection()
-        guard let start = PQexec(connection, sql) else { throw connectionError(connection) }
+    public func copyIn(_ sql: String, rows: [[String?]]) async throws -> Int {
+        let connection = try await usableConnection()
+        guard PQsendQuery(connection, sql) == 1 else { throw connectionError(connection) }
+        try await flush(connection)
+        guard let start = await nextResult(connection) else { throw connectionError(connection) }
         guard PQresultStatus(start) == PGRES_COPY_IN else {
             _ = try consume(start, on: connection)
+            while let extra = await nextResult(connection) { PQclear(extra) }
             throw PostgresError(kind: .client, message: "statement did not start COPY FROM STDIN")
         }
         PQclear(start)
         var buffer = ""
         buffer.reserveCapacity(1 << 16)
-        func flush() throws {
-            guard !buffer.isEmpty else { return }
-            let sent = buffer.withCString { PQputCopyData(connection, $0, Int32(strlen($0))) }
-            guard sent == 1 else { throw connectionError(connection) }
-            buffer.removeAll(keepingCapacity: true)
-        }
         for row in rows {
             PostgresCopy.appendRow(row, to: &buffer)
-            if buffer.utf8.count >= 1 << 16 { try flush() }
+            if buffer.utf8.count >= 1 << 16 {
+                try await putCopyData(buffer, on: connection)
+                buffer.removeAll(keepingCapacity: true)
+            }
         }
-        try flush()
-        guard PQputCopyEnd(connection, nil) == 1 else { throw connectionError(connection) }
-        var copied = 0
-        var failure: PostgresError?
-        while let result = PQgetResult(connection) {
-            do { copied = try consume(result, on: connection).affectedRows } catch let error as PostgresError { failure = failure ?? error }
+        if !buffer.isEmpty { try await putCopyData(buffer, on: connection) }
+        while true {
+            let ended = PQputCopyEnd(connection, nil)
+            if ended == 1 { break }
+            guard ended == 0 else { throw connectionError(connection) }
+            try await flush(connection)
         }
-        if let failure { throw failure }
-        return copied
+        try await flush(connection)
+        return try await collect(connection).affectedRows
+    }
+
+    private func putCopyData(_ chunk: String, on connection: OpaquePointer) async throws {
+        while true {
+            let sent = chunk.withCString { PQputCopyData(connection, $0, Int32(strlen($0))) }
+            if sent == 1 { return }
+            guard sent == 0 else { throw connectionError(connection) }
+            // The output buffer is full: wait for the socket, then try again.
+            try await flush(connection)
+        }
     }
 
     // MARK: Results
@@ -519,13 +556,18 @@ public actor PostgresConnection {
 }
 
 /// The connection's `PGcancel` object, usable from any thread: `PQcancel` is the one libpq
-/// call made to be sent from outside the thread that runs the connection.
+/// call made to be sent from outside the thread that runs the connection. It opens a
+/// connection of its own to the server, so it is sent from NIO's thread pool, never from the
+/// event loop that asked for it.
 ///
-/// `@unchecked Sendable`: every access to the pointer is under the lock.
+/// `@unchecked Sendable`: every access to the state is under the lock.
 final class QueryCanceller: @unchecked Sendable {
     private let lock = NSLock()
     private var object: OpaquePointer?
     private var requested = false
+    /// Cancel requests submitted and not yet sent, and who waits for them.
+    private var sending = 0
+    private var waitingForSends: [CheckedContinuation<Void, Never>] = []
 
     /// Installs the cancel object of a new libpq connection (nil: none), freeing the old one.
     func replace(with new: OpaquePointer?) {
@@ -536,24 +578,45 @@ final class QueryCanceller: @unchecked Sendable {
         requested = false
     }
 
-    /// Sends the cancel request; returns once the server has received it.
-    func cancel() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let object else { return false }
-        requested = true
-        var buffer = [CChar](repeating: 0, count: 256)
-        return PQcancel(object, &buffer, Int32(buffer.count)) == 1
+    /// Sends a cancel request from the thread pool; returns at once.
+    func cancel() {
+        let submitted: Bool = lock.withLock {
+            guard object != nil else { return false }
+            requested = true
+            sending += 1
+            return true
+        }
+        guard submitted else { return }
+        NIOThreadPool.singleton.submit { _ in
+            let waiting: [CheckedContinuation<Void, Never>] = self.lock.withLock {
+                if let object = self.object {
+                    var buffer = [CChar](repeating: 0, count: 256)
+                    _ = PQcancel(object, &buffer, Int32(buffer.count))
+                }
+                self.sending -= 1
+                guard self.sending == 0 else { return [] }
+                defer { self.waitingForSends.removeAll() }
+                return self.waitingForSends
+            }
+            for continuation in waiting { continuation.resume() }
+        }
     }
 
-    /// Whether a cancel was requested since the last call (which clears it). Waits for a
-    /// request being sent to finish.
-    func wasCancelled() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        let was = requested
-        requested = false
-        return was
+    /// Whether a cancel was requested since the last call (which clears it), once every
+    /// request submitted so far has reached the server.
+    func wasCancelled() async -> Bool {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let sent: Bool = lock.withLock {
+                if sending == 0 { return true }
+                waitingForSends.append(continuation)
+                return false
+            }
+            if sent { continuation.resume() }
+        }
+        return lock.withLock {
+            defer { requested = false }
+            return requested
+        }
     }
 
     deinit {

@@ -1,9 +1,7 @@
 import Logging
-import NIOCore
-import NIOPosix
 import ServiceLifecycle
 
-/// A bounded pool of `PostgresConnection`s, each on an event loop of its own.
+/// A bounded pool of `PostgresConnection`s.
 ///
 /// - Acquiring waits at most `acquireTimeout` for a free connection, then fails with
 ///   `.poolTimeout` (the API answers 503 with `Retry-After`) rather than queueing forever.
@@ -45,25 +43,21 @@ public actor PostgresPool: Service {
 
     public nonisolated let configuration: PostgresConfiguration
     public nonisolated let options: Options
-    private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
-    private var freeLoops: [any EventLoop]
     private var idle: [PostgresConnection] = []
     private var opened = 0
     private var inUse = 0
-    private var waiters: [(id: Int, continuation: CheckedContinuation<PostgresConnection, any Error>)] = []
-    private var nextWaiterID = 0
+    /// Callers waiting for a connection, first come first served; all wait equally long, so
+    /// the first one's deadline is the earliest.
+    private var waiters: [(deadline: ContinuousClock.Instant, continuation: CheckedContinuation<PostgresConnection, any Error>)] = []
+    /// Whether a task is timing out waiters; one serves every waiter, however many.
+    private var expiring = false
     private var closing = false
-    /// `close()` returned with connections still lent: the event loops are shut down when the
-    /// last of them comes back.
-    private var loopsOutlivingClose = false
 
     public init(_ configuration: PostgresConfiguration, options: Options = Options(), logger: Logger = Logger(label: "postgres.pool")) {
         self.configuration = configuration
         self.options = options
         self.logger = logger
-        self.group = MultiThreadedEventLoopGroup(numberOfThreads: options.maxConnections)
-        self.freeLoops = group.makeIterator().map { $0 }
     }
 
     public var statistics: Statistics {
@@ -117,28 +111,40 @@ public actor PostgresPool: Service {
             inUse += 1
             return connection
         }
-        if let loop = freeLoops.popLast() {
+        if opened < options.maxConnections {
             opened += 1
             inUse += 1
             do {
-                return try await PostgresConnection.connect(configuration, on: loop, logger: logger)
+                return try await PostgresConnection.connect(configuration, logger: logger)
             } catch {
                 opened -= 1
                 inUse -= 1
-                freeLoops.append(loop)
                 throw error
             }
         }
-        let id = nextWaiterID
-        nextWaiterID += 1
-        let timeout = options.acquireTimeout
+        let deadline = ContinuousClock.now + options.acquireTimeout
         return try await withCheckedThrowingContinuation { continuation in
-            waiters.append((id, continuation))
-            Task { [weak self] in
-                try? await Task.sleep(for: timeout)
-                await self?.expireWaiter(id)
+            waiters.append((deadline, continuation))
+            if !expiring {
+                expiring = true
+                Task { await self.expireWaiters() }
             }
         }
+    }
+
+    /// Fails waiters whose time is up with `.poolTimeout`, sleeping until the first waiter's
+    /// deadline while any wait. One sleep covers every waiter that is served in time.
+    private func expireWaiters() async {
+        while let first = waiters.first {
+            try? await Task.sleep(until: first.deadline, clock: .continuous)
+            let now = ContinuousClock.now
+            while let waiter = waiters.first, waiter.deadline <= now {
+                waiters.removeFirst()
+                waiter.continuation.resume(
+                    throwing: PostgresError(kind: .poolTimeout, message: "no database connection free within \(options.acquireTimeout)"))
+            }
+        }
+        expiring = false
     }
 
     public func release(_ connection: PostgresConnection) {
@@ -149,29 +155,16 @@ public actor PostgresPool: Service {
         inUse -= 1
         if closing {
             opened -= 1
-            let last = inUse == 0 && loopsOutlivingClose
-            if last { loopsOutlivingClose = false }
-            let group = group
-            Task {
-                await connection.close()
-                if last { try? await group.shutdownGracefully() }
-            }
+            Task { await connection.close() }
         } else {
             idle.append(connection)
         }
     }
 
-    private func expireWaiter(_ id: Int) {
-        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
-        let waiter = waiters.remove(at: index)
-        waiter.continuation.resume(
-            throwing: PostgresError(kind: .poolTimeout, message: "no database connection free within \(options.acquireTimeout)"))
-    }
-
     /// Stops lending connections, fails every waiter with `.poolClosed`, closes the idle
     /// connections, and waits up to `shutdownTimeout` for lent ones to return. It never hangs:
     /// past the timeout it returns, and the connections still lent stay usable by their
-    /// borrowers and are closed (with their event loops) as they come back. Safe to call more
+    /// borrowers and are closed as they come back. Safe to call more
     /// than once.
     public func close() async {
         guard !closing else { return }
@@ -190,9 +183,6 @@ public actor PostgresPool: Service {
         }
         if inUse > 0 {
             logger.warning("connection pool closed with connections still lent; they close as they return", metadata: ["lent": "\(inUse)"])
-            loopsOutlivingClose = true
-        } else {
-            try? await group.shutdownGracefully()
         }
     }
 

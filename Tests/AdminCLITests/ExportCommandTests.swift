@@ -9,7 +9,7 @@ struct ExportCommandTests {
     func column(_ database: TestDatabase, _ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws -> [String] {
         try await database.withConnection(database.owner) { connection in
             try await connection.withTransaction([.setLocal("app.scope", "all")]) { connection in
-                try connection.query(sql, parameters).map { try $0.decode(at: 0, as: String.self) }
+                try await connection.query(sql, parameters).map { try $0.decode(at: 0, as: String.self) }
             }
         }
     }
@@ -54,7 +54,7 @@ struct ExportCommandTests {
             #expect(try cli.run("seed", "scale", "--sites", "1", "--tickets", "10", "--through", "2026-10").status == 0)
             try await database.withConnection(database.owner) { connection in
                 try await connection.withTransaction([.setLocal("app.scope", "all")]) { connection in
-                    try connection.query("UPDATE ticket_counters SET last_number = 999990")
+                    try await connection.query("UPDATE ticket_counters SET last_number = 999990")
                 }
             }
             let more = try cli.run("seed", "scale", "--sites", "1", "--tickets", "60", "--through", "2026-10", "--workers", "1")

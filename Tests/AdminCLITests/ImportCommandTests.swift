@@ -15,7 +15,7 @@ struct ImportCommandTests {
     static func counts(_ database: TestDatabase) async throws -> (staff: Int, certificates: Int, versions: Int) {
         try await database.withConnection(database.owner) { connection in
             try await connection.withTransaction([.setLocal("app.scope", "all")]) { connection in
-                let row = try connection.query("SELECT (SELECT count(*) FROM staff)::int AS staff, (SELECT count(*) FROM staff_certificates)::int AS certificates, (SELECT coalesce(sum(version), 0) FROM staff)::int AS versions")[0]
+                let row = try await connection.query("SELECT (SELECT count(*) FROM staff)::int AS staff, (SELECT count(*) FROM staff_certificates)::int AS certificates, (SELECT coalesce(sum(version), 0) FROM staff)::int AS versions")[0]
                 return (try row.decode("staff"), try row.decode("certificates"), try row.decode("versions"))
             }
         }

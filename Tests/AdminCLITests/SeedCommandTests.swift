@@ -15,7 +15,7 @@ struct SeedCommandTests {
             #expect(again.status == 0, "\(again.output)")
             let counts = try await database.withConnection(database.owner) { connection in
                 try await connection.withTransaction([.setLocal("app.scope", "all")]) { connection in
-                    try connection.query(
+                    try await connection.query(
                         """
                         SELECT (SELECT count(*) FROM sites)::int AS sites, (SELECT count(*) FROM staff)::int AS staff,
                                (SELECT count(*) FROM user_site_roles r JOIN users u ON u.id = r.user_id

@@ -19,7 +19,7 @@ struct TenantCommandTests {
             #expect(conflict.output.contains("already exists"))
             let counts = try await database.withConnection(database.owner) { connection in
                 try await connection.withTransaction([.setLocal("app.scope", "all")]) { connection in
-                    try connection.query("SELECT (SELECT count(*) FROM sites) AS sites, (SELECT count(*) FROM departments) AS departments, (SELECT count(*) FROM working_calendars) AS calendars").first
+                    try await connection.query("SELECT (SELECT count(*) FROM sites) AS sites, (SELECT count(*) FROM departments) AS departments, (SELECT count(*) FROM working_calendars) AS calendars").first
                 }
             }
             #expect(try counts?.decode("sites", as: Int.self) == 1)

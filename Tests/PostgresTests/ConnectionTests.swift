@@ -141,12 +141,12 @@ struct ConnectionTests {
                 try await connection.script("CREATE TABLE notes (id int PRIMARY KEY)")
                 await #expect(throws: Abandon.self) {
                     try await connection.withTransaction { connection in
-                        try connection.query("INSERT INTO notes VALUES (1)")
+                        try await connection.query("INSERT INTO notes VALUES (1)")
                         throw Abandon()
                     }
                 }
                 let committed = try await connection.withTransaction { connection in
-                    try connection.query("INSERT INTO notes VALUES (2)").affectedRows
+                    try await connection.query("INSERT INTO notes VALUES (2)").affectedRows
                 }
                 #expect(committed == 1)
                 let ids = try await connection.query("SELECT id FROM notes").map { try $0.decode("id", as: Int.self) }

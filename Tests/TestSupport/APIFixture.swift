@@ -44,7 +44,7 @@ public struct APIFixture: Sendable {
         let database = platform.database
         return try await database.withConnection(database.owner) { connection in
             try await connection.withTransaction([.setLocal("app.scope", "all")]) { connection in
-                try connection.query(sql, parameters).first?.decode(at: 0, as: Int.self) ?? -1
+                try await connection.query(sql, parameters).first?.decode(at: 0, as: Int.self) ?? -1
             }
         }
     }

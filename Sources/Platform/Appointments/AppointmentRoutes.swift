@@ -115,8 +115,8 @@ struct AppointmentRoutes {
                 request, context, access, body: data, collection: "service-items", action: "service_item.create",
                 conflict: AppointmentStore.itemCodeTaken(item.code)
             ) { connection in
-                _ = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: item.departmentId, calendar: nil, items: nil, post: item.postId)
-                let created = try AppointmentStore.decodeItem(try connection.execute(AppointmentStore.insertItem(site: site.id, item))[0])
+                _ = try await AppointmentStore.checkWindowReferences(connection, site: site.id, department: item.departmentId, calendar: nil, items: nil, post: item.postId)
+                let created = try await AppointmentStore.decodeItem(try connection.execute(AppointmentStore.insertItem(site: site.id, item))[0])
                 return .init(record: created, id: created.id, version: created.version, detail: ["code": created.code])
             }
         }
@@ -136,10 +136,10 @@ struct AppointmentRoutes {
             return try await services.update(request, context, access, action: "service_item.update", current: AppointmentStore.item(site: site.id, id: id, forUpdate: true),
                                              decode: AppointmentStore.decodeItem, version: \.version, missing: AppointmentStore.itemNotFound(id.uuidString)) { connection, current in
                 if let post = changes.postId {
-                    _ = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: nil, calendar: nil, items: nil, post: post)
+                    _ = try await AppointmentStore.checkWindowReferences(connection, site: site.id, department: nil, calendar: nil, items: nil, post: post)
                 }
                 let item = try AppointmentRules.change(current, with: changes)
-                let updated = try AppointmentStore.decodeItem(try connection.execute(AppointmentStore.updateItem(site: site.id, item, expectedVersion: current.version))[0])
+                let updated = try await AppointmentStore.decodeItem(try connection.execute(AppointmentStore.updateItem(site: site.id, item, expectedVersion: current.version))[0])
                 return .init(record: updated, id: updated.id, version: updated.version, detail: ["active": String(updated.active)])
             }
         }
@@ -168,8 +168,8 @@ struct AppointmentRoutes {
                 request, context, access, body: data, collection: "windows", action: "window.create",
                 conflict: AppointmentStore.windowCodeTaken(window.code)
             ) { connection in
-                let calendar = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: window.departmentId, calendar: window.calendar, items: window.itemIds)
-                let created = try AppointmentStore.decodeWindow(try connection.execute(AppointmentStore.insertWindow(site: site.id, window, calendar: calendar))[0])
+                let calendar = try await AppointmentStore.checkWindowReferences(connection, site: site.id, department: window.departmentId, calendar: window.calendar, items: window.itemIds)
+                let created = try await AppointmentStore.decodeWindow(try connection.execute(AppointmentStore.insertWindow(site: site.id, window, calendar: calendar))[0])
                 return .init(record: created, id: created.id, version: created.version, detail: ["code": created.code])
             }
         }
@@ -190,8 +190,8 @@ struct AppointmentRoutes {
                                                      decode: AppointmentStore.decodeWindow, version: \.version,
                                                      missing: AppointmentStore.windowNotFound(id.uuidString)) { connection, current in
                 let changed = try AppointmentRules.change(current, with: changes)
-                let calendar = try AppointmentStore.checkWindowReferences(connection, site: site.id, department: nil, calendar: changed.calendar, items: changes.itemIds)
-                guard let updated = try connection.execute(AppointmentStore.updateWindow(
+                let calendar = try await AppointmentStore.checkWindowReferences(connection, site: site.id, department: nil, calendar: changed.calendar, items: changes.itemIds)
+                guard let updated = try await connection.execute(AppointmentStore.updateWindow(
                     site: site.id, id: id, name: changed.name, calendar: calendar, items: changed.itemIds, active: changed.active, expectedVersion: current.version)).first
                 else { throw APIServices.changedMeanwhile(current.version) }
                 let window = try AppointmentStore.decodeWindow(updated)
@@ -255,20 +255,20 @@ struct AppointmentRoutes {
         let policy = rules.appointments
         let (site, scope, actor) = (access.site, access.scope, access.principal.userID)
         return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: actor).run(request, body: data) { connection in
-            let item = try BookingRules.bookableItem(
+            let item = try await BookingRules.bookableItem(
                 try connection.execute(AppointmentStore.item(site: site.id, id: booking.body.itemId)).first.map(AppointmentStore.decodeItem), for: booking.body)
-            let windows = try connection.execute(AppointmentStore.openWindows(site: site.id, item: item.id, only: booking.body.windowId)).map(AppointmentStore.decodeWindow)
+            let windows = try await connection.execute(AppointmentStore.openWindows(site: site.id, item: item.id, only: booking.body.windowId)).map(AppointmentStore.decodeWindow)
             for offer in try BookingRules.offers(for: booking.body, item: item, windows: windows, rules: rules, policy: policy, now: now) {
                 // Concurrent bookings race for places; the exclusion constraint lets one win each, the others try the next.
                 var race = BookingRules.PlaceRace(capacity: item.capacityPerSlot)
                 while race.nextAttempt() {
-                    let row = try connection.execute(AppointmentStore.insert(
+                    let row = try await connection.execute(AppointmentStore.insert(
                         site: site.id, item: item.id, window: offer.window.id, start: offer.slot.start, end: offer.slot.end, capacity: item.capacityPerSlot,
                         body: booking.body, phone: booking.phone, confirmDue: offer.confirmDue, now: now, actor: actor, role: scope.role))[0]
                     if let id = try row.decodeIfPresent("id", as: UUID.self) {
-                        let created = try AppointmentStore.decode(try connection.execute(AppointmentStore.get(site: site.id, id: id))[0], timeZone: rules.timeZone, now: now,
+                        let created = try await AppointmentStore.decode(try connection.execute(AppointmentStore.get(site: site.id, id: id))[0], timeZone: rules.timeZone, now: now,
                                                                   policy: policy)
-                        try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "appointment.create", targetType: "appointment", targetID: id.uuidString,
+                        try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: "appointment.create", targetType: "appointment", targetID: id.uuidString,
                                                                detail: ["window": offer.window.code, "start": RFC3339.format(offer.slot.start)], requestID: context.requestID))
                         return .init(status: .created, body: try PlatformJSONEncoder.encode(created), version: created.version,
                                      location: "/api/v1/sites/\(site.code)/appointments/\(id.uuidString)")
@@ -292,35 +292,35 @@ struct AppointmentRoutes {
         let staff = access.principal.grants.first { $0.siteId == access.site.id }?.staffId
         let (site, scope, requestID, actor, role) = (access.site, access.scope, context.requestID, access.principal.userID, access.role)
         let appointment = try await services.database.transaction(scope) { connection -> Appointment in
-            guard let row = try connection.execute(AppointmentStore.get(site: site.id, id: id, forUpdate: true)).first else {
+            guard let row = try await connection.execute(AppointmentStore.get(site: site.id, id: id, forUpdate: true)).first else {
                 throw AppointmentStore.notFound(id.uuidString)
             }
             let current = try AppointmentStore.decode(row, timeZone: rules.timeZone, now: now, policy: policy)
             if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
             if BookingRules.actsOnlyOnOwnDepartment(role) && !BookingRules.actsAsAssignedStaff(action, staff: staff, on: current) {
                 let windowDepartment: UUID = try row.decode("window_department_id")
-                try BookingRules.requireOwnWindow(staffDepartment: try StaffStore.activeDepartment(connection, site: site.id, staff: staff), windowDepartment: windowDepartment)
+                try await BookingRules.requireOwnWindow(staffDepartment: try StaffStore.activeDepartment(connection, site: site.id, staff: staff), windowDepartment: windowDepartment)
             }
             try AppointmentAction.check(action, on: current)
             let outcome = try AppointmentRules.apply(action, body, to: current, now: now, policy: policy, actorStaff: staff)
             if action == .reschedule || action == .rescheduleByCenter {
-                try AppointmentRoutes.reschedule(connection, site: site, current: current, body: body, action: action, outcome: outcome, rules: rules, now: now,
+                try await AppointmentRoutes.reschedule(connection, site: site, current: current, body: body, action: action, outcome: outcome, rules: rules, now: now,
                                                  actor: actor, role: scope.role)
             } else {
                 var change = outcome.change
                 if let complaint = outcome.complaint {
-                    change.complaintTicket = try AppointmentRoutes.openComplaint(connection, site: site, appointment: current, description: complaint.description,
+                    change.complaintTicket = try await AppointmentRoutes.openComplaint(connection, site: site, appointment: current, description: complaint.description,
                                                                                  owner: complaint.owner, rules: rules, now: now, actor: actor, role: scope.role)
                 }
                 if let assignment = BookingRules.newAssignment(change, to: current, timezone: site.timezone) {
-                    try BookingRules.requireActiveStaff(found: try connection.execute(StaffStore.active(site: site.id, id: assignment.staff)).first != nil)
+                    try await BookingRules.requireActiveStaff(found: try connection.execute(StaffStore.active(site: site.id, id: assignment.staff)).first != nil)
                     // 持证上岗 on the day of the visit, in the site's timezone.
                     if let post: UUID = try row.decodeIfPresent("item_post_id") {
-                        try CertificateStore.requireLicence(connection, site: site.id, staff: assignment.staff, post: post, day: assignment.licenceDay, field: "assignedStaffId")
+                        try await CertificateStore.requireLicence(connection, site: site.id, staff: assignment.staff, post: post, day: assignment.licenceDay, field: "assignedStaffId")
                     }
                 }
                 do {
-                    guard try connection.execute(AppointmentStore.update(
+                    guard try await connection.execute(AppointmentStore.update(
                         site: site.id, id: id, change, expectedVersion: current.version, now: now, action: action.rawValue, from: current.status,
                         note: outcome.note, detail: outcome.detail, actor: actor, role: scope.role)).first != nil
                     else { throw Versioning.stale(current: current.version + 1) }
@@ -328,9 +328,9 @@ struct AppointmentRoutes {
                     throw BookingRules.staffBusy()
                 }
             }
-            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "appointment.\(action.rawValue)", targetType: "appointment", targetID: id.uuidString,
+            try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: "appointment.\(action.rawValue)", targetType: "appointment", targetID: id.uuidString,
                                                    detail: outcome.detail, requestID: requestID))
-            return try AppointmentStore.decode(try connection.execute(AppointmentStore.get(site: site.id, id: id))[0], timeZone: rules.timeZone, now: now, policy: policy)
+            return try await AppointmentStore.decode(try connection.execute(AppointmentStore.get(site: site.id, id: id))[0], timeZone: rules.timeZone, now: now, policy: policy)
         }
         return try Response.json(appointment, version: appointment.version)
     }
@@ -341,18 +341,18 @@ struct AppointmentRoutes {
     static func reschedule(
         _ connection: isolated PostgresConnection, site: Site, current: Appointment, body: AppointmentActionBody, action: AppointmentAction,
         outcome: AppointmentRules.Outcome, rules: SiteRulebook.Rules, now: Date, actor: UUID, role: String
-    ) throws {
+    ) async throws {
         let target = try BookingRules.rescheduleTarget(current, body, now: now)
-        let item = try AppointmentStore.decodeItem(try connection.execute(AppointmentStore.item(site: site.id, id: current.itemId))[0])
-        let window = try connection.execute(AppointmentStore.window(site: site.id, id: target.windowId)).first.map(AppointmentStore.decodeWindow)
+        let item = try await AppointmentStore.decodeItem(try connection.execute(AppointmentStore.item(site: site.id, id: current.itemId))[0])
+        let window = try await connection.execute(AppointmentStore.window(site: site.id, id: target.windowId)).first.map(AppointmentStore.decodeWindow)
         let move = try BookingRules.move(current, to: target, item: item, window: window, rules: rules)
         if let check = move.licenceCheck, let post = item.postId {
             // 持证上岗 on the new day of the visit.
-            try CertificateStore.requireLicence(connection, site: site.id, staff: check.staff, post: post, day: check.licenceDay, field: "start")
+            try await CertificateStore.requireLicence(connection, site: site.id, staff: check.staff, post: post, day: check.licenceDay, field: "start")
         }
         let detail = outcome.detail.merging(["from": RFC3339.format(current.start), "to": RFC3339.format(move.slot.start), "window": move.window.code]) { $1 }
         do {
-            guard try connection.execute(AppointmentStore.reschedule(
+            guard try await connection.execute(AppointmentStore.reschedule(
                 site: site.id, id: current.id, window: move.window.id, start: move.slot.start, end: move.slot.end, capacity: item.capacityPerSlot,
                 expectedVersion: current.version, now: now, from: current.status, action: action.rawValue, late: outcome.lateReschedule,
                 reason: outcome.note, detail: detail, actor: actor, role: role)).first != nil
@@ -366,12 +366,12 @@ struct AppointmentRoutes {
     static func openComplaint(
         _ connection: isolated PostgresConnection, site: Site, appointment: Appointment, description: String, owner: UUID,
         rules: SiteRulebook.Rules, now: Date, actor: UUID, role: String
-    ) throws -> UUID {
-        let service: String = try connection.query("SELECT name FROM service_items WHERE site_id = $1 AND id = $2", [site.id, appointment.itemId])
+    ) async throws -> UUID {
+        let service: String = try await connection.query("SELECT name FROM service_items WHERE site_id = $1 AND id = $2", [site.id, appointment.itemId])
             .first?.decode("name") ?? "预约服务"
         let draft = try BookingRules.complaint(about: appointment, service: service, description: description, owner: owner, now: now, rules: rules)
-        try TicketStore.checkReferences(connection, site: site.id, owner: owner, department: nil, related: nil)
-        guard let row = try connection.execute(TicketStore.insert(site: site, draft, actor: actor, role: role, nonconformity: false, now: now)).first else {
+        try await TicketStore.checkReferences(connection, site: site.id, owner: owner, department: nil, related: nil)
+        guard let row = try await connection.execute(TicketStore.insert(site: site, draft, actor: actor, role: role, nonconformity: false, now: now)).first else {
             throw PostgresError(kind: .client, message: "complaint insert returned no row")
         }
         return try row.decode("id")

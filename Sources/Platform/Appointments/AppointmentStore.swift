@@ -88,8 +88,8 @@ enum AppointmentStore {
     /// when nil) and its items, all at this site. Returns the calendar id.
     static func checkWindowReferences(
         _ connection: isolated PostgresConnection, site: UUID, department: UUID?, calendar: String?, items: [UUID]?, post: UUID? = nil
-    ) throws -> UUID {
-        let row = try connection.query(
+    ) async throws -> UUID {
+        let row = try await connection.query(
             """
             SELECT (SELECT active FROM departments WHERE site_id = $1 AND id = $2) AS department_active,
                    (SELECT id FROM working_calendars WHERE site_id = $1 AND (code = $3 OR ($3 IS NULL AND is_default))) AS calendar_id,

@@ -28,7 +28,7 @@ struct AssessmentRoutes {
                 conflict: DomainError(.conflict, code: "assessment.template_code_taken", message: "template code \(template.code) is already used at this site",
                                       fieldErrors: [.init(field: "code", code: "assessment.template_code_taken", message: "already used")])
             ) { connection in
-                let created = try AssessmentStore.decodeTemplate(try connection.execute(AssessmentStore.insertTemplate(site: site.id, template))[0])
+                let created = try await AssessmentStore.decodeTemplate(try connection.execute(AssessmentStore.insertTemplate(site: site.id, template))[0])
                 return .init(record: created, id: created.id, version: created.version, detail: ["code": created.code])
             }
         }
@@ -48,9 +48,9 @@ struct AssessmentRoutes {
                 request, context, access, body: data, collection: "assessment-cycles", action: "assessment_cycle.create",
                 conflict: DomainError(.conflict, code: "assessment.cycle_conflict", message: "the cycle conflicts with an existing one")
             ) { connection in
-                let found = try AssessmentStore.decodeReferences(try connection.execute(AssessmentStore.references(site: site.id, cycle))[0])
+                let found = try await AssessmentStore.decodeReferences(try connection.execute(AssessmentStore.references(site: site.id, cycle))[0])
                 try AssessmentCycleRules.checkReferences(cycle, found: found)
-                let created = try AssessmentStore.decodeCycle(try connection.execute(AssessmentStore.insertCycle(site: site.id, cycle))[0])
+                let created = try await AssessmentStore.decodeCycle(try connection.execute(AssessmentStore.insertCycle(site: site.id, cycle))[0])
                 return .init(record: created, id: created.id, version: created.version, detail: ["name": created.name])
             }
         }
@@ -95,17 +95,17 @@ struct AssessmentRoutes {
         let policy = try await services.rulebook.rules(for: access.site).ranking
         let (site, scope, requestID, now) = (access.site, access.scope, context.requestID, services.clock.now())
         let cycle = try await services.database.transaction(scope) { connection -> AssessmentCycle in
-            let (cycle, _) = try AssessmentStore.lockedCycle(connection, site: site.id, id: id)
+            let (cycle, _) = try await AssessmentStore.lockedCycle(connection, site: site.id, id: id)
             if let expected, expected != cycle.version { throw Versioning.stale(current: cycle.version) }
             try AssessmentCycleRules.checkStage(stage, of: cycle)
             if stage.publishes {
-                let members = try connection.execute(AssessmentStore.members(site: site.id, cycle: cycle)).map(AssessmentStore.decodeMember)
+                let members = try await connection.execute(AssessmentStore.members(site: site.id, cycle: cycle)).map(AssessmentStore.decodeMember)
                 let results = try AssessmentCycleRules.publish(members, policy: policy)
-                try connection.execute(AssessmentStore.insertResults(site: site.id, cycle: cycle.id, results))
-                try connection.execute(ReportQueue.month(site: site.id, of: cycle.endsOn))
+                try await connection.execute(AssessmentStore.insertResults(site: site.id, cycle: cycle.id, results))
+                try await connection.execute(ReportQueue.month(site: site.id, of: cycle.endsOn))
             }
-            let row = try connection.execute(AssessmentStore.advance(site: site.id, id: id, to: stage.to, now: now))[0]
-            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "assessment_cycle.\(stage.action)", targetType: "assessment_cycle",
+            let row = try await connection.execute(AssessmentStore.advance(site: site.id, id: id, to: stage.to, now: now))[0]
+            try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: "assessment_cycle.\(stage.action)", targetType: "assessment_cycle",
                                                    targetID: id.uuidString, detail: ["status": stage.to.rawValue], requestID: requestID))
             return try AssessmentStore.decodeCycle(row)
         }
@@ -121,16 +121,16 @@ struct AssessmentRoutes {
         let reason = try InputText.trimmed(body.reason, field: "reason", max: 2000)
         let (site, scope, requestID, now, actor) = (access.site, access.scope, context.requestID, services.clock.now(), access.principal.userID)
         let entry = try await services.database.transaction(scope) { connection -> RankingEntry in
-            let (cycle, template) = try AssessmentStore.lockedCycle(connection, site: site.id, id: id)
+            let (cycle, template) = try await AssessmentStore.lockedCycle(connection, site: site.id, id: id)
             try AssessmentCycleRules.checkScoreSheet(body.scores, reason: reason, cycle: cycle, template: template)
-            let members = try connection.execute(AssessmentStore.members(site: site.id, cycle: cycle)).map(AssessmentStore.decodeMember)
+            let members = try await connection.execute(AssessmentStore.members(site: site.id, cycle: cycle)).map(AssessmentStore.decodeMember)
             let member = try AssessmentCycleRules.member(staffID, of: members)
             let evidence = AssessmentCycleRules.usesEvidence(template)
-                ? try AssessmentStore.decodeEvidence(try connection.execute(AssessmentStore.evidence(site: site, staff: staffID, cycle: cycle))[0])
+                ? try AssessmentStore.decodeEvidence(try await connection.execute(AssessmentStore.evidence(site: site, staff: staffID, cycle: cycle))[0])
                 : AssessmentRules.Evidence()
             let revision = AssessmentCycleRules.revision(of: member, scores: body.scores, reason: reason, cycle: cycle, template: template, evidence: evidence)
-            try connection.execute(AssessmentStore.insertScore(site: site.id, cycle: id, revision, actor: actor, now: now))
-            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "assessment.score", targetType: "staff", targetID: staffID.uuidString,
+            try await connection.execute(AssessmentStore.insertScore(site: site.id, cycle: id, revision, actor: actor, now: now))
+            try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: "assessment.score", targetType: "staff", targetID: staffID.uuidString,
                                                    detail: ["cycle": id.uuidString, "total": "\(revision.total)", "revision": String(revision.revision)], requestID: requestID))
             return revision.entry
         }
@@ -147,11 +147,11 @@ struct AssessmentRoutes {
         let policy = try await services.rulebook.rules(for: access.site).ranking
         let site = access.site
         let ranking = try await services.database.transaction(access.scope) { connection -> Ranking in
-            guard let row = try connection.execute(AssessmentStore.cycle(site: site.id, id: id)).first else {
+            guard let row = try await connection.execute(AssessmentStore.cycle(site: site.id, id: id)).first else {
                 throw AssessmentStore.cycleNotFound(id)
             }
             let cycle = try AssessmentStore.decodeCycle(row)
-            let rows = try connection.execute(AssessmentStore.members(site: site.id, cycle: cycle))
+            let rows = try await connection.execute(AssessmentStore.members(site: site.id, cycle: cycle))
             return AssessmentCycleRules.ranking(of: cycle, members: try rows.map(AssessmentStore.decodeMember), frozen: try rows.compactMap(AssessmentStore.decodeResult),
                                                 policy: policy, bottomOnly: bottomOnly)
         }
@@ -175,12 +175,12 @@ struct AssessmentRoutes {
         let note = try InputText.trimmed(body.note, field: "note", max: 2000)
         let (site, scope, requestID, now, actor) = (access.site, access.scope, context.requestID, services.clock.now(), access.principal.userID)
         let entry = try await services.database.transaction(scope) { connection -> RankingEntry in
-            let (cycle, _) = try AssessmentStore.lockedCycle(connection, site: site.id, id: id)
+            let (cycle, _) = try await AssessmentStore.lockedCycle(connection, site: site.id, id: id)
             try AssessmentCycleRules.checkFollowUp(on: cycle)
-            let written = try connection.execute(AssessmentStore.recordFollowUp(site: site.id, cycle: id, staff: staffID, action: body.action, note: note, actor: actor, now: now))
+            let written = try await connection.execute(AssessmentStore.recordFollowUp(site: site.id, cycle: id, staff: staffID, action: body.action, note: note, actor: actor, now: now))
                 .first.map(AssessmentStore.decodeFollowUp)
             let result = try AssessmentCycleRules.followedUp(written)
-            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "assessment.follow_up", targetType: "staff", targetID: staffID.uuidString,
+            try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: "assessment.follow_up", targetType: "staff", targetID: staffID.uuidString,
                                                    detail: ["cycle": id.uuidString, "action": body.action.rawValue], requestID: requestID))
             return result
         }

@@ -79,12 +79,12 @@ enum AssessmentStore {
     }
 
     /// The cycle (locked) and its template, inside a transaction.
-    static func lockedCycle(_ connection: isolated PostgresConnection, site: UUID, id: UUID) throws -> (AssessmentCycle, AssessmentTemplate) {
-        guard let row = try connection.execute(Self.cycle(site: site, id: id, forUpdate: true)).first else {
+    static func lockedCycle(_ connection: isolated PostgresConnection, site: UUID, id: UUID) async throws -> (AssessmentCycle, AssessmentTemplate) {
+        guard let row = try await connection.execute(Self.cycle(site: site, id: id, forUpdate: true)).first else {
             throw Self.cycleNotFound(id)
         }
         let locked = try Self.decodeCycle(row)
-        let itsTemplate = try Self.decodeTemplate(try connection.execute(Self.template(site: site, id: locked.templateId))[0])
+        let itsTemplate = try await Self.decodeTemplate(try connection.execute(Self.template(site: site, id: locked.templateId))[0])
         return (locked, itsTemplate)
     }
 

@@ -55,14 +55,14 @@ struct AssessmentSummaryRoutes {
             }
             let codes = body.siteCodes?.map { $0.uppercased() }
             let copies = try await services.database.transaction(principal.scope) { connection -> TemplateCopies in
-                let sites = try connection.execute(AssessmentStore.copyTargets(codes: codes, kind: kind)).map(AssessmentStore.decodeCopyTarget)
+                let sites = try await connection.execute(AssessmentStore.copyTargets(codes: codes, kind: kind)).map(AssessmentStore.decodeCopyTarget)
                 try AssessmentCycleRules.checkCopyTargets(requested: codes, active: sites.map { $0.code })
                 var copies = TemplateCopies(created: [], skipped: [])
                 for (site, code) in sites {
-                    let inserted = try connection.execute(AssessmentStore.copyTemplate(site: site, template))
+                    let inserted = try await connection.execute(AssessmentStore.copyTemplate(site: site, template))
                     if let id = try inserted.first.map(AssessmentStore.decodeCopied) {
                         copies.created.append(code)
-                        try connection.execute(AuditLog.record(site: site, scope: principal.scope, action: "assessment_template.copy", targetType: "assessment_template",
+                        try await connection.execute(AuditLog.record(site: site, scope: principal.scope, action: "assessment_template.copy", targetType: "assessment_template",
                                                                targetID: id.uuidString, detail: ["code": template.code], requestID: context.requestID))
                     } else {
                         copies.skipped.append(code)

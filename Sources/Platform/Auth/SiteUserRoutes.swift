@@ -78,11 +78,11 @@ struct SiteUserRoutes {
         do {
             return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: access.principal.userID)
                 .run(request, body: data) { connection in
-                    let id: UUID = try connection.execute(SiteUserStore.insertUser(username: username, displayName: displayName, passwordHash: passwordHash))[0].decode("id")
-                    try connection.execute(SiteUserStore.grant(site: site.id, user: id, role: body.role, staff: body.staffId))
-                    try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "user.create", targetType: "user", targetID: id.uuidString,
+                    let id: UUID = try await connection.execute(SiteUserStore.insertUser(username: username, displayName: displayName, passwordHash: passwordHash))[0].decode("id")
+                    try await connection.execute(SiteUserStore.grant(site: site.id, user: id, role: body.role, staff: body.staffId))
+                    try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: "user.create", targetType: "user", targetID: id.uuidString,
                                                            detail: ["username": username, "role": body.role.rawValue], requestID: requestID))
-                    let created = try SiteUserStore.decode(try connection.execute(SiteUserStore.get(site: site.id, user: id))[0])
+                    let created = try await SiteUserStore.decode(try connection.execute(SiteUserStore.get(site: site.id, user: id))[0])
                     return .init(status: .created, body: try PlatformJSONEncoder.encode(created), location: "/api/v1/sites/\(site.code)/users/\(id.uuidString)")
                 }
         } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "users_username_key" {
@@ -122,22 +122,22 @@ struct SiteUserRoutes {
         let grantor = access.role, isSelf = userID == access.principal.userID
         do {
             let granted = try await services.database.transaction(scope) { [scope] connection -> SiteUser in
-                guard try Self.reach(try connection.execute(SiteUserStore.whereabouts(of: userID)), userID: userID, access: access) == alsoAt else {
+                guard try await Self.reach(try connection.execute(SiteUserStore.whereabouts(of: userID)), userID: userID, access: access) == alsoAt else {
                     throw DomainError(.conflict, code: "user.changed", message: "the user's sites changed meanwhile; try again")
                 }
-                let current = try connection.execute(SiteUserStore.get(site: site.id, user: userID)).first.map(SiteUserStore.decode)
+                let current = try await connection.execute(SiteUserStore.get(site: site.id, user: userID)).first.map(SiteUserStore.decode)
                 try RoleGrantRules.check(role: body.role, staffLinked: body.staffId != nil, grantor: grantor, grantorIsGrantee: isSelf, currentRole: current?.role)
-                try connection.execute(SiteUserStore.grant(site: site.id, user: userID, role: body.role, staff: body.staffId))
+                try await connection.execute(SiteUserStore.grant(site: site.id, user: userID, role: body.role, staff: body.staffId))
                 var detail = ["role": body.role.rawValue, "previousRole": current?.role.rawValue ?? "none"]
                 if !alsoAt.isEmpty { detail["alsoWorksAt"] = alsoAt.map(\.uuidString).joined(separator: ",") }
-                try connection.execute(AuditLog.record(site: site.id, scope: scope, action: current == nil ? "user.grant" : "user.change_role", targetType: "user",
+                try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: current == nil ? "user.grant" : "user.change_role", targetType: "user",
                                                        targetID: userID.uuidString, detail: detail, requestID: requestID))
                 // The user's other sites learn that one of their people now also works here.
                 for other in alsoAt {
-                    try connection.execute(AuditLog.record(site: other, scope: scope, action: "user.granted_elsewhere", targetType: "user", targetID: userID.uuidString,
+                    try await connection.execute(AuditLog.record(site: other, scope: scope, action: "user.granted_elsewhere", targetType: "user", targetID: userID.uuidString,
                                                            detail: ["site": site.code, "role": body.role.rawValue], requestID: requestID))
                 }
-                return try SiteUserStore.decode(try connection.execute(SiteUserStore.get(site: site.id, user: userID))[0])
+                return try await SiteUserStore.decode(try connection.execute(SiteUserStore.get(site: site.id, user: userID))[0])
             }
             cache.forgetAll()
             return try Response.json(granted)
@@ -153,12 +153,12 @@ struct SiteUserRoutes {
         let (site, scope, requestID) = (access.site, access.scope, context.requestID)
         let grantor = access.role, isSelf = userID == access.principal.userID
         try await services.database.transaction(scope) { connection in
-            guard let current = try connection.execute(SiteUserStore.get(site: site.id, user: userID)).first.map(SiteUserStore.decode) else {
+            guard let current = try await connection.execute(SiteUserStore.get(site: site.id, user: userID)).first.map(SiteUserStore.decode) else {
                 throw Problem(status: .notFound, code: "user.not_found", detail: "no user with id \(userID.uuidString) at this site")
             }
             try RoleGrantRules.check(role: current.role, staffLinked: true, grantor: grantor, grantorIsGrantee: isSelf)
-            try connection.execute(SiteUserStore.revoke(site: site.id, user: userID))
-            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "user.revoke", targetType: "user", targetID: userID.uuidString,
+            try await connection.execute(SiteUserStore.revoke(site: site.id, user: userID))
+            try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: "user.revoke", targetType: "user", targetID: userID.uuidString,
                                                    detail: ["role": current.role.rawValue], requestID: requestID))
         }
         cache.forgetAll()

@@ -66,13 +66,13 @@ public struct UserStore: Sendable {
         try DomainError.check(errors)
         do {
             return try await database.transaction(scope) { connection in
-                let row = try connection.query(
+                let row = try await connection.query(
                     "INSERT INTO users (username, display_name, global_role) VALUES ($1, $2, $3) RETURNING id, username, display_name, global_role, status",
                     [username, name, globalRole?.rawValue])[0]
                 let user = User(id: try row.decode("id"), username: try row.decode("username"), displayName: try row.decode("display_name"),
                                 globalRole: globalRole, status: try row.decode("status"))
                 for grant in grants {
-                    let inserted = try connection.query(
+                    let inserted = try await connection.query(
                         "INSERT INTO user_site_roles (site_id, user_id, role) SELECT id, $2, $3 FROM sites WHERE code = $1",
                         [grant.siteCode.uppercased(), user.id, grant.role.rawValue])
                     guard inserted.affectedRows == 1 else { throw SiteStore.notFound(grant.siteCode) }

@@ -34,10 +34,10 @@ struct IdempotentCreate {
 
     func run(
         _ request: Request, body: Data,
-        create: @Sendable @escaping (isolated PostgresConnection) throws -> Created
+        create: @Sendable @escaping (isolated PostgresConnection) async throws -> Created
     ) async throws -> Response {
         guard let key = request.headers[Self.keyHeader] else {
-            return Self.response(try await database.transaction(scope) { try create($0) }, replayed: false)
+            return Self.response(try await database.transaction(scope) { try await create($0) }, replayed: false)
         }
         guard (1...200).contains(key.utf8.count), key.utf8.allSatisfy({ (33...126).contains($0) }) else {
             throw Problem(status: .badRequest, code: "request.invalid_idempotency_key", detail: "Idempotency-Key must be 1–200 visible ASCII characters")
@@ -52,14 +52,14 @@ struct IdempotentCreate {
             [siteID, userID, key])
         do {
             let outcome = try await database.transaction(scope) { connection -> (Created, Bool) in
-                try connection.query(
+                try await connection.query(
                     "DELETE FROM idempotency_keys WHERE site_id = $1 AND user_id = $2 AND key = $3 AND created_at <= now() - interval '24 hours'",
                     [siteID, userID, key])
-                if let stored = try connection.execute(lookup).first {
+                if let stored = try await connection.execute(lookup).first {
                     return (try Self.replay(stored, fingerprint: fingerprint), true)
                 }
-                let created = try create(connection)
-                try connection.query(
+                let created = try await create(connection)
+                try await connection.query(
                     "INSERT INTO idempotency_keys (site_id, user_id, key, method, path, request_sha256, status, response) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                     [siteID, userID, key, request.method.rawValue, request.uri.path, fingerprint, Int(created.status.code), String(decoding: created.body, as: UTF8.self)])
                 return (created, false)

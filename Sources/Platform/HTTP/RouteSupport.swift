@@ -70,14 +70,14 @@ struct APIServices: Sendable {
     /// a unique violation becomes `conflict`.
     func create<Record: Encodable & Sendable>(
         _ request: Request, _ context: PlatformRequestContext, _ access: SiteAccess, body: Data, collection: String, action: String,
-        conflict: DomainError, insert: @Sendable @escaping (isolated PostgresConnection) throws -> Written<Record>
+        conflict: DomainError, insert: @Sendable @escaping (isolated PostgresConnection) async throws -> Written<Record>
     ) async throws -> Response {
         let (site, scope, requestID) = (access.site, access.scope, context.requestID)
         let targetType = String(action.prefix { $0 != "." })
         do {
             return try await IdempotentCreate(database: database, scope: scope, siteID: site.id, userID: access.principal.userID).run(request, body: body) { connection in
-                let inserted = try insert(connection)
-                try connection.execute(AuditLog.record(site: site.id, scope: scope, action: action, targetType: targetType, targetID: inserted.id.uuidString,
+                let inserted = try await insert(connection)
+                try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: action, targetType: targetType, targetID: inserted.id.uuidString,
                                                        detail: inserted.detail, requestID: requestID))
                 return .init(status: .created, body: try PlatformJSONEncoder.encode(inserted.record), version: inserted.version,
                              location: "/api/v1/sites/\(site.code)/\(collection)/\(inserted.id.uuidString)")
@@ -95,17 +95,17 @@ struct APIServices: Sendable {
     func update<Current: Sendable, Record: Encodable & Sendable>(
         _ request: Request, _ context: PlatformRequestContext, _ access: SiteAccess, action: String,
         current: PostgresStatement, decode: @Sendable @escaping (PostgresRow) throws -> Current, version: @Sendable @escaping (Current) -> Int, missing: DomainError,
-        apply: @Sendable @escaping (isolated PostgresConnection, Current) throws -> Written<Record>
+        apply: @Sendable @escaping (isolated PostgresConnection, Current) async throws -> Written<Record>
     ) async throws -> Response {
         let expected = try Versioning.expectedVersion(request)
         let (site, scope, requestID) = (access.site, access.scope, context.requestID)
         let targetType = String(action.prefix { $0 != "." })
         let written = try await database.transaction(scope) { connection -> Written<Record> in
-            guard let row = try connection.execute(current).first else { throw missing }
+            guard let row = try await connection.execute(current).first else { throw missing }
             let record = try decode(row)
             if let expected, expected != version(record) { throw Versioning.stale(current: version(record)) }
-            let written = try apply(connection, record)
-            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: action, targetType: targetType, targetID: written.id.uuidString,
+            let written = try await apply(connection, record)
+            try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: action, targetType: targetType, targetID: written.id.uuidString,
                                                    detail: written.detail, requestID: requestID))
             return written
         }

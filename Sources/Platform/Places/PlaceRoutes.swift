@@ -41,7 +41,7 @@ struct PlaceRoutes {
                 conflict: DomainError(.conflict, code: "place.code_taken", message: "place code \(place.code) is already used at this site",
                                       fieldErrors: [.init(field: "code", code: "place.code_taken", message: "already used at this site")])
             ) { connection in
-                let created = try PlaceStore.decode(try connection.execute(PlaceStore.insert(site: site.id, place))[0])
+                let created = try await PlaceStore.decode(try connection.execute(PlaceStore.insert(site: site.id, place))[0])
                 return .init(record: created, id: created.id, version: created.version,
                              detail: ["code": created.code, "kind": created.kind.rawValue, "name": created.name])
             }
@@ -85,7 +85,7 @@ struct PlaceRoutes {
         let site = access.site
         return try await services.update(request, context, access, action: action, current: PlaceStore.lock(site: site.id, id: id),
                                          decode: { try $0.decode("version", as: Int.self) }, version: { $0 }, missing: PlaceStore.notFound(id.uuidString)) { connection, _ in
-            let place = try PlaceStore.decode(try connection.execute(PlaceStore.update(site: site.id, id: id, changes, active: active))[0])
+            let place = try await PlaceStore.decode(try connection.execute(PlaceStore.update(site: site.id, id: id, changes, active: active))[0])
             return .init(record: place, id: place.id, version: place.version, detail: detail)
         }
     }
@@ -126,7 +126,7 @@ struct RepairItemRoutes {
                 conflict: DomainError(.conflict, code: "repair_item.code_taken", message: "repair item code \(item.code) is already used at this site",
                                       fieldErrors: [.init(field: "code", code: "repair_item.code_taken", message: "already used at this site")])
             ) { connection in
-                let created = try RepairItemStore.decode(try connection.execute(RepairItemStore.insert(site: site.id, item))[0])
+                let created = try await RepairItemStore.decode(try connection.execute(RepairItemStore.insert(site: site.id, item))[0])
                 return .init(record: created, id: created.id, version: created.version,
                              detail: ["code": created.code, "name": created.name, "scale": created.scale.rawValue, "fee": created.fee.map { "\($0)" } ?? ""])
             }
@@ -171,7 +171,7 @@ struct RepairItemRoutes {
         let site = access.site
         return try await services.update(request, context, access, action: action, current: RepairItemStore.lock(site: site.id, id: id),
                                          decode: { try $0.decode("version", as: Int.self) }, version: { $0 }, missing: RepairItemStore.notFound(id.uuidString)) { connection, _ in
-            let item = try RepairItemStore.decode(try connection.execute(RepairItemStore.update(site: site.id, id: id, changes, active: active))[0])
+            let item = try await RepairItemStore.decode(try connection.execute(RepairItemStore.update(site: site.id, id: id, changes, active: active))[0])
             return .init(record: item, id: item.id, version: item.version, detail: detail)
         }
     }

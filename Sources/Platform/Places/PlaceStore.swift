@@ -141,22 +141,22 @@ extension TicketStore {
     /// What a ticket names of the register and the catalogue, checked: the place (given, or the
     /// one place whose name or code the free-text location is) and the repair item's scale.
     /// 422 naming the field when a given id is not an active record of this site.
-    static func placeAndItem(_ connection: isolated PostgresConnection, site: UUID, place: UUID?, locationKey: String?, item: UUID?) throws
+    static func placeAndItem(_ connection: isolated PostgresConnection, site: UUID, place: UUID?, locationKey: String?, item: UUID?) async throws
         -> (place: UUID?, scale: RepairScale?) {
         var errors: [DomainError.FieldError] = []
         var found = place
         if let place {
-            let active = try connection.execute(PlaceStore.get(site: site, id: place)).first.map { try $0.decode("active", as: Bool.self) }
+            let active = try await connection.execute(PlaceStore.get(site: site, id: place)).first.map { try $0.decode("active", as: Bool.self) }
             if active != true {
                 errors.append(.init(field: "placeId", code: "ticket.unknown_place", message: "no active place with this id at this site"))
             }
         } else if let locationKey {
-            let rows = try connection.execute(PlaceStore.named(site: site, key: locationKey))
+            let rows = try await connection.execute(PlaceStore.named(site: site, key: locationKey))
             found = rows.count == 1 ? try rows[0].decode("id", as: UUID.self) : nil
         }
         var scale: RepairScale?
         if let item {
-            scale = try connection.execute(RepairItemStore.scale(site: site, id: item)).first.flatMap { RepairScale(rawValue: try $0.decode("scale")) }
+            scale = try await connection.execute(RepairItemStore.scale(site: site, id: item)).first.flatMap { RepairScale(rawValue: try $0.decode("scale")) }
             if scale == nil {
                 errors.append(.init(field: "repairItemId", code: "ticket.unknown_repair_item", message: "no active repair item with this id at this site"))
             }

@@ -68,16 +68,16 @@ public struct ReportRollup: Service {
         return try await database.transaction(scope) { connection -> Int in
             // The rows read now are the ones removed at the end: a change committed while the
             // months are recomputed leaves its own row for the next run.
-            let queued = try connection.query(
+            let queued = try await connection.query(
                 "SELECT seq, month FROM report_refresh_queue WHERE site_id = $1 ORDER BY seq FOR UPDATE SKIP LOCKED", [site.id])
             let seqs = try queued.map { try $0.decode("seq", as: Int64.self) }
             let months = Array(Set(try queued.map { try $0.decode("month", as: CalendarDate.self) })).sorted()
             guard !months.isEmpty else { return 0 }
             for first in months {
-                let figures = try Self.figures(connection, site: site, rules: rules, month: first, now: now)
-                try connection.query(Self.upsert, [site.id, first, now] + MonthFigures.columns.map { figures[$0] ?? 0 })
+                let figures = try await Self.figures(connection, site: site, rules: rules, month: first, now: now)
+                try await connection.query(Self.upsert, [site.id, first, now] + MonthFigures.columns.map { figures[$0] ?? 0 })
             }
-            let current = try connection.pipeline([
+            let current = try await connection.pipeline([
                 PostgresStatement(
                     """
                     SELECT count(*)::int AS open, count(*) FILTER (WHERE \(TicketStore.overdueCondition("$2")))::int AS overdue
@@ -86,7 +86,7 @@ public struct ReportRollup: Service {
                 PostgresStatement(
                     "SELECT count(*)::int AS n FROM ticket_nonconformities WHERE site_id = $1 AND kind = 'repeat' AND closed_at IS NULL", [site.id]),
             ])
-            try connection.query(
+            try await connection.query(
                 """
                 INSERT INTO site_current_figures (site_id, open_tickets, overdue_tickets, open_repeat_nonconformities, computed_at) VALUES ($1, $2, $3, $4, $5)
                 ON CONFLICT (site_id) DO UPDATE SET open_tickets = EXCLUDED.open_tickets, overdue_tickets = EXCLUDED.overdue_tickets,
@@ -94,7 +94,7 @@ public struct ReportRollup: Service {
                 """,
                 [site.id, try current[0][0].decode("open", as: Int.self), try current[0][0].decode("overdue", as: Int.self),
                  try current[1][0].decode("n", as: Int.self), now])
-            try connection.query("DELETE FROM report_refresh_queue WHERE site_id = $1 AND seq = ANY($2)", [site.id, seqs])
+            try await connection.query("DELETE FROM report_refresh_queue WHERE site_id = $1 AND seq = ANY($2)", [site.id, seqs])
             return months.count
         }
     }
@@ -108,11 +108,11 @@ public struct ReportRollup: Service {
     /// The counters of one site and month: the site's monthly ticket and appointment
     /// statistics (the same queries as `…/tickets/stats` and `…/appointments/stats`) and its
     /// published assessment results of cycles ending that month.
-    static func figures(_ connection: isolated PostgresConnection, site: Site, rules: SiteRulebook.Rules, month first: CalendarDate, now: Date) throws -> [String: Int] {
+    static func figures(_ connection: isolated PostgresConnection, site: Site, rules: SiteRulebook.Rules, month first: CalendarDate, now: Date) async throws -> [String: Int] {
         let (start, end) = WorkingCalendar.span(first, through: .lastDay(ofMonth: first.month, year: first.year), in: rules.timeZone)
         let ticketStatements = TicketStatisticsStore.statements(site: site.id, first: first, start: start, end: end, now: now)
         let appointmentStatements = AppointmentStatisticsStore.statements(site: site.id, start: start, end: end, now: now)
-        let results = try connection.pipeline(ticketStatements + appointmentStatements + [
+        let results = try await connection.pipeline(ticketStatements + appointmentStatements + [
             PostgresStatement(
                 """
                 SELECT count(*)::int AS n, coalesce(round(sum(r.total) * 100), 0)::bigint AS centi

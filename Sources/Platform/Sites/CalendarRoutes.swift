@@ -89,11 +89,11 @@ struct CalendarRoutes {
         let (name, calendar) = try body.validated()
         let (site, scope, requestID) = (access.site, access.scope, context.requestID)
         let replaced = try await services.database.transaction(scope) { connection -> CalendarResource? in
-            guard try CalendarStore.replace(connection, site: site.id, code: code, name: name, calendar: calendar, expectedVersion: expected) else { return nil }
-            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "calendar.replace", targetType: "calendar", targetID: code,
+            guard try await CalendarStore.replace(connection, site: site.id, code: code, name: name, calendar: calendar, expectedVersion: expected) else { return nil }
+            try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: "calendar.replace", targetType: "calendar", targetID: code,
                                                    detail: ["weeklyIntervals": String(body.weeklyHours.count), "exceptions": String(body.exceptions.count)], requestID: requestID))
             var results: [PostgresRows] = []
-            for statement in CalendarStore.statements(site: site.id, code: code) { results.append(try connection.execute(statement)) }
+            for statement in CalendarStore.statements(site: site.id, code: code) { results.append(try await connection.execute(statement)) }
             return try CalendarStore.decode(results).first
         }
         guard let replaced else { throw CalendarStore.notFound(code) }

@@ -62,28 +62,28 @@ enum CalendarStore {
 
     /// Replaces hours and exceptions of the calendar `code` inside a transaction, checking the
     /// version first. Returns false when there is no such calendar.
-    static func replace(_ connection: isolated PostgresConnection, site: UUID, code: String, name: String?, calendar: WorkingCalendar, expectedVersion: Int?) throws -> Bool {
-        guard let row = try connection.query("SELECT id, version FROM working_calendars WHERE site_id = $1 AND code = $2 FOR UPDATE", [site, code]).first else {
+    static func replace(_ connection: isolated PostgresConnection, site: UUID, code: String, name: String?, calendar: WorkingCalendar, expectedVersion: Int?) async throws -> Bool {
+        guard let row = try await connection.query("SELECT id, version FROM working_calendars WHERE site_id = $1 AND code = $2 FOR UPDATE", [site, code]).first else {
             return false
         }
         let id: UUID = try row.decode("id")
         let version: Int = try row.decode("version")
         if let expectedVersion, expectedVersion != version { throw Versioning.stale(current: version) }
-        try connection.query("DELETE FROM calendar_hours WHERE site_id = $1 AND calendar_id = $2", [site, id])
-        try connection.query("DELETE FROM calendar_exceptions WHERE site_id = $1 AND calendar_id = $2", [site, id])
+        try await connection.query("DELETE FROM calendar_hours WHERE site_id = $1 AND calendar_id = $2", [site, id])
+        try await connection.query("DELETE FROM calendar_exceptions WHERE site_id = $1 AND calendar_id = $2", [site, id])
         let hours = calendar.weekly.sorted { $0.key < $1.key }.flatMap { day in day.value.map { (day.key, $0) } }
-        try connection.query(
+        try await connection.query(
             "INSERT INTO calendar_hours (site_id, calendar_id, weekday, opens, closes) SELECT $1, $2, * FROM unnest($3::smallint[], $4::time[], $5::time[])",
             [site, id, hours.map(\.0), hours.map { WorkingCalendar.clock($0.1.opens) }, hours.map { WorkingCalendar.clock($0.1.closes) }])
         let exceptions = calendar.exceptions.values.sorted { $0.date < $1.date }
-        try connection.query(
+        try await connection.query(
             """
             INSERT INTO calendar_exceptions (site_id, calendar_id, day, is_working, opens, closes, note)
             SELECT $1, $2, * FROM unnest($3::date[], $4::bool[], $5::time[], $6::time[], $7::text[])
             """,
             [site, id, exceptions.map(\.date), exceptions.map(\.working), exceptions.map { $0.hours.map { WorkingCalendar.clock($0.opens) } },
              exceptions.map { $0.hours.map { WorkingCalendar.clock($0.closes) } }, exceptions.map(\.note)])
-        try connection.query("UPDATE working_calendars SET name = coalesce($3, name), version = version + 1, updated_at = now() WHERE site_id = $1 AND id = $2", [site, id, name])
+        try await connection.query("UPDATE working_calendars SET name = coalesce($3, name), version = version + 1, updated_at = now() WHERE site_id = $1 AND id = $2", [site, id, name])
         return true
     }
 

@@ -54,8 +54,8 @@ struct DepartmentRoutes {
         do {
             return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: access.principal.userID)
                 .run(request, body: data) { connection in
-                    let created = try DepartmentStore.decode(try connection.execute(DepartmentStore.insert(site: site.id, department))[0])
-                    try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "department.create", targetType: "department",
+                    let created = try await DepartmentStore.decode(try connection.execute(DepartmentStore.insert(site: site.id, department))[0])
+                    try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: "department.create", targetType: "department",
                                                            targetID: created.id.uuidString, detail: ["code": created.code, "name": created.name], requestID: requestID))
                     return .init(status: .created, body: try PlatformJSONEncoder.encode(created), version: created.version,
                                  location: "/api/v1/sites/\(site.code)/departments/\(created.id.uuidString)")
@@ -76,7 +76,7 @@ struct DepartmentRoutes {
         if let kind { detail["kind"] = kind.rawValue }
         return try await services.update(request, context, access, action: action, current: DepartmentStore.get(site: site.id, id: id), decode: DepartmentStore.decode,
                                          version: \.version, missing: DepartmentStore.notFound(id.uuidString)) { [detail] connection, current in
-            guard let updated = try connection.execute(DepartmentStore.update(site: site.id, id: id, name: name, kind: kind, active: active, expectedVersion: current.version)).first else {
+            guard let updated = try await connection.execute(DepartmentStore.update(site: site.id, id: id, name: name, kind: kind, active: active, expectedVersion: current.version)).first else {
                 throw APIServices.changedMeanwhile(current.version)
             }
             let department = try DepartmentStore.decode(updated)

@@ -50,12 +50,12 @@ struct SiteRoutes {
         let requestID = context.requestID
         return try await IdempotentCreate(database: services.database, scope: scope, siteID: IdempotentCreate.groupWide, userID: principal.userID)
             .run(request, body: data) { connection in
-                if let row = try connection.execute(SiteStore.byCode(site.code)).first {
+                if let row = try await connection.execute(SiteStore.byCode(site.code)).first {
                     let existing = try SiteStore.sameOrConflict(try SiteStore.decode(row), site)
                     return .init(status: .ok, body: try PlatformJSONEncoder.encode(existing), version: existing.version, location: "/api/v1/sites/\(existing.code)")
                 }
-                let created = try SiteStore.provision(site, on: connection)
-                try connection.execute(AuditLog.record(site: created.id, scope: scope, action: "site.create", targetType: "site", targetID: created.code,
+                let created = try await SiteStore.provision(site, on: connection)
+                try await connection.execute(AuditLog.record(site: created.id, scope: scope, action: "site.create", targetType: "site", targetID: created.code,
                                                        detail: ["kind": created.kind.rawValue, "name": created.name], requestID: requestID))
                 return .init(status: .created, body: try PlatformJSONEncoder.encode(created), version: created.version, location: "/api/v1/sites/\(created.code)")
             }

@@ -49,21 +49,21 @@ public struct SiteStore: Sendable {
     }
 
     private func provision(_ site: NewSite, scope: AccessScope) async throws -> Site {
-        try await database.transaction(scope) { try Self.provision(site, on: $0) }
+        try await database.transaction(scope) { try await Self.provision(site, on: $0) }
     }
 
     /// Inserts the site and everything its kind's template gives it, inside the caller's
     /// transaction.
-    static func provision(_ site: NewSite, on connection: isolated PostgresConnection) throws -> Site {
+    static func provision(_ site: NewSite, on connection: isolated PostgresConnection) async throws -> Site {
         let template = SiteTemplate.forKind(site.kind)
-        let inserted = try connection.query(
+        let inserted = try await connection.query(
             "INSERT INTO sites (code, name, kind, timezone, region) VALUES ($1, $2, $3, $4, $5) RETURNING \(Self.columns)",
             [site.code, site.name, site.kind.rawValue, site.timezone, site.region])
         let created = try Self.decode(inserted[0])
-        try connection.query(
+        try await connection.query(
             "INSERT INTO departments (site_id, code, name, kind) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])",
             [created.id, template.departments.map(\.code), template.departments.map(\.name), template.departments.map(\.kind)])
-        try connection.query(
+        try await connection.query(
             """
             INSERT INTO posts (site_id, code, name, department_id, required_certificates, level, veterans_only)
             SELECT $1, p.code, p.name, d.id, string_to_array(p.certificates, ','), p.level, p.veterans_only
@@ -73,7 +73,7 @@ public struct SiteStore: Sendable {
             [created.id, template.posts.map(\.code), template.posts.map(\.name), template.posts.map(\.department),
              template.posts.map { $0.requiredCertificates.joined(separator: ",") }, template.posts.map(\.level.rawValue), template.posts.map(\.veteransOnly)])
         for calendar in template.calendars {
-            try connection.query(
+            try await connection.query(
                 """
                 WITH calendar AS (
                     INSERT INTO working_calendars (site_id, code, name, is_default) VALUES ($1, $2, $3, $4) RETURNING id
@@ -85,7 +85,7 @@ public struct SiteStore: Sendable {
                 [created.id, calendar.code, calendar.name, calendar.isDefault, calendar.hours.map(\.weekday),
                  calendar.hours.map(\.opens), calendar.hours.map(\.closes)])
         }
-        try connection.query(
+        try await connection.query(
             "INSERT INTO site_policies (site_id, key, value) SELECT $1, p.key, p.value::jsonb FROM unnest($2::text[], $3::text[]) AS p (key, value)",
             [created.id, template.policies.map(\.key), template.policies.map(\.json)])
         return created

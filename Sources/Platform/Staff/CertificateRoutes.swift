@@ -41,8 +41,8 @@ struct CertificateRoutes {
                                       message: "a \(certificate.type) certificate numbered \(certificate.number) is already recorded at this site",
                                       fieldErrors: [.init(field: "number", code: "staff.certificate_number_taken", message: "already recorded")])
             ) { connection in
-                try Self.checkReferences(connection, site: site.id, staff: certificate.staffId, type: certificate.type)
-                let created = try CertificateStore.decode(try connection.execute(CertificateStore.insert(site: site.id, certificate))[0], now: now)
+                try await Self.checkReferences(connection, site: site.id, staff: certificate.staffId, type: certificate.type)
+                let created = try await CertificateStore.decode(try connection.execute(CertificateStore.insert(site: site.id, certificate))[0], now: now)
                 return .init(record: created, id: created.id, version: created.version,
                              detail: ["staff": created.employeeNo, "type": created.type, "expiresOn": created.expiresOn.description])
             }
@@ -68,7 +68,7 @@ struct CertificateRoutes {
                 let changed = try LicenceRules.validate(NewCertificate(
                     staffId: current.staffId, type: current.type, number: changes.number ?? current.number, issuer: changes.issuer ?? current.issuer,
                     issuedOn: changes.issuedOn ?? current.issuedOn, expiresOn: changes.expiresOn ?? current.expiresOn, documentRef: changes.documentRef ?? current.documentRef))
-                guard let updated = try connection.execute(CertificateStore.update(site: site.id, id: id, changed, expectedVersion: current.version)).first else {
+                guard let updated = try await connection.execute(CertificateStore.update(site: site.id, id: id, changed, expectedVersion: current.version)).first else {
                     throw APIServices.changedMeanwhile(current.version)
                 }
                 let certificate = try CertificateStore.decode(updated, now: now)
@@ -118,8 +118,8 @@ struct CertificateRoutes {
         return days
     }
 
-    static func checkReferences(_ connection: isolated PostgresConnection, site: UUID, staff: UUID, type: String) throws {
-        let row = try connection.query(
+    static func checkReferences(_ connection: isolated PostgresConnection, site: UUID, staff: UUID, type: String) async throws {
+        let row = try await connection.query(
             """
             SELECT (SELECT status = 'active' FROM staff WHERE site_id = $1 AND id = $2) AS staff_active,
                    EXISTS (SELECT 1 FROM certificate_types WHERE code = $3) AS type_known

@@ -100,11 +100,11 @@ enum CertificateStore {
     /// Throws 422 `staff.licence_required` unless `staff` holds, on `day`, a valid certificate of
     /// every type the post requires: the post's requirements and the person's certificates
     /// are loaded here, and `PostRequirements.missingCertificates` decides.
-    static func requireLicence(_ connection: isolated PostgresConnection, site: UUID, staff: UUID, post: UUID, day: CalendarDate, field: String) throws {
-        guard let row = try connection.execute(PostStore.requirements(site: site, id: post)).first else { return }
+    static func requireLicence(_ connection: isolated PostgresConnection, site: UUID, staff: UUID, post: UUID, day: CalendarDate, field: String) async throws {
+        guard let row = try await connection.execute(PostStore.requirements(site: site, id: post)).first else { return }
         let (requirements, names) = try PostStore.decodeRequirements(row)
         guard !requirements.requiredCertificates.isEmpty else { return }
-        let held = try connection.execute(held(site: site, staff: staff)).map(decodeHeld)
+        let held = try await connection.execute(held(site: site, staff: staff)).map(decodeHeld)
         let missing = requirements.missingCertificates(held, on: day).map { names[$0] ?? $0 }
         guard missing.isEmpty else {
             throw DomainError(.invalid, code: "staff.licence_required",

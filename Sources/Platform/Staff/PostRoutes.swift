@@ -39,8 +39,8 @@ struct PostRoutes {
                 conflict: DomainError(.conflict, code: "post.code_taken", message: "post code \(post.code) is already used at this site",
                                       fieldErrors: [.init(field: "code", code: "post.code_taken", message: "already used at this site")])
             ) { connection in
-                try Self.checkReferences(connection, site: site.id, department: post.departmentId, certificates: post.requiredCertificates)
-                let created = try PostStore.decode(try connection.execute(PostStore.insert(site: site.id, post, today: today))[0])
+                try await Self.checkReferences(connection, site: site.id, department: post.departmentId, certificates: post.requiredCertificates)
+                let created = try await PostStore.decode(try connection.execute(PostStore.insert(site: site.id, post, today: today))[0])
                 return .init(record: created, id: created.id, version: created.version,
                              detail: ["code": created.code, "name": created.name, "requiredCertificates": created.requiredCertificates.joined(separator: ","),
                                       "level": created.level.rawValue, "veteransOnly": String(created.veteransOnly)])
@@ -94,20 +94,20 @@ struct PostRoutes {
                     throw DomainError(.conflict, code: "post.in_use", message: "\(holders) active staff member(s) still hold this post; move them to another post first")
                 }
             }
-            try Self.checkReferences(connection, site: site.id, department: changes.departmentId, certificates: changes.requiredCertificates)
-            let post = try PostStore.decode(try connection.execute(PostStore.update(site: site.id, id: id, changes, active: active, today: today))[0])
+            try await Self.checkReferences(connection, site: site.id, department: changes.departmentId, certificates: changes.requiredCertificates)
+            let post = try await PostStore.decode(try connection.execute(PostStore.update(site: site.id, id: id, changes, active: active, today: today))[0])
             return .init(record: post, id: post.id, version: post.version, detail: detail)
         }
     }
 
     /// A department of this site that is active, and certificate types that exist; 422 naming each field otherwise.
-    static func checkReferences(_ connection: isolated PostgresConnection, site: UUID, department: UUID?, certificates: [String]?) throws {
+    static func checkReferences(_ connection: isolated PostgresConnection, site: UUID, department: UUID?, certificates: [String]?) async throws {
         var errors: [DomainError.FieldError] = []
-        if let department, try connection.query("SELECT 1 FROM departments WHERE site_id = $1 AND id = $2 AND active", [site, department]).isEmpty {
+        if let department, try await connection.query("SELECT 1 FROM departments WHERE site_id = $1 AND id = $2 AND active", [site, department]).isEmpty {
             errors.append(.init(field: "departmentId", code: "department.not_found", message: "no active department with this id at this site"))
         }
         if let certificates, !certificates.isEmpty {
-            let unknown: [String] = try connection.execute(PostStore.unknownCertificateTypes(certificates))[0].decode("unknown")
+            let unknown: [String] = try await connection.execute(PostStore.unknownCertificateTypes(certificates))[0].decode("unknown")
             if !unknown.isEmpty {
                 errors.append(.init(field: "requiredCertificates", code: "staff.unknown_certificate_type",
                                     message: "not certificate types: \(unknown.joined(separator: ", "))"))

@@ -365,7 +365,7 @@ public enum StaffImport {
         return try await database.transaction(scope) { connection -> Summary in
             var summary = Summary()
             let total = staff.count + certificates.count
-            try connection.script(
+            try await connection.script(
                 """
                 CREATE TEMP TABLE import_staff (employee_no text, name text, phone text, department_id uuid, post_id uuid, education text,
                     hire_date date, probation_until date, is_veteran boolean) ON COMMIT DROP;
@@ -375,14 +375,14 @@ public enum StaffImport {
             let chunk = 5_000
             var done = 0
             for start in stride(from: 0, to: staff.count, by: chunk) {
-                done += try connection.copyIn("COPY import_staff FROM STDIN", rows: Array(staff[start..<min(start + chunk, staff.count)]))
+                done += try await connection.copyIn("COPY import_staff FROM STDIN", rows: Array(staff[start..<min(start + chunk, staff.count)]))
                 progress(done, total)
             }
             for start in stride(from: 0, to: certificates.count, by: chunk) {
-                done += try connection.copyIn("COPY import_certificates FROM STDIN", rows: Array(certificates[start..<min(start + chunk, certificates.count)]))
+                done += try await connection.copyIn("COPY import_certificates FROM STDIN", rows: Array(certificates[start..<min(start + chunk, certificates.count)]))
                 progress(done, total)
             }
-            let merged = try connection.query(
+            let merged = try await connection.query(
                 """
                 WITH merged AS (
                     INSERT INTO staff AS s (site_id, employee_no, name, phone, department_id, post_id, education, hire_date, probation_until, is_veteran)
@@ -400,7 +400,7 @@ public enum StaffImport {
             summary.staffAdded = try merged.decode("added")
             summary.staffUpdated = try merged.decode("updated")
             summary.staffUnchanged = staff.count - summary.staffAdded - summary.staffUpdated
-            let certified = try connection.query(
+            let certified = try await connection.query(
                 """
                 WITH merged AS (
                     INSERT INTO staff_certificates AS c (site_id, staff_id, certificate_type, number, issuer, issued_on, expires_on, document_ref)
@@ -417,7 +417,7 @@ public enum StaffImport {
             summary.certificatesAdded = try certified.decode("added")
             summary.certificatesUpdated = try certified.decode("updated")
             summary.certificatesUnchanged = certificates.count - summary.certificatesAdded - summary.certificatesUpdated
-            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "staff.import", targetType: "site", targetID: site.code,
+            try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: "staff.import", targetType: "site", targetID: site.code,
                                                    detail: ["staffAdded": String(summary.staffAdded), "staffUpdated": String(summary.staffUpdated),
                                                             "certificatesAdded": String(summary.certificatesAdded), "certificatesUpdated": String(summary.certificatesUpdated)],
                                                    requestID: nil))

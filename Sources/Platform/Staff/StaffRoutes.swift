@@ -75,14 +75,14 @@ struct StaffRoutes {
         do {
             return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: access.principal.userID)
                 .run(request, body: data) { connection in
-                    try StaffStore.checkReferences(connection, site: site.id, department: record.departmentId, post: record.postId, mentor: record.mentorId, today: today,
+                    try await StaffStore.checkReferences(connection, site: site.id, department: record.departmentId, post: record.postId, mentor: record.mentorId, today: today,
                                                    supervisor: record.supervisorId)
                     if let post = record.postId {
-                        try StaffStore.checkPostRequirements(connection, site: site.id, post: post, staff: nil,
+                        try await StaffStore.checkPostRequirements(connection, site: site.id, post: post, staff: nil,
                                                              candidate: .init(education: record.education, isVeteran: record.isVeteran ?? false), today: today, licence: true)
                     }
-                    let created = try StaffStore.decode(try connection.execute(StaffStore.insert(site: site.id, record))[0])
-                    try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "staff.create", targetType: "staff", targetID: created.id.uuidString,
+                    let created = try await StaffStore.decode(try connection.execute(StaffStore.insert(site: site.id, record))[0])
+                    try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: "staff.create", targetType: "staff", targetID: created.id.uuidString,
                                                            detail: ["employeeNo": created.employeeNo, "name": created.name], requestID: requestID))
                     return .init(status: .created, body: try PlatformJSONEncoder.encode(created), version: created.version,
                                  location: "/api/v1/sites/\(site.code)/staff/\(created.id.uuidString)")
@@ -107,7 +107,7 @@ struct StaffRoutes {
             (changed.name, changed.phone) = (draft.name, draft.phone)
             if changed.departmentId != current.departmentId || changed.postId != current.postId || changed.mentorId != current.mentorId
                 || changed.supervisorId != current.supervisorId {
-                try StaffStore.checkReferences(connection, site: site.id, department: changed.departmentId, post: changed.postId,
+                try await StaffStore.checkReferences(connection, site: site.id, department: changed.departmentId, post: changed.postId,
                                                mentor: changed.mentorId == current.mentorId ? nil : changed.mentorId, today: today,
                                                supervisor: changed.supervisorId == current.supervisorId ? nil : changed.supervisorId, staff: changed.id)
             }
@@ -116,11 +116,11 @@ struct StaffRoutes {
                 let recheck = PostRequirements.Recheck(postChanged: post != current.postId, from: .init(education: current.education, isVeteran: current.isVeteran),
                                                        to: candidate)
                 if recheck != .none {
-                    try StaffStore.checkPostRequirements(connection, site: site.id, post: post, staff: changed.id, candidate: candidate, today: today,
+                    try await StaffStore.checkPostRequirements(connection, site: site.id, post: post, staff: changed.id, candidate: candidate, today: today,
                                                          licence: recheck == .everything)
                 }
             }
-            guard let updated = try connection.execute(StaffStore.update(site: site.id, changed, expectedVersion: current.version)).first else {
+            guard let updated = try await connection.execute(StaffStore.update(site: site.id, changed, expectedVersion: current.version)).first else {
                 throw APIServices.changedMeanwhile(current.version)
             }
             let member = try StaffStore.decode(updated)

@@ -50,10 +50,10 @@ public enum StaffStore {
     static func checkReferences(
         _ connection: isolated PostgresConnection, site: UUID, department: UUID, post: UUID?, mentor: UUID?, today: CalendarDate,
         supervisor: UUID? = nil, staff: UUID? = nil
-    ) throws {
+    ) async throws {
         // The superior's own chain of superiors, at most 100 deep: a cycle would make "the
         // direct superior" of a complaint go round in circles.
-        let row = try connection.query(
+        let row = try await connection.query(
             """
             SELECT (SELECT active FROM departments WHERE site_id = $1 AND id = $2) AS department_active,
                    (SELECT active FROM posts WHERE site_id = $1 AND id = $3) AS post_active,
@@ -111,12 +111,12 @@ public enum StaffStore {
     /// is refused: create them without it, record the certificate, then assign the post.
     static func checkPostRequirements(
         _ connection: isolated PostgresConnection, site: UUID, post: UUID, staff: UUID?, candidate: PostRequirements.Candidate, today: CalendarDate, licence: Bool
-    ) throws {
-        guard let row = try connection.execute(PostStore.requirements(site: site, id: post)).first else { return }
+    ) async throws {
+        guard let row = try await connection.execute(PostStore.requirements(site: site, id: post)).first else { return }
         let (requirements, names) = try PostStore.decodeRequirements(row)
         guard licence else { return try requirements.checkQualifications(staff: candidate) }
         var held: [PostRequirements.HeldCertificate] = []
-        if let staff { held = try connection.execute(CertificateStore.held(site: site, staff: staff)).map(CertificateStore.decodeHeld) }
+        if let staff { held = try await connection.execute(CertificateStore.held(site: site, staff: staff)).map(CertificateStore.decodeHeld) }
         try requirements.check(staff: candidate, certificates: held, today: today, certificateNames: names)
     }
 
@@ -144,9 +144,9 @@ public enum StaffStore {
     }
 
     /// The department of an active staff member, or nil.
-    static func activeDepartment(_ connection: isolated PostgresConnection, site: UUID, staff: UUID?) throws -> UUID? {
+    static func activeDepartment(_ connection: isolated PostgresConnection, site: UUID, staff: UUID?) async throws -> UUID? {
         guard let staff else { return nil }
-        return try connection.query("SELECT department_id FROM staff WHERE site_id = $1 AND id = $2 AND status = 'active'", [site, staff]).first?.decode("department_id")
+        return try await connection.query("SELECT department_id FROM staff WHERE site_id = $1 AND id = $2 AND status = 'active'", [site, staff]).first?.decode("department_id")
     }
 
     /// One row when `id` is an active staff member of the site.

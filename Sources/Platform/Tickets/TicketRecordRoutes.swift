@@ -148,14 +148,14 @@ extension TicketRoutes {
         let (start, end) = (span.start, span.end)
         do {
             let filing = try await services.database.transaction(scope) { connection -> TicketArchiveFiling in
-                let existing = try connection.execute(TicketRecordsStore.filing(site: site.id, quarter: quarter.description))
+                let existing = try await connection.execute(TicketRecordsStore.filing(site: site.id, quarter: quarter.description))
                 let late = try TicketArchiveRules.file(quarter, today: today, alreadyFiled: !existing.isEmpty)
-                let counts = try connection.execute(TicketRecordsStore.archiveCounts(site: site.id, start: start, end: end))[0]
-                let row = try connection.execute(TicketRecordsStore.insertFiling(
+                let counts = try await connection.execute(TicketRecordsStore.archiveCounts(site: site.id, start: start, end: end))[0]
+                let row = try await connection.execute(TicketRecordsStore.insertFiling(
                     site: site.id, quarter: quarter, filedAt: now, filedBy: actor, tickets: try counts.decode("tickets"),
                     followUps: try counts.decode("follow_ups"), late: late))[0]
                 let filing = try TicketRecordsStore.decodeFiling(row)
-                try connection.execute(AuditLog.record(
+                try await connection.execute(AuditLog.record(
                     site: site.id, scope: scope, action: "ticket.archive_filed", targetType: "ticket_archive", targetID: quarter.description,
                     detail: ["quarter": quarter.description, "tickets": String(filing.tickets), "followUps": String(filing.followUps), "late": String(late)],
                     requestID: requestID))

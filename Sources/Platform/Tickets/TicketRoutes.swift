@@ -187,26 +187,26 @@ struct TicketRoutes {
         let threshold = RepeatRule.threshold(body.category, policy: policy)
         return try await IdempotentCreate(database: services.database, scope: scope, siteID: site.id, userID: actor).run(request, body: data) { connection in
             var draft = intake
-            let supervisor = try TicketStore.checkReferences(connection, site: site.id, owner: draft.owner, department: draft.ticket.departmentId,
+            let supervisor = try await TicketStore.checkReferences(connection, site: site.id, owner: draft.owner, department: draft.ticket.departmentId,
                                                              related: draft.ticket.relatedTicketId, post: draft.ticket.requiredPostId,
                                                              appointment: draft.ticket.appointmentId, subject: draft.ticket.subjectStaffId)
-            let named = try TicketStore.placeAndItem(connection, site: site.id, place: draft.ticket.placeId, locationKey: draft.locationKey,
+            let named = try await TicketStore.placeAndItem(connection, site: site.id, place: draft.ticket.placeId, locationKey: draft.locationKey,
                                                      item: draft.ticket.repairItemId)
             TicketIntake.complete(&draft, place: named.place, repairScale: named.scale, rules: rules)
             var matches: [UUID] = []
             if let threshold, let matter = TicketIntake.matter(draft) {
-                matches = try connection.execute(TicketStore.repeatCandidates(
+                matches = try await connection.execute(TicketStore.repeatCandidates(
                     site: site.id, excluding: nil, receivedAt: draft.receivedAt, windowDays: policy.repeats.windowDays, matter: matter))
                     .map { try $0.decode("id", as: UUID.self) }
                 if matches.count + 1 < threshold { matches = [] }
             }
             draft.repeatOf = matches.first
-            guard let row = try connection.execute(TicketStore.insert(site: site, draft, actor: actor, role: scope.role, nonconformity: !matches.isEmpty, now: now)).first else {
+            guard let row = try await connection.execute(TicketStore.insert(site: site, draft, actor: actor, role: scope.role, nonconformity: !matches.isEmpty, now: now)).first else {
                 throw PostgresError(kind: .client, message: "ticket insert returned no row")
             }
             var ticket = try TicketStore.decode(row, now: now)
             if !matches.isEmpty {
-                try connection.execute(TicketStore.insertNonconformity(
+                try await connection.execute(TicketStore.insertNonconformity(
                     site: site.id, ticket: ticket.id, kind: "repeat", at: now, matched: matches,
                     reason: TicketIntake.repeatReason(ticket.category, count: matches.count + 1, windowDays: policy.repeats.windowDays)))
             }
@@ -216,7 +216,7 @@ struct TicketRoutes {
                 var recorded = ticket
                 let escalation = TicketEscalation.atIntake(&recorded, severity: draft.ticket.severity, subject: draft.ticket.subjectStaffId,
                                                            supervisor: supervisor, at: now)
-                guard let written = try connection.execute(TicketStore.updateComplaintRecord(
+                guard let written = try await connection.execute(TicketStore.updateComplaintRecord(
                     site: site.id, recorded, now: now, event: escalation.map { TicketEventDraft(action: "escalate", from: recorded.status, note: nil, detail: $0) },
                     actor: actor, role: scope.role)).first
                 else { throw PostgresError(kind: .client, message: "ticket update returned no row") }
@@ -224,7 +224,7 @@ struct TicketRoutes {
                 audit["severity"] = ticket.severity?.rawValue
                 audit["escalatedTo"] = ticket.escalatedTo?.uuidString ?? ticket.escalatedToRole?.rawValue
             }
-            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "ticket.create", targetType: "ticket", targetID: ticket.id.uuidString,
+            try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: "ticket.create", targetType: "ticket", targetID: ticket.id.uuidString,
                                                    detail: audit, requestID: requestID))
             return .init(status: .created, body: try PlatformJSONEncoder.encode(ticket), version: ticket.version,
                          location: "/api/v1/sites/\(site.code)/tickets/\(ticket.id.uuidString)")
@@ -243,47 +243,47 @@ struct TicketRoutes {
         let (site, scope, requestID, actor, role) = (access.site, access.scope, context.requestID, access.principal.userID, access.role)
         let month = CalendarDate.day(of: now, in: site.timezone).monthLabel
         let ticket = try await services.database.transaction(scope) { connection -> Ticket in
-            guard let row = try connection.execute(TicketStore.get(site: site.id, id: id, forUpdate: true)).first else { throw TicketStore.notFound(id.uuidString) }
+            guard let row = try await connection.execute(TicketStore.get(site: site.id, id: id, forUpdate: true)).first else { throw TicketStore.notFound(id.uuidString) }
             let current = try TicketStore.decode(row, now: now)
             if let expected, expected != current.version { throw Versioning.stale(current: current.version) }
             try TicketLifecycle.authorise(action, category: current.category, role: role, serious: current.severity == .serious)
             if role == .siteStaff {
-                try TicketRoutes.requireOwnDepartment(connection, site: site.id, staff: staff, ticket: current)
+                try await TicketRoutes.requireOwnDepartment(connection, site: site.id, staff: staff, ticket: current)
             }
             var context = TicketWorkflow.Context(now: now, actor: actor, actorStaff: staff, policy: policy)
             if action == .resolve, let plan = current.followUp, plan.sampled == nil, policy.followUp[plan.followUpClass] != nil {
-                context.resolutionOrdinal = try connection.execute(TicketStore.nextResolutionOrdinal(
+                context.resolutionOrdinal = try await connection.execute(TicketStore.nextResolutionOrdinal(
                     site: site.id, month: CalendarDate(year: Int(month.prefix(4)) ?? 2000, month: Int(month.suffix(2)) ?? 1, day: 1),
                     kind: plan.followUpClass))[0].decode("resolved")
                 context.resolutionMonth = month
             }
             // The staff member a complaint newly names: active at the site; their superior hears of it.
             if action == .classify, let subject = body.subjectStaffId, subject != current.subjectStaffId, current.allowedActions.contains(.classify) {
-                context.subjectSupervisor = try TicketStore.checkReferences(connection, site: site.id, owner: nil, department: nil, related: nil, subject: subject)
+                context.subjectSupervisor = try await TicketStore.checkReferences(connection, site: site.id, owner: nil, department: nil, related: nil, subject: subject)
             }
             var outcome = try TicketWorkflow.apply(action, body, to: current, context)
             try TicketEscalation.authoriseSeverity(from: current.severity, to: outcome.ticket.severity, role: role)
             if outcome.ticket.departmentId != current.departmentId || outcome.ticket.handlerId != current.handlerId {
-                try TicketStore.checkAssignment(connection, site: site.id, department: outcome.ticket.departmentId,
+                try await TicketStore.checkAssignment(connection, site: site.id, department: outcome.ticket.departmentId,
                                                 handler: outcome.ticket.handlerId == current.handlerId ? nil : outcome.ticket.handlerId)
             }
             if let post = outcome.ticket.requiredPostId, post != current.requiredPostId {
-                try TicketStore.checkReferences(connection, site: site.id, owner: current.ownerId, department: nil, related: nil, post: post)
+                try await TicketStore.checkReferences(connection, site: site.id, owner: current.ownerId, department: nil, related: nil, post: post)
             }
             // 持证上岗: whoever handles licensed work holds the post's certificates on the day of work.
             if let handler = outcome.ticket.handlerId, let post = outcome.ticket.requiredPostId,
                 handler != current.handlerId || post != current.requiredPostId || action == .start {
-                try CertificateStore.requireLicence(connection, site: site.id, staff: handler, post: post, day: CalendarDate.day(of: now, in: site.timezone),
+                try await CertificateStore.requireLicence(connection, site: site.id, staff: handler, post: post, day: CalendarDate.day(of: now, in: site.timezone),
                                                     field: "handlerId")
             }
             if let item = outcome.ticket.repairItemId, item != current.repairItemId {
-                let named = try TicketStore.placeAndItem(connection, site: site.id, place: nil, locationKey: nil, item: item)
+                let named = try await TicketStore.placeAndItem(connection, site: site.id, place: nil, locationKey: nil, item: item)
                 if let scale = named.scale { TicketWorkflow.naming(repairScale: scale, on: &outcome.ticket, rules: rules) }
             }
             var matches: [UUID] = []
             if outcome.effects.contains(.checkRepeats), let threshold = RepeatRule.threshold(current.category, policy: policy),
                 let matter = RepeatRule.matter(of: outcome.ticket), !current.nonconformityOpen || current.repeatOf == nil {
-                matches = try connection.execute(TicketStore.repeatCandidates(
+                matches = try await connection.execute(TicketStore.repeatCandidates(
                     site: site.id, excluding: current.id, receivedAt: current.receivedAt, windowDays: policy.repeats.windowDays, matter: matter))
                     .map { try $0.decode("id", as: UUID.self) }
                 if matches.count + 1 >= threshold {
@@ -295,9 +295,9 @@ struct TicketRoutes {
                 }
             }
             if !outcome.ticket.keepsTheSameRecords(as: current) {
-                try connection.execute(TicketStore.updateRecords(site: site.id, outcome.ticket, version: current.version))
+                try await connection.execute(TicketStore.updateRecords(site: site.id, outcome.ticket, version: current.version))
             }
-            guard var updated = try connection.execute(TicketStore.update(
+            guard var updated = try await connection.execute(TicketStore.update(
                 site: site.id, outcome.ticket, expectedVersion: current.version, now: now,
                 event: TicketEventDraft(action: action.rawValue, from: current.status, note: outcome.note, detail: outcome.detail),
                 actor: actor, role: scope.role)).first
@@ -305,13 +305,13 @@ struct TicketRoutes {
             for effect in outcome.effects {
                 switch effect {
                 case .followUp(let method, let satisfaction, let rating, let comments):
-                    try connection.execute(TicketStore.insertFollowUp(site: site.id, ticket: id, at: now, method: method, satisfaction: satisfaction,
+                    try await connection.execute(TicketStore.insertFollowUp(site: site.id, ticket: id, at: now, method: method, satisfaction: satisfaction,
                                                                       rating: rating, comments: comments, by: actor, confirmedBy: outcome.ticket.followUpConfirmedBy))
                 case .nonconformity(let kind, let reason):
-                    try connection.execute(TicketStore.insertNonconformity(site: site.id, ticket: id, kind: kind, at: now, matched: [], reason: reason + (outcome.note.map { ": \($0)" } ?? "")))
+                    try await connection.execute(TicketStore.insertNonconformity(site: site.id, ticket: id, kind: kind, at: now, matched: [], reason: reason + (outcome.note.map { ": \($0)" } ?? "")))
                 case .checkRepeats:
                     if !matches.isEmpty {
-                        try connection.execute(TicketStore.insertNonconformity(
+                        try await connection.execute(TicketStore.insertNonconformity(
                             site: site.id, ticket: id, kind: "repeat", at: now, matched: matches,
                             reason: TicketIntake.repeatReason(current.category, count: matches.count + 1, windowDays: policy.repeats.windowDays)))
                     }
@@ -325,7 +325,7 @@ struct TicketRoutes {
             var escalation: [String: String]?
             for case .escalated(let detail) in outcome.effects { escalation = detail }
             if escalation != nil || TicketStore.complaintRecordChanged(current, outcome.ticket) {
-                guard let written = try connection.execute(TicketStore.updateComplaintRecord(
+                guard let written = try await connection.execute(TicketStore.updateComplaintRecord(
                     site: site.id, outcome.ticket, now: now,
                     event: escalation.map { TicketEventDraft(action: "escalate", from: outcome.ticket.status, note: nil, detail: $0) },
                     actor: actor, role: scope.role)).first
@@ -333,7 +333,7 @@ struct TicketRoutes {
                 updated = written
                 if escalation != nil { audit["escalatedTo"] = outcome.ticket.escalatedTo?.uuidString ?? outcome.ticket.escalatedToRole?.rawValue }
             }
-            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "ticket.\(action.rawValue)", targetType: "ticket", targetID: id.uuidString,
+            try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: "ticket.\(action.rawValue)", targetType: "ticket", targetID: id.uuidString,
                                                    detail: audit, requestID: requestID))
             return try TicketStore.decode(updated, now: now)
         }
@@ -342,8 +342,8 @@ struct TicketRoutes {
     }
 
     /// Department staff act only on tickets dispatched to their own department.
-    static func requireOwnDepartment(_ connection: isolated PostgresConnection, site: UUID, staff: UUID?, ticket: Ticket) throws {
-        guard let department = try StaffStore.activeDepartment(connection, site: site, staff: staff), department == ticket.departmentId else {
+    static func requireOwnDepartment(_ connection: isolated PostgresConnection, site: UUID, staff: UUID?, ticket: Ticket) async throws {
+        guard let department = try await StaffStore.activeDepartment(connection, site: site, staff: staff), department == ticket.departmentId else {
             throw DomainError(.forbidden, code: "ticket.not_your_department", message: "department staff act only on tickets dispatched to their own department")
         }
     }
@@ -357,12 +357,12 @@ struct TicketRoutes {
         let now = services.clock.now()
         let (site, scope, requestID) = (access.site, access.scope, context.requestID)
         let record = try await services.database.transaction(scope) { connection -> TicketNonconformity in
-            let recorded = try TicketRoutes.nonconformity(connection, site: site.id, ticket: ticketID, id: id, expected: expected).recordingCorrectiveAction(body, at: now)
-            guard try !connection.execute(StaffStore.active(site: site.id, id: body.ownerId)).isEmpty else {
+            let recorded = try await TicketRoutes.nonconformity(connection, site: site.id, ticket: ticketID, id: id, expected: expected).recordingCorrectiveAction(body, at: now)
+            guard try await !connection.execute(StaffStore.active(site: site.id, id: body.ownerId)).isEmpty else {
                 throw DomainError.invalid(field: "ownerId", code: "ticket.unknown_owner", message: "no active staff member with this id at this site")
             }
-            let row = try connection.execute(TicketStore.update(site: site.id, recorded))[0]
-            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "ticket.corrective_action", targetType: "ticket", targetID: ticketID.uuidString,
+            let row = try await connection.execute(TicketStore.update(site: site.id, recorded))[0]
+            try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: "ticket.corrective_action", targetType: "ticket", targetID: ticketID.uuidString,
                                                    detail: ["nonconformity": id.uuidString, "dueDate": body.dueDate.description], requestID: requestID))
             return try TicketStore.decodeNonconformity(row)
         }
@@ -377,23 +377,23 @@ struct TicketRoutes {
         let now = services.clock.now()
         let (site, scope, requestID, actor) = (access.site, access.scope, context.requestID, access.principal.userID)
         let record = try await services.database.transaction(scope) { connection -> TicketNonconformity in
-            guard let ticketRow = try connection.execute(TicketStore.get(site: site.id, id: ticketID, forUpdate: true)).first else {
+            guard let ticketRow = try await connection.execute(TicketStore.get(site: site.id, id: ticketID, forUpdate: true)).first else {
                 throw TicketStore.notFound(ticketID.uuidString)
             }
             let ticket = try TicketStore.decode(ticketRow, now: now)
-            let closed = try TicketRoutes.nonconformity(connection, site: site.id, ticket: ticketID, id: id, expected: expected).closing(by: actor, at: now)
-            let row = try connection.execute(TicketStore.update(site: site.id, closed))[0]
-            let stillOpen: Int = try connection.execute(TicketStore.openNonconformities(site: site.id, ticket: ticketID))[0].decode("n")
+            let closed = try await TicketRoutes.nonconformity(connection, site: site.id, ticket: ticketID, id: id, expected: expected).closing(by: actor, at: now)
+            let row = try await connection.execute(TicketStore.update(site: site.id, closed))[0]
+            let stillOpen: Int = try await connection.execute(TicketStore.openNonconformities(site: site.id, ticket: ticketID))[0].decode("n")
             if stillOpen == 0 && ticket.nonconformityOpen {
                 var cleared = ticket
                 cleared.nonconformityOpen = false
-                _ = try connection.execute(TicketStore.update(
+                _ = try await connection.execute(TicketStore.update(
                     site: site.id, cleared, expectedVersion: ticket.version, now: now,
                     event: TicketEventDraft(action: "nonconformity.cleared", from: ticket.status, note: nil, detail: ["nonconformity": id.uuidString]),
                     actor: actor, role: scope.role))
             }
-            try connection.execute(ReportQueue.month(site: site.id, containing: now))
-            try connection.execute(AuditLog.record(site: site.id, scope: scope, action: "ticket.nonconformity_close", targetType: "ticket", targetID: ticketID.uuidString,
+            try await connection.execute(ReportQueue.month(site: site.id, containing: now))
+            try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: "ticket.nonconformity_close", targetType: "ticket", targetID: ticketID.uuidString,
                                                    detail: ["nonconformity": id.uuidString], requestID: requestID))
             return try TicketStore.decodeNonconformity(row)
         }
@@ -401,8 +401,8 @@ struct TicketRoutes {
     }
 
     /// The ticket's non-conformity `id`, locked, at the version `If-Match` names.
-    static func nonconformity(_ connection: isolated PostgresConnection, site: UUID, ticket: UUID, id: UUID, expected: Int?) throws -> TicketNonconformity {
-        guard let row = try connection.execute(TicketStore.nonconformity(site: site, ticket: ticket, id: id)).first else {
+    static func nonconformity(_ connection: isolated PostgresConnection, site: UUID, ticket: UUID, id: UUID, expected: Int?) async throws -> TicketNonconformity {
+        guard let row = try await connection.execute(TicketStore.nonconformity(site: site, ticket: ticket, id: id)).first else {
             throw DomainError(.notFound, code: "nonconformity.not_found", message: "no non-conformity \(id.uuidString) on this ticket")
         }
         let current = try TicketStore.decodeNonconformity(row)

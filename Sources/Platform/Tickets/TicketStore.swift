@@ -243,8 +243,8 @@ public enum TicketStore {
     static func checkReferences(
         _ connection: isolated PostgresConnection, site: UUID, owner: UUID?, department: UUID?, related: UUID?, post: UUID? = nil, appointment: UUID? = nil,
         subject: UUID? = nil
-    ) throws -> UUID? {
-        let row = try connection.query(
+    ) async throws -> UUID? {
+        let row = try await connection.query(
             """
             SELECT (SELECT status = 'active' FROM staff WHERE site_id = $1 AND id = $2) AS owner_active,
                    (SELECT active FROM departments WHERE site_id = $1 AND id = $3) AS department_active,
@@ -293,9 +293,9 @@ public enum TicketStore {
 
     /// Checks a department and handler an action assigns: both active at this site, and the
     /// handler a member of the department.
-    static func checkAssignment(_ connection: isolated PostgresConnection, site: UUID, department: UUID?, handler: UUID?) throws {
+    static func checkAssignment(_ connection: isolated PostgresConnection, site: UUID, department: UUID?, handler: UUID?) async throws {
         guard department != nil || handler != nil else { return }
-        let row = try connection.query(
+        let row = try await connection.query(
             """
             SELECT (SELECT active FROM departments WHERE site_id = $1 AND id = $2) AS department_active,
                    (SELECT status = 'active' FROM staff WHERE site_id = $1 AND id = $3) AS handler_active,

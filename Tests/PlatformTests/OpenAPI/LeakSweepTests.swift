@@ -169,13 +169,21 @@ struct LeakSweepTests {
             #expect(tables.count >= 25)
             let counts = try await database.withConnection(database.app) { connection in
                 try await connection.withTransaction([.setLocal("app.scope", "sites"), .setLocal("app.site_ids", "{\(fixture.h01.id)}")]) { connection in
-                    try tables.map { table in (table, try connection.query("SELECT count(*)::int FROM \(table) WHERE site_id <> $1", [fixture.h01.id], prepared: false)[0].decode(at: 0, as: Int.self)) }
+                    var counts: [(String, Int)] = []
+                    for table in tables {
+                        counts.append((table, try await connection.query("SELECT count(*)::int FROM \(table) WHERE site_id <> $1", [fixture.h01.id], prepared: false)[0].decode(at: 0, as: Int.self)))
+                    }
+                    return counts
                 }
             }
             #expect(counts.filter { $0.1 != 0 }.isEmpty, "\(counts.filter { $0.1 != 0 })")
             let unset = try await database.withConnection(database.app) { connection in
                 try await connection.withTransaction([]) { connection in
-                    try tables.map { table in (table, try connection.query("SELECT count(*)::int FROM \(table)", prepared: false)[0].decode(at: 0, as: Int.self)) }
+                    var counts: [(String, Int)] = []
+                    for table in tables {
+                        counts.append((table, try await connection.query("SELECT count(*)::int FROM \(table)", prepared: false)[0].decode(at: 0, as: Int.self)))
+                    }
+                    return counts
                 }
             }
             #expect(unset.filter { $0.1 != 0 }.isEmpty, "\(unset.filter { $0.1 != 0 })")

@@ -151,7 +151,7 @@ struct ReportTests {
                 // As the job does: hold H01's queued rows; meanwhile two more tickets of the same month are created.
                 let waited = try await database.withConnection(database.app) { connection in
                     try await connection.withTransaction([.setLocal("app.scope", "all")]) { connection -> Duration in
-                        #expect(try connection.query("SELECT seq FROM report_refresh_queue FOR UPDATE SKIP LOCKED").count == 1)
+                        #expect(try await connection.query("SELECT seq FROM report_refresh_queue FOR UPDATE SKIP LOCKED").count == 1)
                         let started = ContinuousClock.now
                         for text in ["后到的报修一", "后到的报修二"] {
                             _ = try await TicketQualityTests.create(client, agent, #"{"channel":"phone","category":"repair","description":"\#(text)"}"#)

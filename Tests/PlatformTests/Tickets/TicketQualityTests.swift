@@ -330,7 +330,7 @@ struct TicketQualityTests {
             // The planner can answer a two-character query from the GIN index.
             let plan = try await fixture.platform.database.withConnection(fixture.platform.database.owner) { connection in
                 try await connection.withTransaction([.setLocal("app.scope", "all"), .setLocal("enable_seqscan", "off")]) { connection in
-                    try connection.query("EXPLAIN SELECT id FROM tickets WHERE search_terms @> app.search_terms('漏水') AND strpos(search_text, '漏水') > 0")
+                    try await connection.query("EXPLAIN SELECT id FROM tickets WHERE search_terms @> app.search_terms('漏水') AND strpos(search_text, '漏水') > 0")
                         .map { try $0.decode(at: 0, as: String.self) }.joined(separator: "\n")
                 }
             }

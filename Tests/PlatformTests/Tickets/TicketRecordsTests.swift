@@ -20,7 +20,7 @@ struct TicketRecordsTests {
         let database = fixture.platform.database
         return try await database.withConnection(database.owner) { connection in
             try await connection.withTransaction([.setLocal("app.scope", "all")]) { connection in
-                try connection.query(sql, parameters, prepared: prepared).affectedRows
+                try await connection.query(sql, parameters, prepared: prepared).affectedRows
             }
         }
     }
