@@ -75,6 +75,8 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "Platform",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

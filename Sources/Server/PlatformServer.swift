@@ -4,7 +4,6 @@ import Logging
 import Platform
 
 /// `platform-server`: the REST API. Configured from the environment; flags override it.
-@main
 struct PlatformServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "platform-server",

@@ -1,0 +1,23 @@
+import ArgumentParser
+import NIOCore
+import NIOPosix
+
+/// Starts `platform-server`, making Swift concurrency's global executor the HTTP server's
+/// event loops first, before any task runs: a request's handler then runs on the thread that
+/// read the request, instead of hopping to the cooperative pool and back.
+@main
+enum Entry {
+    static func main() async {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        do {
+            var command = try PlatformServer.parseAsRoot()
+            if var server = command as? PlatformServer {
+                try await server.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            PlatformServer.exit(withError: error)
+        }
+    }
+}
