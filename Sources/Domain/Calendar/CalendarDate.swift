@@ -17,12 +17,38 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
     /// Parses `YYYY-MM-DD`, rejecting impossible days such as 2026-02-30.
     public init?(_ text: some StringProtocol) {
+        if let (year, month, day) = Self.digits(text.utf8) {
+            guard (1...12).contains(month), day >= 1, day <= CalendarDate.daysIn(month: month, year: year) else { return nil }
+            self.init(year: year, month: month, day: day)
+            return
+        }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
             (1...12).contains(month), day >= 1, day <= CalendarDate.daysIn(month: month, year: year)
         else { return nil }
         self.init(year: year, month: month, day: day)
+    }
+
+    /// The common case read straight from the bytes, without splitting: exactly ten bytes,
+    /// `DDDD-DD-DD` with ASCII digits. Anything else goes the general way.
+    private static func digits(_ bytes: some Collection<UInt8>) -> (Int, Int, Int)? {
+        guard bytes.count == 10 else { return nil }
+        var values = (0, 0, 0)
+        for (offset, byte) in bytes.enumerated() {
+            if offset == 4 || offset == 7 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let digit = Int(byte - UInt8(ascii: "0"))
+            switch offset {
+            case 0..<4: values.0 = values.0 * 10 + digit
+            case 5..<7: values.1 = values.1 * 10 + digit
+            default: values.2 = values.2 * 10 + digit
+            }
+        }
+        return values
     }
 
     public init(from decoder: any Decoder) throws {

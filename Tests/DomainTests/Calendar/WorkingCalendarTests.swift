@@ -33,6 +33,22 @@ struct WorkingCalendarTests {
         #expect(WorkingCalendar.clock(810) == "13:30")
     }
 
+    @Test func daysParseOnlyAsRealDays() {
+        #expect(CalendarDate("2024-02-29") == CalendarDate(year: 2024, month: 2, day: 29))
+        #expect(CalendarDate("2000-12-31") == CalendarDate(year: 2000, month: 12, day: 31))
+        #expect(CalendarDate("2023-02-29") == nil)
+        #expect(CalendarDate("2026-02-30") == nil)
+        #expect(CalendarDate("2026-13-01") == nil)
+        #expect(CalendarDate("2026-00-10") == nil)
+        #expect(CalendarDate("2026-01-00") == nil)
+        #expect(CalendarDate("2026-1-01") == nil)
+        #expect(CalendarDate("2026/01/01") == nil)
+        #expect(CalendarDate("2026-01-01T00:00") == nil)
+        #expect(CalendarDate("２０２６-01-01") == nil)
+        #expect(CalendarDate("2026-01-01"[...]) == CalendarDate(year: 2026, month: 1, day: 1))
+        #expect(CalendarDate(year: 2026, month: 3, day: 7).description == "2026-03-07")
+    }
+
     /// Mon–Fri 09:00–17:00 (8 h); Monday 2026-10-05 is a holiday; Saturday 2026-10-10 a make-up day.
     let office = WorkingCalendar(
         weekly: Dictionary(uniqueKeysWithValues: (1...5).map { ($0, [WorkingCalendar.Interval(opens: 540, closes: 1020)]) }),
