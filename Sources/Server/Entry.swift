@@ -11,7 +11,7 @@ enum Entry {
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         do {
             var command = try PlatformServer.parseAsRoot()
-            if var server = command as? PlatformServer {
+            if let server = command as? PlatformServer {
                 try await server.run()
             } else {
                 try command.run()

@@ -82,4 +82,27 @@ struct CitusReadinessTests {
             #expect(unprotected.isEmpty, "\(unprotected)")
         }
     }
+
+    /// The policies parse the request's site list once per query (an InitPlan), never once per
+    /// row: a cast outside the sub-select made every filtered row parse the array again.
+    @Test func everySitePolicyParsesTheSiteListOncePerQuery() async throws {
+        try await TestDatabase.with { database in
+            let tables = try await strings(database, """
+                SELECT c.relname::text FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE p.polname = 'site_isolation' ORDER BY 1
+                """)
+            #expect(tables.count >= 30)
+            let plans = try await database.withConnection(database.app) { connection in
+                try await connection.withTransaction([.setLocal("app.scope", "sites"), .setLocal("app.site_ids", "{\(UUID())}")]) { connection in
+                    var plans: [String: String] = [:]
+                    for table in tables {
+                        plans[table] = try await connection.query("EXPLAIN (COSTS OFF) SELECT * FROM \(table)", prepared: false)
+                            .map { try $0.decode(at: 0, as: String.self) }.joined(separator: "\n")
+                    }
+                    return plans
+                }
+            }
+            let perRow = plans.filter { !$0.value.contains(" = ANY ($1)") || $0.value.contains("::uuid[]") }
+            #expect(perRow.isEmpty, "\(perRow)")
+        }
+    }
 }
