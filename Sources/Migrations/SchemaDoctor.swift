@@ -68,12 +68,12 @@ public struct SchemaDoctor: Sendable {
             detail: !missing.isEmpty ? "missing roles: \(missing.joined(separator: ", "))"
                 : !unsafe.isEmpty ? "superuser or BYPASSRLS: \(unsafe.joined(separator: ", "))" : "platform_owner, platform_app, platform_report exist without SUPERUSER or BYPASSRLS"))
 
-        // Ticket search keeps its GIN index through app.ticket_search_ids (migration 0020), owned
+        // Ticket search keeps its GIN index through app.ticket_search_ids (migrations 0020, 0022), owned
         // by platform_search; no superuser grant is needed.
         let search = try await connection.query(
             """
-            SELECT (SELECT pg_get_userbyid(p.proowner) FROM pg_proc p WHERE p.oid = to_regprocedure('app.ticket_search_ids(uuid, text[], text, text, text, text)')) AS owner,
-                   (SELECT p.prosecdef FROM pg_proc p WHERE p.oid = to_regprocedure('app.ticket_search_ids(uuid, text[], text, text, text, text)')) AS definer,
+            SELECT (SELECT pg_get_userbyid(p.proowner) FROM pg_proc p WHERE p.oid = to_regprocedure('app.ticket_search_ids(text[], text, text, text, text)')) AS owner,
+                   (SELECT p.prosecdef FROM pg_proc p WHERE p.oid = to_regprocedure('app.ticket_search_ids(text[], text, text, text, text)')) AS definer,
                    EXISTS (SELECT 1 FROM pg_policies WHERE tablename = 'tickets' AND policyname = 'ticket_search') AS policy
             """, prepared: false)
         let searchOwner = try search.first?.decodeIfPresent("owner", as: String.self)

@@ -209,10 +209,10 @@ public enum TicketStore {
     }
 
     /// The second step: matches older than the window, from the GIN index, through
-    /// `app.ticket_search_ids` (migration 0020). Under row-level security the planner would use
-    /// the index only if array containment were marked leakproof, which takes a superuser; the
-    /// function runs as a role whose policy is `true`, returns only ids, and only of a site the
-    /// request reaches by its own settings. It is told not to walk the time index, which the
+    /// `app.ticket_search_ids` (migrations 0020, 0022). Under row-level security the planner
+    /// would use the index only if array containment were marked leakproof, which takes a
+    /// superuser; the function runs as a role whose policy is `true`, returns only ids, and
+    /// takes its site from the request's own settings, which name exactly this site. It is told not to walk the time index, which the
     /// planner would otherwise pick for a phrase it wrongly believes common. The index is asked
     /// for a cover of the phrase (every other pair and the last, see `app.search_cover`), fewer
     /// posting lists to intersect; `strpos` checks the whole phrase. The ids come as an array
@@ -222,7 +222,7 @@ public enum TicketStore {
         var statement = list(site: site, filter: filter, now: now, after: before, limit: limit)
         statement.sql = statement.sql.replacingOccurrences(
             of: "(search_terms @> app.search_terms($12) AND strpos(search_text, lower($12)) > 0)",
-            with: "id = ANY (ARRAY(SELECT app.ticket_search_ids($1, app.search_cover($12), $12, $2::text, $4::text, $3::text)))")
+            with: "id = ANY (ARRAY(SELECT app.ticket_search_ids(app.search_cover($12), $12, $2::text, $4::text, $3::text)))")
         return [statement]
     }
 

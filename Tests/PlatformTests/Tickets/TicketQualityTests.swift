@@ -376,10 +376,11 @@ struct TicketQualityTests {
         }
     }
 
-    /// The index search runs as `platform_search` (migration 0020), whose policy on tickets is
-    /// `true`: it must answer only for a site the request reaches by its own settings, whatever
-    /// site it is asked for, and no superuser grant is behind it.
-    @Test func theSearchFunctionAnswersOnlyForSitesTheRequestReaches() async throws {
+    /// The index search runs as `platform_search` (migrations 0020, 0022), whose policy on
+    /// tickets is `true`: it takes its site from the request's own settings, never from an
+    /// argument, answers only when they name exactly one site, and no superuser grant is
+    /// behind it.
+    @Test func theSearchFunctionSearchesOnlyTheSiteTheRequestsSettingsName() async throws {
         try await APIFixture.with { fixture in
             let cast = try await TicketCast.make(fixture)
             _ = try await fixture.platform.platform.pipeline(.operations, [PostgresStatement(
@@ -387,19 +388,26 @@ struct TicketQualityTests {
                 INSERT INTO tickets (site_id, number, channel, category, priority, status, owner_id, description, received_at, feedback_due_at, search_text, search_terms)
                 VALUES ($1, 'H01-2026-900001', 'phone', 'repair', 'normal', 'closed', $2, '配电间停电', now(), now(), '配电间停电', app.search_terms('配电间停电'))
                 """, [fixture.h01.id, cast.reception])])
-            let search = PostgresStatement("SELECT count(*)::int AS found FROM app.ticket_search_ids($1, app.search_cover('配电间停电'), '配电间停电')", [fixture.h01.id])
+            let search = PostgresStatement("SELECT count(*)::int AS found FROM app.ticket_search_ids(app.search_cover('配电间停电'), '配电间停电')")
             let app = fixture.platform.platform
             func found(_ scope: AccessScope) async throws -> Int { try await app.pipeline(scope, [search])[0][0].decode("found") }
             #expect(try await found(AccessScope(sites: .only([fixture.h01.id]), role: "site_agent")) == 1)
-            #expect(try await found(AccessScope(sites: .all, role: "hq_analyst")) == 1)
-            #expect(try await found(AccessScope(sites: .only([fixture.r01.id]), role: "site_manager")) == 0, "asked for H01 with R01's reach")
+            #expect(try await found(AccessScope(sites: .only([fixture.r01.id]), role: "site_manager")) == 0, "R01's settings search R01 only")
+            #expect(try await found(AccessScope(sites: .only([fixture.r01.id, fixture.h01.id]), role: "regional_manager")) == 0, "several sites: none")
+            #expect(try await found(AccessScope(sites: .all, role: "hq_analyst")) == 0, "all sites names no one site")
             #expect(try await found(AccessScope(sites: .only([]), role: "none")) == 0)
+            // The form that took a site as an argument is gone.
+            let old = try await fixture.platform.database.withConnection(fixture.platform.database.superuser) { connection in
+                try await connection.query("SELECT to_regprocedure('app.ticket_search_ids(uuid, text[], text, text, text, text)') IS NULL AS gone", prepared: false)[0]
+                    .decode("gone", as: Bool.self)
+            }
+            #expect(old)
             // The filters the index intersects.
             let h01 = AccessScope(sites: .only([fixture.h01.id]), role: "site_agent")
             func filtered(_ status: String?, _ priority: String?, _ category: String?) async throws -> Int {
                 try await app.pipeline(h01, [PostgresStatement(
-                    "SELECT count(*)::int AS found FROM app.ticket_search_ids($1, app.search_cover('配电间停电'), '配电间停电', $2, $3, $4)",
-                    [fixture.h01.id, status, priority, category])])[0][0].decode("found")
+                    "SELECT count(*)::int AS found FROM app.ticket_search_ids(app.search_cover('配电间停电'), '配电间停电', $1, $2, $3)",
+                    [status, priority, category])])[0][0].decode("found")
             }
             #expect(try await filtered("closed", "normal", "repair") == 1)
             #expect(try await filtered(nil, nil, "inquiry") == 0)
