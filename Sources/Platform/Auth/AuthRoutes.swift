@@ -53,11 +53,11 @@ struct AuthRoutes {
         }
         let users = UserStore(database: services.database)
         guard let stored = try await users.passwordHash(username: username) else {
-            PasswordHasher.burn(body.password)
+            await PasswordHasher.burn(body.password)
             throttle.recordFailure(user: username, address: address)
             throw Self.refused
         }
-        guard PasswordHasher.verify(body.password, against: stored.hash) else {
+        guard await PasswordHasher.verify(body.password, against: stored.hash) else {
             throttle.recordFailure(user: username, address: address)
             throw Self.refused
         }

@@ -2,10 +2,14 @@ import Domain
 import _CryptoExtras
 import Crypto
 import Foundation
+import NIOPosix
 
 /// Salted, slow password hashes: PBKDF2-HMAC-SHA256 with 600,000 rounds (OWASP's figure for
 /// SHA-256), stored as `pbkdf2-sha256$ROUNDS$SALT$HASH` (base64) so rounds can grow later
 /// without breaking stored hashes.
+///
+/// A hash costs a few hundred milliseconds of CPU, so it runs on NIO's thread pool: requests
+/// run on the HTTP event loops, and a hash there would stall every connection of its loop.
 public enum PasswordHasher {
     public static let rounds = 600_000
     static let saltBytes = 16
@@ -18,30 +22,33 @@ public enum PasswordHasher {
         }
     }
 
-    public static func hash(_ password: String) throws -> String {
+    public static func hash(_ password: String) async throws -> String {
         var generator = SystemRandomNumberGenerator()
         let salt = Data((0..<saltBytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
-        let key = try derive(password, salt: salt, rounds: rounds)
+        let key = try await derive(password, salt: salt, rounds: rounds)
         return "pbkdf2-sha256$\(rounds)$\(salt.base64EncodedString())$\(key.base64EncodedString())"
     }
 
     /// Whether `password` matches `stored`, compared in constant time. Unknown formats never match.
-    public static func verify(_ password: String, against stored: String) -> Bool {
+    public static func verify(_ password: String, against stored: String) async -> Bool {
         let parts = stored.split(separator: "$")
         guard parts.count == 4, parts[0] == "pbkdf2-sha256", let rounds = Int(parts[1]), rounds >= 100_000,
             let salt = Data(base64Encoded: String(parts[2])), let expected = Data(base64Encoded: String(parts[3])),
-            let actual = try? derive(password, salt: salt, rounds: rounds)
+            let actual = try? await derive(password, salt: salt, rounds: rounds)
         else { return false }
         return actual.count == expected.count && zip(actual, expected).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     /// Spends the same time as a real check, so an unknown username is not faster to refuse.
-    public static func burn(_ password: String) {
-        _ = try? derive(password, salt: Data(count: saltBytes), rounds: rounds)
+    public static func burn(_ password: String) async {
+        _ = try? await derive(password, salt: Data(count: saltBytes), rounds: rounds)
     }
 
-    static func derive(_ password: String, salt: Data, rounds: Int) throws -> Data {
-        let key = try KDF.Insecure.PBKDF2.deriveKey(from: Data(password.utf8), salt: salt, using: .sha256, outputByteCount: hashBytes, unsafeUncheckedRounds: rounds)
-        return key.withUnsafeBytes { Data($0) }
+    static func derive(_ password: String, salt: Data, rounds: Int) async throws -> Data {
+        try await NIOThreadPool.singleton.runIfActive {
+            let key = try KDF.Insecure.PBKDF2.deriveKey(
+                from: Data(password.utf8), salt: salt, using: .sha256, outputByteCount: hashBytes, unsafeUncheckedRounds: rounds)
+            return key.withUnsafeBytes { Data($0) }
+        }
     }
 }

@@ -70,9 +70,12 @@ struct SiteUserRoutes {
         try RoleGrantRules.check(role: body.role, staffLinked: body.staffId != nil, grantor: access.role, grantorIsGrantee: false)
         let (username, displayName, errors) = UserStore.identity(username: body.username, displayName: body.displayName)
         try DomainError.check(errors)
-        let passwordHash = try body.password.map { password in
+        let passwordHash: String?
+        if let password = body.password {
             try PasswordHasher.check(password)
-            return try PasswordHasher.hash(password)
+            passwordHash = try await PasswordHasher.hash(password)
+        } else {
+            passwordHash = nil
         }
         let (site, scope, requestID) = (access.site, access.scope, context.requestID)
         do {

@@ -89,7 +89,7 @@ public struct UserStore: Sendable {
     @discardableResult
     public func setPassword(username: String, password: String, scope: AccessScope) async throws -> Bool {
         try PasswordHasher.check(password)
-        let hash = try PasswordHasher.hash(password)
+        let hash = try await PasswordHasher.hash(password)
         let rows = try await database.pipeline(scope, [
             PostgresStatement("UPDATE users SET password_hash = $2, version = version + 1, updated_at = now() WHERE username = $1", [username.lowercased(), hash])
         ])

@@ -29,13 +29,13 @@ struct SignInTests {
         #expect(throttle.retryAfter(user: "fresh", address: "10.0.0.8", at: now) == nil)
     }
 
-    @Test func passwordsAreSaltedAndCheckedInFull() throws {
-        let first = try PasswordHasher.hash("correct horse battery")
-        let second = try PasswordHasher.hash("correct horse battery")
+    @Test func passwordsAreSaltedAndCheckedInFull() async throws {
+        let first = try await PasswordHasher.hash("correct horse battery")
+        let second = try await PasswordHasher.hash("correct horse battery")
         #expect(first != second && first.hasPrefix("pbkdf2-sha256$600000$"))
-        #expect(PasswordHasher.verify("correct horse battery", against: first))
-        #expect(!PasswordHasher.verify("correct horse batterY", against: first))
-        #expect(!PasswordHasher.verify("correct horse battery", against: "md5$abc"))
+        #expect(await PasswordHasher.verify("correct horse battery", against: first))
+        #expect(await !PasswordHasher.verify("correct horse batterY", against: first))
+        #expect(await !PasswordHasher.verify("correct horse battery", against: "md5$abc"))
         #expect(throws: DomainError.self) { try PasswordHasher.check("short") }
     }
 
