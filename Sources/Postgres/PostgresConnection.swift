@@ -108,7 +108,8 @@ public actor PostgresConnection {
 
     // MARK: Connecting
 
-    /// A libpq handle crossing from the thread pool, where it was opened, to this actor.
+    /// A libpq handle (a connection or a result) crossing between the thread pool and this
+    /// actor; only one side uses it at a time.
     private struct Opened: @unchecked Sendable {
         let handle: OpaquePointer
     }
@@ -211,6 +212,14 @@ public actor PostgresConnection {
     /// until the server has sent it. A connection that fails while waiting gives libpq's
     /// error result.
     private func nextResult(_ connection: OpaquePointer) async -> OpaquePointer? {
+        if PQsslInUse(connection) == 1, PQisBusy(connection) == 1 {
+            // Over TLS, decrypted input can wait inside OpenSSL while the socket is quiet, which
+            // a socket wait cannot see; libpq's own wait checks for it. So a TLS connection
+            // waits in libpq, on the thread pool (never on an event loop).
+            let handle = Opened(handle: connection)
+            let result = try? await NIOThreadPool.singleton.runIfActive { PQgetResult(handle.handle).map(Opened.init(handle:)) }
+            return result?.handle
+        }
         while PQisBusy(connection) == 1 {
             await SocketWaiter.shared.wait(for: PQsocket(connection), .readable)
             guard PQconsumeInput(connection) == 1 else { break }
@@ -234,6 +243,16 @@ public actor PostgresConnection {
         var sawResult = false
         while let result = await nextResult(connection) {
             sawResult = true
+            switch PQresultStatus(result) {
+            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+                // COPY goes through `copyIn`; here libpq would hand back the same result for
+                // ever. The connection is mid-COPY: drop it, the next call opens a new one.
+                PQclear(result)
+                drop()
+                throw PostgresError(kind: .client, message: "COPY … STDIN/STDOUT runs through copyIn, not as a statement")
+            default:
+                break
+            }
             do {
                 let rows = try consume(result, on: connection)
                 if failure == nil { last = rows }
@@ -445,8 +464,11 @@ public actor PostgresConnection {
         try await flush(connection)
         guard let start = await nextResult(connection) else { throw connectionError(connection) }
         guard PQresultStatus(start) == PGRES_COPY_IN else {
-            _ = try consume(start, on: connection)
+            // Read the command's remaining results first, whatever the first one says, so that
+            // libpq is ready for the next command.
+            let outcome = Result { try consume(start, on: connection) }
             while let extra = await nextResult(connection) { PQclear(extra) }
+            _ = try outcome.get()
             throw PostgresError(kind: .client, message: "statement did not start COPY FROM STDIN")
         }
         PQclear(start)
@@ -558,41 +580,47 @@ public actor PostgresConnection {
 /// The connection's `PGcancel` object, usable from any thread: `PQcancel` is the one libpq
 /// call made to be sent from outside the thread that runs the connection. It opens a
 /// connection of its own to the server, so it is sent from NIO's thread pool, never from the
-/// event loop that asked for it.
+/// event loop that asked for it, and never under the lock.
 ///
 /// `@unchecked Sendable`: every access to the state is under the lock.
 final class QueryCanceller: @unchecked Sendable {
+    /// One backend's cancel object, freed when the last user lets go: a cancel being sent
+    /// keeps the object of the backend it was asked for, even if the connection moved on.
+    final class Target: @unchecked Sendable {
+        let object: OpaquePointer
+        init(_ object: OpaquePointer) { self.object = object }
+        deinit { PQfreeCancel(object) }
+    }
+
     private let lock = NSLock()
-    private var object: OpaquePointer?
+    private var target: Target?
     private var requested = false
     /// Cancel requests submitted and not yet sent, and who waits for them.
     private var sending = 0
     private var waitingForSends: [CheckedContinuation<Void, Never>] = []
 
-    /// Installs the cancel object of a new libpq connection (nil: none), freeing the old one.
+    /// Installs the cancel object of a new libpq connection (nil: none). A cancel still being
+    /// sent goes to the backend it was asked for, not to the new one.
     func replace(with new: OpaquePointer?) {
-        lock.lock()
-        defer { lock.unlock() }
-        if let object { PQfreeCancel(object) }
-        object = new
-        requested = false
+        lock.withLock {
+            target = new.map(Target.init)
+            requested = false
+        }
     }
 
-    /// Sends a cancel request from the thread pool; returns at once.
+    /// Sends a cancel request for the current backend from the thread pool; returns at once.
     func cancel() {
-        let submitted: Bool = lock.withLock {
-            guard object != nil else { return false }
+        let aimed: Target? = lock.withLock {
+            guard let target else { return nil }
             requested = true
             sending += 1
-            return true
+            return target
         }
-        guard submitted else { return }
+        guard let aimed else { return }
         NIOThreadPool.singleton.submit { _ in
+            var buffer = [CChar](repeating: 0, count: 256)
+            _ = PQcancel(aimed.object, &buffer, Int32(buffer.count))
             let waiting: [CheckedContinuation<Void, Never>] = self.lock.withLock {
-                if let object = self.object {
-                    var buffer = [CChar](repeating: 0, count: 256)
-                    _ = PQcancel(object, &buffer, Int32(buffer.count))
-                }
                 self.sending -= 1
                 guard self.sending == 0 else { return [] }
                 defer { self.waitingForSends.removeAll() }
@@ -602,8 +630,8 @@ final class QueryCanceller: @unchecked Sendable {
         }
     }
 
-    /// Whether a cancel was requested since the last call (which clears it), once every
-    /// request submitted so far has reached the server.
+    /// Whether a cancel was requested for the current backend since the last call (which
+    /// clears it), once every request submitted so far has reached the server.
     func wasCancelled() async -> Bool {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let sent: Bool = lock.withLock {
@@ -617,10 +645,6 @@ final class QueryCanceller: @unchecked Sendable {
             defer { requested = false }
             return requested
         }
-    }
-
-    deinit {
-        if let object { PQfreeCancel(object) }
     }
 }
 

@@ -52,10 +52,15 @@ final class SocketWaiter: @unchecked Sendable {
     /// Returns once `descriptor` is ready (or in error: libpq then reports what happened).
     /// One task at a time may wait on a descriptor; a pooled connection has one borrower.
     func wait(for descriptor: Int32, _ readiness: Readiness) async {
+        // No socket (the connection is gone): nothing to wait for, libpq says what happened.
+        guard descriptor >= 0 else { return }
         let loop = returnLoop()
         #if os(Linux)
         await withCheckedContinuation { continuation in
-            lock.withLock { parked[descriptor] = Parked(continuation: continuation, loop: loop) }
+            // One waiter per descriptor; should another be parked on it, it is woken rather
+            // than forgotten (it checks libpq again and parks anew if it must).
+            let earlier = lock.withLock { parked.updateValue(Parked(continuation: continuation, loop: loop), forKey: descriptor) }
+            earlier?.continuation.resume()
             let events = readiness == .readable ? CPG_EPOLLIN : CPG_EPOLLIN | CPG_EPOLLOUT
             if cpg_epoll_arm(epoll, descriptor, events) != 0 {
                 // Not a descriptor epoll can watch (closed under us): let libpq say so.

@@ -171,6 +171,25 @@ struct ConnectionTests {
         }
     }
 
+    /// A COPY that fails to start, or a COPY sent as a plain statement, leaves the connection
+    /// ready for the next command (non-blocking libpq must read every result of a command).
+    @Test(.timeLimit(.minutes(1))) func aCopyThatFailsOrIsSentAsAStatementLeavesTheConnectionUsable() async throws {
+        try await TestDatabase.with(migrated: false) { database in
+            try await database.withConnection(database.superuser) { connection in
+                await #expect(throws: PostgresError.self) {
+                    try await connection.copyIn("COPY no_such_table FROM STDIN", rows: [["1"]])
+                }
+                #expect(try await connection.query("SELECT 1 AS one").first?.decode("one", as: Int.self) == 1)
+                try await connection.script("CREATE TABLE copied (n int)")
+                await #expect(throws: PostgresError.self) {
+                    try await connection.execute(PostgresStatement("COPY copied FROM STDIN", prepared: false))
+                }
+                #expect(try await connection.query("SELECT count(*)::int AS n FROM copied").first?.decode("n", as: Int.self) == 0)
+                #expect(try await connection.copyIn("COPY copied FROM STDIN", rows: [["1"], ["2"]]) == 2)
+            }
+        }
+    }
+
     @Test func serverNoticesGoToTheLoggerNotStderr() async throws {
         try await TestDatabase.with(migrated: false) { database in
             let handler = CapturingLogHandler()
