@@ -110,13 +110,13 @@ public actor PostgresConnection {
 
     /// A libpq handle (a connection or a result) crossing between the thread pool and this
     /// actor; only one side uses it at a time.
-    private struct Opened: @unchecked Sendable {
+    private struct LibpqHandle: @unchecked Sendable {
         let handle: OpaquePointer
     }
 
     private func open() async throws {
         let configuration = configuration
-        let opened = try await NIOThreadPool.singleton.runIfActive { () throws -> Opened in
+        let opened = try await NIOThreadPool.singleton.runIfActive { () throws -> LibpqHandle in
             // Both arrays are NULL-terminated, as PQconnectdbParams requires. The connection
             // string comes first so that the settings after it take precedence.
             let keywords: [String?] = ["dbname", "application_name", "connect_timeout", nil]
@@ -134,7 +134,7 @@ public actor PostgresConnection {
                 PQfinish(connection)
                 throw PostgresError(kind: .connection, message: message.isEmpty ? "connection failed" : message)
             }
-            return Opened(handle: connection)
+            return LibpqHandle(handle: connection)
         }
         guard !closed else {
             PQfinish(opened.handle)
@@ -216,8 +216,8 @@ public actor PostgresConnection {
             // Over TLS, decrypted input can wait inside OpenSSL while the socket is quiet, which
             // a socket wait cannot see; libpq's own wait checks for it. So a TLS connection
             // waits in libpq, on the thread pool (never on an event loop).
-            let handle = Opened(handle: connection)
-            let result = try? await NIOThreadPool.singleton.runIfActive { PQgetResult(handle.handle).map(Opened.init(handle:)) }
+            let handle = LibpqHandle(handle: connection)
+            let result = try? await NIOThreadPool.singleton.runIfActive { PQgetResult(handle.handle).map(LibpqHandle.init(handle:)) }
             return result?.handle
         }
         while PQisBusy(connection) == 1 {
@@ -230,9 +230,31 @@ public actor PostgresConnection {
     /// Sends `sql` with the simple query protocol and reads every result: the last one's rows,
     /// or the first failure.
     private func simpleQuery(_ sql: String, on connection: OpaquePointer) async throws -> PostgresRows {
-        guard PQsendQuery(connection, sql) == 1 else { throw connectionError(connection) }
+        try await results(sent: PQsendQuery(connection, sql), on: connection)
+    }
+
+    /// After a `PQsend…` call that returned `sent`: sends what it queued.
+    private func send(_ sent: Int32, on connection: OpaquePointer) async throws {
+        guard sent == 1 else { throw connectionError(connection) }
         try await flush(connection)
+    }
+
+    /// After a `PQsend…` call that returned `sent`: sends it and reads its results as
+    /// `collect` does.
+    private func results(sent: Int32, on connection: OpaquePointer) async throws -> PostgresRows {
+        try await send(sent, on: connection)
         return try await collect(connection)
+    }
+
+    /// Calls `put` (`PQputCopyData`, `PQputCopyEnd`) until libpq takes it: 0 means its output
+    /// buffer is full, so the socket is drained first.
+    private func whenBufferAllows(_ put: () -> Int32, on connection: OpaquePointer) async throws {
+        while true {
+            let outcome = put()
+            if outcome == 1 { return }
+            guard outcome == 0 else { throw connectionError(connection) }
+            try await flush(connection)
+        }
     }
 
     /// Reads a query's results up to the NULL that ends them: the last one's rows, or the
@@ -288,9 +310,7 @@ public actor PostgresConnection {
                 PQsendQueryParams(connection, statement.sql, Int32(statement.parameters.count), nil, parameters, nil, nil, 0)
             }
         }
-        guard sent == 1 else { throw connectionError(connection) }
-        try await flush(connection)
-        return try await collect(connection)
+        return try await results(sent: sent, on: connection)
     }
 
     /// Runs a script of several statements with the simple query protocol (migrations,
@@ -303,11 +323,7 @@ public actor PostgresConnection {
     private func preparedName(for statement: PostgresStatement, on connection: OpaquePointer) async throws -> String {
         if let name = preparedNames[statement.sql] { return name }
         let name = "s\(preparedNames.count + 1)"
-        guard PQsendPrepare(connection, name, statement.sql, Int32(statement.parameters.count), nil) == 1 else {
-            throw connectionError(connection)
-        }
-        try await flush(connection)
-        _ = try await collect(connection)
+        _ = try await results(sent: PQsendPrepare(connection, name, statement.sql, Int32(statement.parameters.count), nil), on: connection)
         preparedNames[statement.sql] = name
         return name
     }
@@ -460,8 +476,7 @@ public actor PostgresConnection {
     @discardableResult
     public func copyIn(_ sql: String, rows: [[String?]]) async throws -> Int {
         let connection = try await usableConnection()
-        guard PQsendQuery(connection, sql) == 1 else { throw connectionError(connection) }
-        try await flush(connection)
+        try await send(PQsendQuery(connection, sql), on: connection)
         guard let start = await nextResult(connection) else { throw connectionError(connection) }
         guard PQresultStatus(start) == PGRES_COPY_IN else {
             // Read the command's remaining results first, whatever the first one says, so that
@@ -482,24 +497,13 @@ public actor PostgresConnection {
             }
         }
         if !buffer.isEmpty { try await putCopyData(buffer, on: connection) }
-        while true {
-            let ended = PQputCopyEnd(connection, nil)
-            if ended == 1 { break }
-            guard ended == 0 else { throw connectionError(connection) }
-            try await flush(connection)
-        }
+        try await whenBufferAllows({ PQputCopyEnd(connection, nil) }, on: connection)
         try await flush(connection)
         return try await collect(connection).affectedRows
     }
 
     private func putCopyData(_ chunk: String, on connection: OpaquePointer) async throws {
-        while true {
-            let sent = chunk.withCString { PQputCopyData(connection, $0, Int32(strlen($0))) }
-            if sent == 1 { return }
-            guard sent == 0 else { throw connectionError(connection) }
-            // The output buffer is full: wait for the socket, then try again.
-            try await flush(connection)
-        }
+        try await whenBufferAllows({ chunk.withCString { PQputCopyData(connection, $0, Int32(strlen($0))) } }, on: connection)
     }
 
     // MARK: Results

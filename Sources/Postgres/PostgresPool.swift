@@ -72,20 +72,19 @@ public actor PostgresPool: Service {
     /// reach the next borrower's statement.
     public nonisolated func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await acquire()
+        let outcome: Result<T, any Error>
         do {
-            let value = try await withTaskCancellationHandler {
+            outcome = .success(try await withTaskCancellationHandler {
                 try await body(connection)
             } onCancel: {
                 connection.cancelRunningQuery()
-            }
-            await settle(connection)
-            await release(connection)
-            return value
+            })
         } catch {
-            await settle(connection)
-            await release(connection)
-            throw error
+            outcome = .failure(error)
         }
+        await settle(connection)
+        await release(connection)
+        return try outcome.get()
     }
 
     private nonisolated func settle(_ connection: PostgresConnection) async {
@@ -164,8 +163,7 @@ public actor PostgresPool: Service {
     /// Stops lending connections, fails every waiter with `.poolClosed`, closes the idle
     /// connections, and waits up to `shutdownTimeout` for lent ones to return. It never hangs:
     /// past the timeout it returns, and the connections still lent stay usable by their
-    /// borrowers and are closed as they come back. Safe to call more
-    /// than once.
+    /// borrowers and are closed as they come back. Safe to call more than once.
     public func close() async {
         guard !closing else { return }
         closing = true

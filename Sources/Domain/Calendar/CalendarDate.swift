@@ -17,21 +17,23 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
     /// Parses `YYYY-MM-DD`, rejecting impossible days such as 2026-02-30.
     public init?(_ text: some StringProtocol) {
-        if let (year, month, day) = Self.digits(text.utf8) {
-            guard (1...12).contains(month), day >= 1, day <= CalendarDate.daysIn(month: month, year: year) else { return nil }
-            self.init(year: year, month: month, day: day)
-            return
-        }
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+        guard let (year, month, day) = Self.digits(text.utf8) ?? Self.fields(text),
             (1...12).contains(month), day >= 1, day <= CalendarDate.daysIn(month: month, year: year)
         else { return nil }
         self.init(year: year, month: month, day: day)
     }
 
+    /// Year, month and day of `YYYY-MM-DD` split at its dashes, unchecked.
+    private static func fields(_ text: some StringProtocol) -> (Int, Int, Int)? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return nil }
+        return (year, month, day)
+    }
+
     /// The common case read straight from the bytes, without splitting: exactly ten bytes,
-    /// `DDDD-DD-DD` with ASCII digits. Anything else goes the general way.
+    /// `DDDD-DD-DD` with ASCII digits, unchecked. Anything else goes the general way (`fields`).
     private static func digits(_ bytes: some Collection<UInt8>) -> (Int, Int, Int)? {
         guard bytes.count == 10 else { return nil }
         var values = (0, 0, 0)
