@@ -39,6 +39,18 @@ public struct APIFixture: Sendable {
 
     public func bearer(_ username: String) -> String { "Bearer \(tokens[username] ?? "missing")" }
 
+    /// Two sessions beside the server's: the owner's (`blocker`), to hold locks the server's
+    /// requests wait on, and the superuser's (`watcher`), which sees every session in
+    /// `pg_stat_activity` (other roles' sessions are visible only to a superuser or
+    /// pg_read_all_stats). Both are closed afterwards, whether `body` returns or throws.
+    public func withBlockerAndWatcher<T: Sendable>(_ body: (_ blocker: PostgresConnection, _ watcher: PostgresConnection) async throws -> T) async throws -> T {
+        try await PostgresConnection.with(platform.database.owner, logger: quietLogger) { blocker in
+            try await PostgresConnection.with(platform.database.superuser, logger: quietLogger) { watcher in
+                try await body(blocker, watcher)
+            }
+        }
+    }
+
     /// Runs SQL as the owner with the all-sites scope (for checking what was written).
     public func count(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws -> Int {
         let database = platform.database

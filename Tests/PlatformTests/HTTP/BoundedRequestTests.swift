@@ -16,30 +16,28 @@ struct BoundedRequestTests {
             var configuration = fixture.configuration
             configuration.poolSize = 1
             configuration.statementTimeout = .milliseconds(300)
-            let blocker = try await PostgresConnection.connect(fixture.platform.database.owner, logger: quietLogger)
-            let watcher = try await PostgresConnection.connect(fixture.platform.database.superuser, logger: quietLogger)
-            try await PlatformApplication.build(configuration, logger: quietLogger).test(.live) { client in
-                let manager = fixture.bearer("h01.manager")
-                #expect(try await client.call(.get, "/api/v1/sites/H01/departments", token: manager).status == .ok)
-                try await blocker.script("BEGIN; LOCK TABLE departments IN ACCESS EXCLUSIVE MODE")
-                let started = ContinuousClock.now
-                let slow = try await client.call(.get, "/api/v1/sites/H01/departments", token: manager)
-                let waited = ContinuousClock.now - started
-                #expect(slow.status == .gatewayTimeout && slow.code == "service.timeout", "\(slow.status) \(slow.body)")
-                #expect(slow.headers[.contentType] == "application/problem+json")
-                #expect(waited >= .milliseconds(250) && waited < .seconds(3), "cancelled at the timeout, not after the lock: \(waited)")
-                try await blocker.script("COMMIT")
-                // The only connection is clean: the next request on it succeeds.
-                let next = try await client.call(.get, "/api/v1/sites/H01/departments", token: manager)
-                #expect(next.status == .ok, "\(next.body)")
-                let stillRunning = try await watcher.query(
-                    "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'platform-server' AND state <> 'idle'", prepared: false)
-                let sessions = try await watcher.query("SELECT string_agg(state || ':' || left(query, 80), ' | ') FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'platform-server'", prepared: false)
-                let described = try sessions[0].decode(at: 0, as: String.self)
-                #expect(try stillRunning[0].decode(at: 0, as: Int.self) == 0, "\(described)")
+            try await fixture.withBlockerAndWatcher { blocker, watcher in
+                try await PlatformApplication.build(configuration, logger: quietLogger).test(.live) { client in
+                    let manager = fixture.bearer("h01.manager")
+                    #expect(try await client.call(.get, "/api/v1/sites/H01/departments", token: manager).status == .ok)
+                    try await blocker.script("BEGIN; LOCK TABLE departments IN ACCESS EXCLUSIVE MODE")
+                    let started = ContinuousClock.now
+                    let slow = try await client.call(.get, "/api/v1/sites/H01/departments", token: manager)
+                    let waited = ContinuousClock.now - started
+                    #expect(slow.status == .gatewayTimeout && slow.code == "service.timeout", "\(slow.status) \(slow.body)")
+                    #expect(slow.headers[.contentType] == "application/problem+json")
+                    #expect(waited >= .milliseconds(250) && waited < .seconds(3), "cancelled at the timeout, not after the lock: \(waited)")
+                    try await blocker.script("COMMIT")
+                    // The only connection is clean: the next request on it succeeds.
+                    let next = try await client.call(.get, "/api/v1/sites/H01/departments", token: manager)
+                    #expect(next.status == .ok, "\(next.body)")
+                    let stillRunning = try await watcher.query(
+                        "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'platform-server' AND state <> 'idle'", prepared: false)
+                    let sessions = try await watcher.query("SELECT string_agg(state || ':' || left(query, 80), ' | ') FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'platform-server'", prepared: false)
+                    let described = try sessions[0].decode(at: 0, as: String.self)
+                    #expect(try stillRunning[0].decode(at: 0, as: Int.self) == 0, "\(described)")
+                }
             }
-            await blocker.close()
-            await watcher.close()
         }
     }
 
@@ -70,6 +68,7 @@ struct BoundedRequestTests {
             await pool.close()
         }
     }
+
     /// A client that goes away while its request waits in the database gets its statement
     /// cancelled on the server within a second, and the connection serves the next request.
     @Test func aClientThatDisconnectsHasItsStatementCancelled() async throws {
@@ -77,42 +76,40 @@ struct BoundedRequestTests {
             var configuration = fixture.configuration
             configuration.poolSize = 1
             configuration.statementTimeout = .seconds(30)
-            let blocker = try await PostgresConnection.connect(fixture.platform.database.owner, logger: quietLogger)
-            let watcher = try await PostgresConnection.connect(fixture.platform.database.superuser, logger: quietLogger)
-            @Sendable func waitingOnTheLock() async throws -> Int {
-                try await watcher.query("""
-                    SELECT count(*)::int FROM pg_stat_activity
-                    WHERE datname = current_database() AND application_name = 'platform-server' AND state = 'active' AND wait_event_type = 'Lock'
-                    """, prepared: false)[0].decode(at: 0, as: Int.self)
+            try await fixture.withBlockerAndWatcher { blocker, watcher in
+                @Sendable func waitingOnTheLock() async throws -> Int {
+                    try await watcher.query("""
+                        SELECT count(*)::int FROM pg_stat_activity
+                        WHERE datname = current_database() AND application_name = 'platform-server' AND state = 'active' AND wait_event_type = 'Lock'
+                        """, prepared: false)[0].decode(at: 0, as: Int.self)
+                }
+                try await PlatformApplication.build(configuration, logger: quietLogger).test(.live) { client in
+                    let manager = fixture.bearer("h01.manager")
+                    #expect(try await client.call(.get, "/api/v1/sites/H01/departments", token: manager).status == .ok)
+                    try await blocker.script("BEGIN; LOCK TABLE departments IN ACCESS EXCLUSIVE MODE")
+                    let port = try #require(client.port)
+                    // curl gives up after a second and closes its connection, mid-request.
+                    let impatient = Task.detached {
+                        try Subprocess.run(["/usr/bin/curl", "-s", "--max-time", "1", "-H", "Authorization: \(manager)",
+                                            "http://127.0.0.1:\(port)/api/v1/sites/H01/departments"])
+                    }
+                    var seen = false
+                    for _ in 0..<100 where !seen {
+                        seen = try await waitingOnTheLock() > 0
+                        if !seen { try await Task.sleep(for: .milliseconds(10)) }
+                    }
+                    #expect(seen, "the request waits on the lock")
+                    _ = try? await impatient.value
+                    let gone = ContinuousClock.now
+                    while try await waitingOnTheLock() > 0, ContinuousClock.now - gone < .seconds(5) {
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                    #expect(ContinuousClock.now - gone < .seconds(1), "cancelled on the server within a second of the client leaving")
+                    try await blocker.script("COMMIT")
+                    let next = try await client.call(.get, "/api/v1/sites/H01/departments", token: manager)
+                    #expect(next.status == .ok, "\(next.body)")
+                }
             }
-            try await PlatformApplication.build(configuration, logger: quietLogger).test(.live) { client in
-                let manager = fixture.bearer("h01.manager")
-                #expect(try await client.call(.get, "/api/v1/sites/H01/departments", token: manager).status == .ok)
-                try await blocker.script("BEGIN; LOCK TABLE departments IN ACCESS EXCLUSIVE MODE")
-                let port = try #require(client.port)
-                // curl gives up after a second and closes its connection, mid-request.
-                let impatient = Task.detached {
-                    try Subprocess.run(["/usr/bin/curl", "-s", "--max-time", "1", "-H", "Authorization: \(manager)",
-                                        "http://127.0.0.1:\(port)/api/v1/sites/H01/departments"])
-                }
-                var seen = false
-                for _ in 0..<100 where !seen {
-                    seen = try await waitingOnTheLock() > 0
-                    if !seen { try await Task.sleep(for: .milliseconds(10)) }
-                }
-                #expect(seen, "the request waits on the lock")
-                _ = try? await impatient.value
-                let gone = ContinuousClock.now
-                while try await waitingOnTheLock() > 0, ContinuousClock.now - gone < .seconds(5) {
-                    try await Task.sleep(for: .milliseconds(10))
-                }
-                #expect(ContinuousClock.now - gone < .seconds(1), "cancelled on the server within a second of the client leaving")
-                try await blocker.script("COMMIT")
-                let next = try await client.call(.get, "/api/v1/sites/H01/departments", token: manager)
-                #expect(next.status == .ok, "\(next.body)")
-            }
-            await blocker.close()
-            await watcher.close()
         }
     }
 }

@@ -14,39 +14,36 @@ struct PoolExhaustionTests {
             var configuration = fixture.configuration
             configuration.poolSize = 1
             configuration.poolTimeout = .milliseconds(300)
-            // Hold a lock that the first request will wait on, keeping the only connection busy.
-            let blocker = try await PostgresConnection.connect(fixture.platform.database.owner, logger: quietLogger)
-            try await blocker.script("BEGIN; LOCK TABLE departments IN ACCESS EXCLUSIVE MODE")
-            // Other roles' sessions are visible in pg_stat_activity only to a superuser (or pg_read_all_stats).
-            let watcher = try await PostgresConnection.connect(fixture.platform.database.superuser, logger: quietLogger)
-            try await PlatformApplication.build(configuration, logger: quietLogger).test(.live) { client in
-                // Warm the caches (sign-in and site look-up) so the only remaining query is the blocked one.
-                _ = try await client.call(.get, "/api/v1/sites/H01", token: fixture.bearer("h01.manager"))
-                async let stuck = client.call(.get, "/api/v1/sites/H01/departments", token: fixture.bearer("h01.manager"))
-                // Probe only once that request holds the connection and waits on the lock; on a busy
-                // machine a fixed pause let the probe take the connection first and wait itself.
-                for _ in 0..<200 {
-                    let waiting = try await watcher.query(
-                        "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", prepared: false)
-                    if try waiting[0].decode(at: 0, as: Int.self) > 0 { break }
-                    try await Task.sleep(for: .milliseconds(25))
+            try await fixture.withBlockerAndWatcher { blocker, watcher in
+                // Hold a lock that the first request will wait on, keeping the only connection busy.
+                try await blocker.script("BEGIN; LOCK TABLE departments IN ACCESS EXCLUSIVE MODE")
+                try await PlatformApplication.build(configuration, logger: quietLogger).test(.live) { client in
+                    // Warm the caches (sign-in and site look-up) so the only remaining query is the blocked one.
+                    _ = try await client.call(.get, "/api/v1/sites/H01", token: fixture.bearer("h01.manager"))
+                    async let stuck = client.call(.get, "/api/v1/sites/H01/departments", token: fixture.bearer("h01.manager"))
+                    // Probe only once that request holds the connection and waits on the lock; on a busy
+                    // machine a fixed pause let the probe take the connection first and wait itself.
+                    for _ in 0..<200 {
+                        let waiting = try await watcher.query(
+                            "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", prepared: false)
+                        if try waiting[0].decode(at: 0, as: Int.self) > 0 { break }
+                        try await Task.sleep(for: .milliseconds(25))
+                    }
+                    // The test client queues requests on one connection, so probe over another one.
+                    let port = try #require(client.port)
+                    let started = ContinuousClock.now
+                    let probe = try Subprocess.run([
+                        "/usr/bin/curl", "-s", "-i", "--max-time", "5", "-H", "Authorization: \(fixture.bearer("h01.manager"))",
+                        "http://127.0.0.1:\(port)/api/v1/sites/H01/departments",
+                    ])
+                    #expect(probe.output.hasPrefix("HTTP/1.1 503"), "\(probe.output.prefix(300))")
+                    #expect(probe.output.lowercased().contains("retry-after: 1"))
+                    #expect(probe.output.contains("service.database_unavailable"))
+                    #expect(ContinuousClock.now - started < .seconds(3))
+                    try await blocker.script("COMMIT")
+                    #expect(try await stuck.status == .ok)
                 }
-                // The test client queues requests on one connection, so probe over another one.
-                let port = try #require(client.port)
-                let started = ContinuousClock.now
-                let probe = try Subprocess.run([
-                    "/usr/bin/curl", "-s", "-i", "--max-time", "5", "-H", "Authorization: \(fixture.bearer("h01.manager"))",
-                    "http://127.0.0.1:\(port)/api/v1/sites/H01/departments",
-                ])
-                #expect(probe.output.hasPrefix("HTTP/1.1 503"), "\(probe.output.prefix(300))")
-                #expect(probe.output.lowercased().contains("retry-after: 1"))
-                #expect(probe.output.contains("service.database_unavailable"))
-                #expect(ContinuousClock.now - started < .seconds(3))
-                try await blocker.script("COMMIT")
-                #expect(try await stuck.status == .ok)
             }
-            await blocker.close()
-            await watcher.close()
         }
     }
 }
