@@ -55,7 +55,7 @@ extension Bool: PostgresDecodable {
 
 extension UUID: PostgresDecodable {
     public init(postgresText text: String) throws {
-        guard let value = UUID(uuidString: text) else { throw PostgresDecodingFailure.make(UUID.self, text) }
+        guard let value = UUID(text: text) else { throw PostgresDecodingFailure.make(UUID.self, text) }
         self = value
     }
 }

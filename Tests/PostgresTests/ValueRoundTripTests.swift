@@ -81,4 +81,31 @@ struct ValueRoundTripTests {
         #expect(CalendarDate("2026-11-26")?.isoWeekday == 4)  // a Thursday
         #expect(CalendarDate("2026-11-26")?.adding(days: 5).description == "2026-12-01")
     }
+
+    @Test func uuidTextReadsWhatFoundationReadsAndPrintsWhatPostgreSQLPrints() async throws {
+        for _ in 0..<1_000 {
+            let id = UUID()
+            #expect(UUID(text: id.uuidString) == id)
+            #expect(UUID(text: id.uuidString.lowercased()) == id)
+            #expect(id.lowercasedText == id.uuidString.lowercased())
+        }
+        let sample = "6f1c2b1e-8f3a-4d2c-9b7e-0a1b2c3d4e5f"
+        #expect(UUID(text: sample) == UUID(uuidString: sample))
+        #expect(UUID(text: sample[...]) == UUID(uuidString: sample))
+        #expect(UUID(text: "6F1C2B1E-8F3A-4D2C-9B7E-0A1B2C3D4E5F") == UUID(uuidString: sample))
+        // Not the 8-4-4-4-12 form: too short or long, hyphens elsewhere, a non-hex digit, braces.
+        for bad in ["", "6f1c2b1e-8f3a-4d2c-9b7e-0a1b2c3d4e5", "6f1c2b1e-8f3a-4d2c-9b7e-0a1b2c3d4e5f0", "6f1c2b1e8-f3a-4d2c-9b7e-0a1b2c3d4e5f",
+                    "6f1c2b1e-8f3a-4d2c-9b7e-0a1b2c3d4e5g", "{6f1c2b1e-8f3a-4d2c-9b7e-0a1b2c3d4e5f}", "6f1c2b1e_8f3a_4d2c_9b7e_0a1b2c3d4e5f",
+                    "6f1c2b1e-8f3a-4d2c-9b7e-0a1b2c3d4e 5", "６f1c2b1e-8f3a-4d2c-9b7e-0a1b2c3d4e5f"] {
+            #expect(UUID(text: bad) == nil, "\(bad)")
+        }
+        // PostgreSQL reads the printed form and prints it back the same.
+        try await TestDatabase.with(migrated: false) { database in
+            try await database.withConnection(database.superuser) { connection in
+                let id = UUID()
+                let rows = try await connection.query("SELECT $1::uuid::text AS text", [id])
+                #expect(try rows.first?.decode("text", as: String.self) == id.lowercasedText)
+            }
+        }
+    }
 }

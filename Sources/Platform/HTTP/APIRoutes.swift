@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Postgres
 
 /// One route as the API contract describes it.
 public struct Endpoint: Sendable {
@@ -99,7 +100,7 @@ extension PlatformRequestContext {
 
     /// A path parameter that must be a UUID; anything else is 404 (no such record).
     func uuidParameter(_ name: String, resource: String) throws -> UUID {
-        guard let id = UUID(uuidString: try parameter(name)) else {
+        guard let id = UUID(text: try parameter(name)) else {
             throw Problem(status: .notFound, code: "\(resource).not_found", detail: "no \(resource) with id \(try parameter(name))")
         }
         return id

@@ -148,7 +148,7 @@ extension Request {
     /// A query parameter that must be a UUID; absent is nil.
     func query(uuid name: String) throws -> UUID? {
         guard let value = try query(value: name) else { return nil }
-        guard let id = UUID(uuidString: value) else {
+        guard let id = UUID(text: value) else {
             throw Problem(status: .unprocessableContent, code: "request.invalid", detail: "\(name) must be a UUID",
                           errors: [.init(field: name, code: "request.invalid_uuid", message: "not a UUID")])
         }

@@ -232,7 +232,7 @@ public enum TicketStore {
 
     /// Looks a ticket up by id or by number (`H01-2026-000123`).
     static func find(site: UUID, reference: String) -> PostgresStatement {
-        if let id = UUID(uuidString: reference) { return get(site: site, id: id) }
+        if let id = UUID(text: reference) { return get(site: site, id: id) }
         return PostgresStatement("SELECT \(columns) FROM tickets WHERE site_id = $1 AND number = $2", [site, reference.uppercased()])
     }
 
