@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Platform
+@testable import Platform
 import TestSupport
 import Testing
 
@@ -33,8 +33,16 @@ struct APIConventionsTests {
                 let hostile = try await client.call(.get, "/api/v1/sites/H01", token: nil, headers: [.requestID: "<script>"])
                 #expect(hostile.headers[.requestID]?.count == 32)
                 #expect(hostile.headers[.requestID] != "<script>")
+                let made = try await client.call(.get, "/healthz", token: nil).headers[.requestID]
+                let next = try await client.call(.get, "/healthz", token: nil).headers[.requestID]
+                #expect(made != nil && next != nil && made != next)
             }
         }
+        // Made ids are 32 lower-case hex digits, acceptable if sent back, and never repeat.
+        let ids = (0..<10_000).map { _ in RequestIDMiddleware.generate() }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { $0.utf8.count == 32 && $0.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) } })
+        #expect(ids.allSatisfy(RequestIDMiddleware.isAcceptable))
     }
 
     @Test func aKnownPathWithAnotherMethodIs405WithAllow() async throws {
