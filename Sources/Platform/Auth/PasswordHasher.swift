@@ -2,14 +2,19 @@ import Domain
 import _CryptoExtras
 import Crypto
 import Foundation
+import NIOCore
 import NIOPosix
 
 /// Salted, slow password hashes: PBKDF2-HMAC-SHA256 with 600,000 rounds (OWASP's figure for
 /// SHA-256), stored as `pbkdf2-sha256$ROUNDS$SALT$HASH` (base64) so rounds can grow later
 /// without breaking stored hashes.
 ///
-/// A hash costs a few hundred milliseconds of CPU, so it runs on NIO's thread pool: requests
-/// run on the HTTP event loops, and a hash there would stall every connection of its loop.
+/// A hash costs a few hundred milliseconds of CPU, so it runs on threads of its own: requests
+/// run on the HTTP event loops, and a hash there would stall every connection of its loop. Not
+/// on NIO's shared thread pool either: the database connects and sends cancels there, and a
+/// burst of sign-ins would hold back a cancel by as long as the hashes ahead of it (seen: a
+/// cancel 2.4 s late while tests signed in). As many threads as cores, so sign-ins queue
+/// rather than take every core.
 public enum PasswordHasher {
     public static let rounds = 600_000
     static let saltBytes = 16
@@ -44,8 +49,15 @@ public enum PasswordHasher {
         _ = try? await derive(password, salt: Data(count: saltBytes), rounds: rounds)
     }
 
+    /// Started on first use and kept for the life of the process.
+    private static let threads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount))
+        pool.start()
+        return pool
+    }()
+
     static func derive(_ password: String, salt: Data, rounds: Int) async throws -> Data {
-        try await NIOThreadPool.singleton.runIfActive {
+        try await threads.runIfActive {
             let key = try KDF.Insecure.PBKDF2.deriveKey(
                 from: Data(password.utf8), salt: salt, using: .sha256, outputByteCount: hashBytes, unsafeUncheckedRounds: rounds)
             return key.withUnsafeBytes { Data($0) }
