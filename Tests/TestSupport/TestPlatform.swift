@@ -9,7 +9,12 @@ public struct TestPlatform: Sendable {
 
     public static func make() async throws -> TestPlatform {
         let database = try await TestDatabase.make()
-        let pool = PostgresPool(database.app, options: .init(maxConnections: 4, acquireTimeout: .seconds(5)), logger: quietLogger)
+        // Four connections, as a small server would have; waiting for one is bounded generously
+        // because the whole suite shares two cores: with five seconds, six concurrent site
+        // creations (two of them queued behind four provisioning transactions) once timed out
+        // in a full run. The pool's own timeout is tested with its own settings (PoolTests,
+        // PoolExhaustionTests).
+        let pool = PostgresPool(database.app, options: .init(maxConnections: 4, acquireTimeout: .seconds(30)), logger: quietLogger)
         return TestPlatform(database: database, platform: PlatformDatabase(pool: pool))
     }
 
