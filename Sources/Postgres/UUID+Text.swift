@@ -4,8 +4,9 @@ import Foundation
 /// `snprintf` (on Linux `UUID(uuidString:)` and `uuidString` go through both, and a read of
 /// one staff member parses and prints half a dozen ids).
 extension UUID {
-    /// The UUID written as 8-4-4-4-12 hexadecimal digits, either case, as
-    /// `UUID(uuidString:)` accepts it; nil for anything else.
+    /// The UUID written as 8-4-4-4-12 hexadecimal digits, either case; nil for anything else.
+    /// Stricter than `UUID(uuidString:)`, whose `sscanf("%2hhx")` also lets through a sign or
+    /// a space in place of a digit.
     public init?(text: some StringProtocol) {
         let utf8 = text.utf8
         guard let parsed = utf8.withContiguousStorageIfAvailable(Self.parse) ?? Self.parse(Array(utf8)) else { return nil }

@@ -93,6 +93,12 @@ struct CitusReadinessTests {
                 SELECT c.relname::text FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE p.polname = 'site_isolation' ORDER BY 1
                 """)
             #expect(tables.count >= 30)
+            // Writes are checked by the same rule as reads.
+            let uneven = try await strings(database, """
+                SELECT c.relname::text FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+                WHERE p.polname = 'site_isolation' AND pg_get_expr(p.polwithcheck, p.polrelid) IS DISTINCT FROM pg_get_expr(p.polqual, p.polrelid) ORDER BY 1
+                """)
+            #expect(uneven.isEmpty, "\(uneven)")
             let plans = try await database.withConnection(database.app) { connection in
                 try await connection.withTransaction([.setLocal("app.scope", "sites"), .setLocal("app.site_ids", "{\(UUID())}")]) { connection in
                     var plans: [String: String] = [:]

@@ -105,6 +105,10 @@ struct ValueRoundTripTests {
                 let id = UUID()
                 let rows = try await connection.query("SELECT $1::uuid::text AS text", [id])
                 #expect(try rows.first?.decode("text", as: String.self) == id.lowercasedText)
+                // A value PostgreSQL printed, decoded byte for byte as Foundation reads it.
+                let printed = try await connection.query("SELECT 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'::uuid AS id", prepared: false)
+                #expect(try printed.first?.decode("id", as: UUID.self) == UUID(uuidString: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"))
+                #expect(try printed.first?.decode("id", as: UUID.self).uuid.0 == 0xa0)
             }
         }
     }

@@ -232,7 +232,7 @@ enum AppointmentStore {
             ORDER BY lower(a.slot), a.id LIMIT $11
             """,
             [site, filter.status, filter.item, filter.window, filter.startFrom, filter.startTo, filter.overdue, now,
-             after?.first.flatMap(RFC3339.parse), after?.last.flatMap(UUID.init(uuidString:)), limit + 1, filter.needsAction, noShowMinutes])
+             after?.first.flatMap(RFC3339.parse), after?.last.flatMap { UUID(text: $0) }, limit + 1, filter.needsAction, noShowMinutes])
     }
 
     static func get(site: UUID, id: UUID, forUpdate: Bool = false) -> PostgresStatement {

@@ -13,8 +13,8 @@ import NIOPosix
 /// run on the HTTP event loops, and a hash there would stall every connection of its loop. Not
 /// on NIO's shared thread pool either: the database connects and sends cancels there, and a
 /// burst of sign-ins would hold back a cancel by as long as the hashes ahead of it (seen: a
-/// cancel 2.4 s late while tests signed in). As many threads as cores, so sign-ins queue
-/// rather than take every core.
+/// cancel 2.4 s late while tests signed in). As many threads as cores: more sign-ins at once
+/// than that queue for a thread.
 public enum PasswordHasher {
     public static let rounds = 600_000
     static let saltBytes = 16

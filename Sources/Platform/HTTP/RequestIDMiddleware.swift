@@ -26,11 +26,13 @@ struct RequestIDMiddleware: RouterMiddleware {
         }
     }
 
-    /// 32 hex digits: 64 random bits drawn once per process, then a count of the ids this
-    /// process made. Unique across processes and restarts without a system call per request
-    /// (drawing 128 fresh bits cost two `getrandom` calls and four strings each time).
+    /// 32 hex digits: 64 random bits drawn once per process, then the count of the ids this
+    /// process made, scrambled by a random odd multiplier and offset (a one-to-one map of
+    /// 64-bit numbers, so still unique) so that an id does not tell a client how many requests
+    /// all sites together made. Unique across processes and restarts without a system call
+    /// per request (drawing 128 fresh bits cost two `getrandom` calls and four strings each time).
     static func generate() -> String {
-        let number = issued.add(1, ordering: .relaxed).newValue
+        let number = issued.add(1, ordering: .relaxed).newValue &* scramble.multiplier &+ scramble.offset
         return String(unsafeUninitializedCapacity: 32) { buffer in
             let digits: StaticString = "0123456789abcdef"
             for (offset, value) in [(0, processPrefix), (16, number)] {
@@ -43,6 +45,7 @@ struct RequestIDMiddleware: RouterMiddleware {
     }
 
     private static let processPrefix = UInt64.random(in: .min ... .max)
+    private static let scramble = (multiplier: UInt64.random(in: .min ... .max) | 1, offset: UInt64.random(in: .min ... .max))
     private static let issued = Atomic<UInt64>(0)
 }
 

@@ -45,7 +45,7 @@ enum CertificateStore {
               AND ($4::date IS NULL OR c.expires_on <= $4) AND st.status = 'active'
               AND ($5::date IS NULL OR (c.expires_on, c.id) > ($5, $6::uuid))
             ORDER BY c.expires_on, c.id LIMIT $7
-            """, [site, staff, type, until, after?.first.flatMap(CalendarDate.init), after?.last.flatMap(UUID.init(uuidString:)), limit + 1])
+            """, [site, staff, type, until, after?.first.flatMap(CalendarDate.init), after?.last.flatMap { UUID(text: $0) }, limit + 1])
     }
 
     /// Across the sites the scope reaches (headquarters): active staff's certificates expiring by `until`.
@@ -57,7 +57,7 @@ enum CertificateStore {
             WHERE c.expires_on <= ($1::timestamptz AT TIME ZONE s.timezone)::date + coalesce($7::int, \(warningDays)) AND st.status = 'active' AND s.status = 'active' AND ($2::text IS NULL OR s.kind = $2) AND ($3::text IS NULL OR s.region = $3)
               AND ($4::date IS NULL OR (c.expires_on, c.id) > ($4, $5::uuid))
             ORDER BY c.expires_on, c.id LIMIT $6
-            """, [now, kind, region, after?.first.flatMap(CalendarDate.init), after?.last.flatMap(UUID.init(uuidString:)), limit + 1, days], prepared: false)
+            """, [now, kind, region, after?.first.flatMap(CalendarDate.init), after?.last.flatMap { UUID(text: $0) }, limit + 1, days], prepared: false)
     }
 
     static func get(site: UUID, id: UUID) -> PostgresStatement {

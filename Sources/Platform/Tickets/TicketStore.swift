@@ -160,7 +160,7 @@ public enum TicketStore {
             ORDER BY received_at DESC, id DESC LIMIT $16
             """,
             [site, filter.status, filter.category, filter.priority, filter.department, filter.owner, filter.handler, filter.overdue, now,
-             filter.from, filter.to, filter.text, filter.nonconformity, after?.first.flatMap(RFC3339.parse), after?.last.flatMap(UUID.init(uuidString:)), limit + 1, filter.phone], prepared: false)
+             filter.from, filter.to, filter.text, filter.nonconformity, after?.first.flatMap(RFC3339.parse), after?.last.flatMap { UUID(text: $0) }, limit + 1, filter.phone], prepared: false)
     }
 
     /// The `escalated` filter as SQL text of its own, so that the positional parameters the
@@ -190,7 +190,7 @@ public enum TicketStore {
         plain.text = nil
         (plain.status, plain.priority, plain.category) = (nil, nil, nil)
         let candidates = list(site: site, filter: plain, now: now, after: after, limit: searchWindow - 1, alsoSelect: ", search_text").sql
-        let cursor = after.map { [$0.first.flatMap(RFC3339.parse) as (any PostgresEncodable)?, $0.last.flatMap(UUID.init(uuidString:))] } ?? [nil, nil]
+        let cursor = after.map { [$0.first.flatMap(RFC3339.parse) as (any PostgresEncodable)?, $0.last.flatMap { UUID(text: $0) }] } ?? [nil, nil]
         let parameters: [(any PostgresEncodable)?] = [site, nil, nil, nil, plain.department, plain.owner, plain.handler, plain.overdue, now,
                                                       plain.from, plain.to, nil, plain.nonconformity] + cursor + [searchWindow, plain.phone]
         return [

@@ -43,6 +43,10 @@ struct APIConventionsTests {
         #expect(Set(ids).count == ids.count)
         #expect(ids.allSatisfy { $0.utf8.count == 32 && $0.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) } })
         #expect(ids.allSatisfy(RequestIDMiddleware.isAcceptable))
+        // One process prefix; the counted half does not count up in plain sight.
+        #expect(Set(ids.map { $0.prefix(16) }).count == 1)
+        let counted = ids.prefix(3).compactMap { UInt64($0.suffix(16), radix: 16) }
+        #expect(counted.count == 3 && !(counted[1] &- counted[0] == 1 && counted[2] &- counted[1] == 1))
     }
 
     @Test func aKnownPathWithAnotherMethodIs405WithAllow() async throws {
