@@ -4,11 +4,12 @@ import NIOPosix
 
 /// Starts `platform-server`, making Swift concurrency's global executor the HTTP server's
 /// event loops first, before any task runs: a request's handler then runs on the thread that
-/// read the request, instead of hopping to the cooperative pool and back.
+/// read the request, instead of hopping to the cooperative pool and back
+/// (`EventLoopGlobalExecutor`).
 @main
 enum Entry {
     static func main() async {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        _ = EventLoopGlobalExecutor.install()
         do {
             var command = try PlatformServer.parseAsRoot()
             if let server = command as? PlatformServer {
