@@ -469,6 +469,48 @@ public actor PostgresConnection {
         return results
     }
 
+    // MARK: Notifications
+
+    /// A notification sent with `NOTIFY` or `pg_notify` on a channel this connection listens to.
+    public struct Notification: Sendable, Equatable {
+        public var channel: String
+        public var payload: String
+
+        public init(channel: String, payload: String) {
+            self.channel = channel
+            self.payload = payload
+        }
+    }
+
+    /// Waits until at least one notification has arrived on a channel this connection
+    /// `LISTEN`s to, and returns all that have.
+    ///
+    /// Throws when the task is cancelled, or when the connection is lost: a lost connection
+    /// loses its `LISTEN`s and whatever was sent meanwhile, so it is not re-established here;
+    /// the caller opens a new connection and must assume anything may have changed. Use a
+    /// connection of its own for listening: it runs no statements while it waits.
+    public func notifications() async throws -> [Notification] {
+        guard !closed, let connection = handle else { throw PostgresError(kind: .connection, message: "connection is closed") }
+        while true {
+            guard PQconsumeInput(connection) == 1 else { throw abandon(connection) }
+            var received: [Notification] = []
+            while let notification = PQnotifies(connection) {
+                received.append(Notification(channel: String(cString: notification.pointee.relname), payload: String(cString: notification.pointee.extra)))
+                PQfreemem(notification)
+            }
+            if !received.isEmpty { return received }
+            guard PQstatus(connection) == CONNECTION_OK else { throw abandon(connection) }
+            try Task.checkCancellation()
+            if PQsslInUse(connection) == 1 {
+                // Over TLS, OpenSSL can hold decrypted input while the socket is quiet, which
+                // a socket wait would not see; look again every half second.
+                try await Task.sleep(for: .milliseconds(500))
+            } else {
+                await SocketWaiter.shared.waitUnlessCancelled(for: PQsocket(connection))
+            }
+        }
+    }
+
     // MARK: COPY
 
     /// Loads rows with `COPY … FROM STDIN` (text format) and returns how many were copied.

@@ -52,6 +52,12 @@ final class SocketWaiter: @unchecked Sendable {
     /// Returns once `descriptor` is ready (or in error: libpq then reports what happened).
     /// One task at a time may wait on a descriptor; a pooled connection has one borrower.
     func wait(for descriptor: Int32, _ readiness: Readiness) async {
+        await wait(for: descriptor, readiness, wakeIfCancelled: false)
+    }
+
+    /// `wakeIfCancelled`: a task cancelled before it parked is woken at once (its cancellation
+    /// handler ran before there was anything to wake).
+    private func wait(for descriptor: Int32, _ readiness: Readiness, wakeIfCancelled: Bool) async {
         // No socket (the connection is gone): nothing to wait for, libpq says what happened.
         guard descriptor >= 0 else { return }
         let loop = returnLoop()
@@ -65,6 +71,8 @@ final class SocketWaiter: @unchecked Sendable {
             if cpg_epoll_arm(epoll, descriptor, events) != 0 {
                 // Not a descriptor epoll can watch (closed under us): let libpq say so.
                 wake(descriptor)
+            } else if wakeIfCancelled, Task.isCancelled {
+                wake(descriptor)
             }
         }
         #else
@@ -72,6 +80,24 @@ final class SocketWaiter: @unchecked Sendable {
         _ = try? await NIOThreadPool.singleton.runIfActive {
             var entry = pollfd(fd: descriptor, events: events, revents: 0)
             while poll(&entry, 1, -1) < 0, errno == EINTR {}
+        }
+        #endif
+    }
+
+    /// Like `wait(for:_:)`, but returns early when the calling task is cancelled, for waits
+    /// that may last indefinitely (a connection listening for notifications).
+    func waitUnlessCancelled(for descriptor: Int32) async {
+        #if os(Linux)
+        await withTaskCancellationHandler {
+            await wait(for: descriptor, .readable, wakeIfCancelled: true)
+        } onCancel: {
+            wake(descriptor)
+        }
+        #else
+        // A blocking poll cannot be interrupted: wait in short slices.
+        _ = try? await NIOThreadPool.singleton.runIfActive {
+            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            while poll(&entry, 1, 200) <= 0, !Task.isCancelled {}
         }
         #endif
     }

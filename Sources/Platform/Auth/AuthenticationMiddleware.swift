@@ -5,10 +5,8 @@ import Synchronization
 
 /// Resolves `Authorization: Bearer <token>` to a `Principal` for every `/api/v1` route.
 ///
-/// Principals are cached for a few seconds by token hash, so a busy client costs one
-/// database look-up per interval instead of one per request. A token revoked elsewhere (the
-/// CLI) or a suspended site therefore stops working within `lifetime` (10 s); sign-out and
-/// role changes made through this server clear the cache at once.
+/// Principals are cached by token hash (`PrincipalCache`), so a busy client costs one
+/// database look-up per interval instead of one per request.
 struct AuthenticationMiddleware: RouterMiddleware {
     let authenticator: Authenticator
     let cache: PrincipalCache
@@ -24,40 +22,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         let secret = String(parts[1])
         var context = context
         context.bearerToken = secret
-        context.principal = try await cache.principal(for: secret) { try await authenticator.authenticate(secret) }
+        context.principal = try await cache.principal(for: secret) { try await authenticator.authenticateToken(secret) }
         if let principal = context.principal { context.logger[metadataKey: "user"] = .string(principal.username) }
         return try await next(request, context)
-    }
-}
-
-/// A short-lived map from token hash to principal.
-final class PrincipalCache: Sendable {
-    let lifetime: Duration
-    private let entries = Mutex<[Data: (principal: Principal, expires: ContinuousClock.Instant)]>([:])
-
-    init(lifetime: Duration = .seconds(10)) {
-        self.lifetime = lifetime
-    }
-
-    /// Forgets every cached principal, so a change of roles applies to the next request.
-    func forgetAll() {
-        entries.withLock { $0.removeAll() }
-    }
-
-    /// Forgets a token at once (sign-out), instead of waiting for the entry to expire.
-    func forget(_ secret: String) {
-        _ = entries.withLock { $0.removeValue(forKey: APIToken.hash(secret)) }
-    }
-
-    func principal(for secret: String, load: () async throws -> Principal) async throws -> Principal {
-        let key = APIToken.hash(secret)
-        let now = ContinuousClock.now
-        if let hit = entries.withLock({ $0[key] }), hit.expires > now { return hit.principal }
-        let principal = try await load()
-        entries.withLock { entries in
-            if entries.count > 10_000 { entries.removeAll(keepingCapacity: true) }
-            entries[key] = (principal, now.advanced(by: lifetime))
-        }
-        return principal
     }
 }

@@ -14,8 +14,13 @@ public struct Authenticator: Sendable {
     /// The principal for `secret`, or `unauthorized` when the token is unknown, expired or
     /// revoked, the user disabled, or every site the user works at suspended.
     public func authenticate(_ secret: String) async throws -> Principal {
+        try await authenticateToken(secret).principal
+    }
+
+    /// The principal for `secret` and when the token expires (a cache keeps it no longer).
+    func authenticateToken(_ secret: String) async throws -> (principal: Principal, expiresAt: Date) {
         let rows = try await database.pool.query(
-            "SELECT user_id, username, display_name, global_role, grants FROM app.authenticate($1)", [APIToken.hash(secret)])
+            "SELECT user_id, username, display_name, global_role, grants, expires_at FROM app.authenticate($1)", [APIToken.hash(secret)])
         guard let row = rows.first else {
             throw DomainError(.unauthorized, code: "auth.invalid_token", message: "the token is unknown, expired or revoked")
         }
@@ -26,6 +31,6 @@ public struct Authenticator: Sendable {
         if principal.globalRole == nil && principal.grants.isEmpty {
             throw DomainError(.unauthorized, code: "auth.no_active_site", message: "this user has no role at any active site")
         }
-        return principal
+        return (principal, try row.decode("expires_at"))
     }
 }

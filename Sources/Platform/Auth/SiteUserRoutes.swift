@@ -83,6 +83,7 @@ struct SiteUserRoutes {
                 .run(request, body: data) { connection in
                     let id: UUID = try await connection.execute(SiteUserStore.insertUser(username: username, displayName: displayName, passwordHash: passwordHash))[0].decode("id")
                     try await connection.execute(SiteUserStore.grant(site: site.id, user: id, role: body.role, staff: body.staffId))
+                    try await connection.execute(PrincipalChanges.notify("user_site_roles"))
                     try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: "user.create", targetType: "user", targetID: id.uuidString,
                                                            detail: ["username": username, "role": body.role.rawValue], requestID: requestID))
                     let created = try await SiteUserStore.decode(try connection.execute(SiteUserStore.get(site: site.id, user: id))[0])
@@ -131,6 +132,7 @@ struct SiteUserRoutes {
                 let current = try await connection.execute(SiteUserStore.get(site: site.id, user: userID)).first.map(SiteUserStore.decode)
                 try RoleGrantRules.check(role: body.role, staffLinked: body.staffId != nil, grantor: grantor, grantorIsGrantee: isSelf, currentRole: current?.role)
                 try await connection.execute(SiteUserStore.grant(site: site.id, user: userID, role: body.role, staff: body.staffId))
+                try await connection.execute(PrincipalChanges.notify("user_site_roles"))
                 var detail = ["role": body.role.rawValue, "previousRole": current?.role.rawValue ?? "none"]
                 if !alsoAt.isEmpty { detail["alsoWorksAt"] = alsoAt.map(\.uuidString).joined(separator: ",") }
                 try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: current == nil ? "user.grant" : "user.change_role", targetType: "user",
@@ -161,6 +163,7 @@ struct SiteUserRoutes {
             }
             try RoleGrantRules.check(role: current.role, staffLinked: true, grantor: grantor, grantorIsGrantee: isSelf)
             try await connection.execute(SiteUserStore.revoke(site: site.id, user: userID))
+            try await connection.execute(PrincipalChanges.notify("user_site_roles"))
             try await connection.execute(AuditLog.record(site: site.id, scope: scope, action: "user.revoke", targetType: "user", targetID: userID.uuidString,
                                                    detail: ["role": current.role.rawValue], requestID: requestID))
         }

@@ -41,15 +41,21 @@ public struct TokenStore: Sendable {
     @discardableResult
     public func revoke(id: UUID, scope: AccessScope) async throws -> Bool {
         let rows = try await database.pipeline(scope, [
-            PostgresStatement("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1", [id])
+            PostgresStatement("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1", [id]),
+            PrincipalChanges.notify("api_tokens"),
         ])
         return rows[0].affectedRows == 1
     }
 
     /// Revokes the token with this secret (signing out); false when it was not live.
     public func revoke(secret: String) async throws -> Bool {
-        let rows = try await database.pool.query("UPDATE api_tokens SET revoked_at = now() WHERE token_sha256 = $1 AND revoked_at IS NULL", [APIToken.hash(secret)])
-        return rows.affectedRows == 1
+        let rows = try await database.pool.pipeline([
+            .begin,
+            PostgresStatement("UPDATE api_tokens SET revoked_at = now() WHERE token_sha256 = $1 AND revoked_at IS NULL", [APIToken.hash(secret)]),
+            PrincipalChanges.notify("api_tokens"),
+            .commit,
+        ])
+        return rows[1].affectedRows == 1
     }
 
     /// Revokes every live token of a user; returns how many.
@@ -57,7 +63,8 @@ public struct TokenStore: Sendable {
         let rows = try await database.pipeline(scope, [
             PostgresStatement(
                 "UPDATE api_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE username = $1)",
-                [username.lowercased()])
+                [username.lowercased()]),
+            PrincipalChanges.notify("api_tokens"),
         ])
         return rows[0].affectedRows
     }

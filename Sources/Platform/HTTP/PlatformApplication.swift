@@ -4,8 +4,9 @@ import Logging
 import Migrations
 import Postgres
 
-/// The platform's HTTP application: routes, middleware, and the services it runs
-/// (the database pool), ready for `runService()`.
+/// The platform's HTTP application: routes, middleware, and the services it runs (the
+/// database pool, the listener for principal changes, the background jobs), ready for
+/// `runService()`.
 public enum PlatformApplication {
     /// Builds the application from a configuration. The pool connects lazily, so the server
     /// starts (and `/healthz` answers) even while the database is still coming up.
@@ -14,8 +15,9 @@ public enum PlatformApplication {
             PostgresConfiguration(configuration.databaseURL, applicationName: "platform-server"),
             options: .init(maxConnections: configuration.poolSize, acquireTimeout: configuration.poolTimeout),
             logger: logger)
+        let principals = PrincipalCache()
         let (router, _) = try router(pool: pool, clock: configuration.clock, statementTimeout: configuration.statementTimeout,
-                                     reportTimeout: configuration.reportStatementTimeout)
+                                     reportTimeout: configuration.reportStatementTimeout, principals: principals)
         let jobs = PlatformDatabase(pool: pool, statementTimeout: configuration.reportStatementTimeout)
         return Application(
             router: router,
@@ -23,6 +25,9 @@ public enum PlatformApplication {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sites-platform"),
             services: [
                 pool,
+                PrincipalChangeListener(
+                    configuration: PostgresConfiguration(configuration.databaseURL, applicationName: "platform-server listener"),
+                    cache: principals, logger: logger),
                 TicketSweeper(database: jobs, clock: configuration.clock, interval: configuration.jobInterval, logger: logger),
                 AppointmentSweeper(database: jobs, clock: configuration.clock, interval: configuration.jobInterval, logger: logger),
                 ReportRollup(database: jobs, clock: configuration.clock, interval: configuration.jobInterval, logger: logger),
@@ -32,7 +37,7 @@ public enum PlatformApplication {
 
     /// The router with every route, and the endpoints it documents.
     static func router(pool: PostgresPool, clock: PlatformClock = .system, statementTimeout: Duration? = .seconds(5),
-                       reportTimeout: Duration? = .seconds(60)) throws -> (Router<PlatformRequestContext>, [Endpoint]) {
+                       reportTimeout: Duration? = .seconds(60), principals: PrincipalCache = PrincipalCache()) throws -> (Router<PlatformRequestContext>, [Endpoint]) {
         let database = PlatformDatabase(pool: pool, statementTimeout: statementTimeout)
         let metrics = PlatformMetrics(pool: pool)
         let services = APIServices(database: database, directory: SiteDirectory(store: SiteStore(database: database)),
@@ -42,7 +47,6 @@ public enum PlatformApplication {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware(metrics: metrics))
         router.add(middleware: ClientDisconnectMiddleware())
-        let principals = PrincipalCache()
         var routes = APIRoutes(router: router, authentication: AuthenticationMiddleware(authenticator: Authenticator(database: database), cache: principals))
         OperationalRoutes(database: database, expectedVersions: try MigrationSource.bundled().map(\.version), metrics: metrics).register(&routes)
         AuthRoutes(services: services, throttle: SharedSignInThrottle(), cache: principals).register(&routes)

@@ -124,7 +124,8 @@ public struct SiteStore: Sendable {
                 """
                 UPDATE sites SET status = $2, version = version + CASE WHEN status = $2 THEN 0 ELSE 1 END, updated_at = now()
                 WHERE code = $1 RETURNING \(Self.columns)
-                """, [code.uppercased(), status.rawValue])
+                """, [code.uppercased(), status.rawValue]),
+            PrincipalChanges.notify("sites"),
         ])
         guard let row = rows[0].first else { throw Self.notFound(code) }
         return try Self.decode(row)

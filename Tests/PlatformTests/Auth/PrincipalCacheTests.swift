@@ -1,0 +1,152 @@
+import Domain
+import Foundation
+@testable import Platform
+import Postgres
+import Synchronization
+import TestSupport
+import Testing
+
+@Suite("Cached sign-ins follow changes made anywhere, and never outlive their token")
+struct PrincipalCacheTests {
+    /// Whether `condition` holds within `limit`, checked every 20 ms.
+    func eventually(within limit: Duration = .seconds(5), _ condition: () async throws -> Bool) async rethrows -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return try await condition()
+    }
+
+    /// A site, an agent there and a token for them.
+    func agent(_ platform: TestPlatform) async throws -> String {
+        _ = try await platform.sites.create(NewSite(code: "H01", name: "医院", kind: .hospital), scope: .operations)
+        _ = try await platform.users.create(username: "h01.agent", displayName: "接待员", globalRole: nil, grants: [.init(siteCode: "H01", role: .siteAgent)], scope: .operations)
+        return try await platform.tokens.issue(username: "h01.agent", lifetime: 3600, label: nil, scope: .operations).token.secret
+    }
+
+    /// Runs `sql` as the owner in every site's scope, by hand.
+    func asAnotherProcess(_ platform: TestPlatform, _ sql: String) async throws {
+        try await platform.database.withConnection(platform.database.owner) {
+            try await $0.script("BEGIN; SET LOCAL app.scope = 'all'; \(sql); COMMIT")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(5))) func aSuspensionOrRevocationMadeByAnotherProcessAppliesToTheNextRequest() async throws {
+        let platform = try await TestPlatform.make()
+        let secret = try await agent(platform)
+        let cache = PrincipalCache()
+        let listener = PrincipalChangeListener(configuration: platform.database.app, cache: cache, logger: quietLogger)
+        let listening = Task { await listener.listen() }
+        #expect(await eventually { cache.isNotified })
+        let loads = Mutex(0)
+        let authenticator = platform.authenticator
+        @Sendable func principal() async throws -> Principal {
+            try await cache.principal(for: secret) {
+                loads.withLock { $0 += 1 }
+                return try await authenticator.authenticateToken(secret)
+            }
+        }
+        #expect(try await principal().grants.map(\.role) == [.siteAgent])
+        #expect(try await principal().grants.map(\.role) == [.siteAgent])
+        #expect(loads.withLock { $0 } == 1)
+
+        // Another process suspends the site: the next look-up finds no active site.
+        _ = try await platform.sites.setStatus(code: "H01", .suspended, scope: .operations)
+        #expect(try await eventually {
+            do {
+                _ = try await principal()
+                return false
+            } catch let error as DomainError {
+                return error.code == "auth.no_active_site"
+            }
+        })
+        _ = try await platform.sites.setStatus(code: "H01", .active, scope: .operations)
+        // Once the reactivation is heard, the principal is looked up again and then kept.
+        #expect(try await eventually {
+            let before = loads.withLock { $0 }
+            return (try? await principal()) != nil && loads.withLock { $0 } == before
+        })
+
+        // The listener's session is ended by the server: it reconnects and keeps hearing.
+        try await platform.database.withConnection(platform.database.superuser) {
+            try await $0.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN app_principals'", prepared: false)
+        }
+        #expect(try await eventually {
+            try await platform.database.withConnection(platform.database.superuser) {
+                try await $0.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN app_principals' AND state = 'idle'", prepared: false)
+                    .first?.decode("n", as: Int.self) == 1
+            } && cache.isNotified
+        })
+        _ = try await principal()
+
+        #expect(try await platform.tokens.revokeAll(username: "h01.agent", scope: .operations) == 1)
+        #expect(try await eventually {
+            do {
+                _ = try await principal()
+                return false
+            } catch let error as DomainError {
+                return error.code == "auth.invalid_token"
+            }
+        })
+        listening.cancel()
+        await listening.value
+        #expect(!cache.isNotified)
+        try await platform.close()
+    }
+
+    @Test(.timeLimit(.minutes(5))) func revokingTokensChangingRolesAndSuspendingSitesNotifyButUsingATokenDoesNot() async throws {
+        let platform = try await TestPlatform.make()
+        let secret = try await agent(platform)
+        let listener = try await PostgresConnection.connect(platform.database.app)
+        try await listener.query("LISTEN app_principals", prepared: false)
+        // Signing in with the token (app.authenticate writes last_used_at) and setting a
+        // password change nothing a principal is made of.
+        try await asAnotherProcess(platform, "UPDATE api_tokens SET last_used_at = now() - interval '2 minutes'")
+        _ = try await platform.authenticator.authenticate(secret)
+        _ = try await platform.users.setPassword(username: "h01.agent", password: "a long enough password 1", scope: .operations)
+        let quiet = Task { try await listener.notifications() }
+        try await Task.sleep(for: .milliseconds(500))
+        quiet.cancel()
+        await #expect(throws: CancellationError.self) { try await quiet.value }
+
+        let other = try await platform.tokens.issue(username: "h01.agent", lifetime: 3600, label: nil, scope: .operations)
+        #expect(try await platform.tokens.revoke(id: other.id, scope: .operations))
+        #expect(try await listener.notifications().map(\.payload) == ["api_tokens"])
+        #expect(try await platform.tokens.revoke(secret: secret))
+        #expect(try await listener.notifications().map(\.payload) == ["api_tokens"])
+        _ = try await platform.tokens.revokeAll(username: "h01.agent", scope: .operations)
+        #expect(try await listener.notifications().map(\.payload) == ["api_tokens"])
+        _ = try await platform.sites.setStatus(code: "H01", .suspended, scope: .operations)
+        #expect(try await listener.notifications().map(\.payload) == ["sites"])
+        await listener.close()
+        try await platform.close()
+    }
+
+    @Test func anEntryNeverOutlivesItsTokenNorALookUpThatStraddledAChange() async throws {
+        let cache = PrincipalCache(lifetime: .seconds(60))
+        let principal = Principal(userID: UUID(), username: "hq.li", displayName: "李", globalRole: .hqAnalyst, grants: [])
+        let loads = Mutex(0)
+        @Sendable func lookUp(expiring expiresAt: Date, during: @Sendable () -> Void = {}) async throws -> Principal {
+            try await cache.principal(for: "pt_secret") {
+                loads.withLock { $0 += 1 }
+                during()
+                return (principal, expiresAt)
+            }
+        }
+        // Cleared while it loaded: returned, not kept.
+        _ = try await lookUp(expiring: Date() + 3600) { cache.forgetAll() }
+        _ = try await lookUp(expiring: Date() + 3600)
+        #expect(loads.withLock { $0 } == 2)
+        _ = try await lookUp(expiring: Date() + 3600)
+        #expect(loads.withLock { $0 } == 2)
+        // A token that expires in 0.3 s is kept 0.3 s, not the cache's 60 s.
+        cache.forget("pt_secret")
+        _ = try await lookUp(expiring: Date() + 0.3)
+        _ = try await lookUp(expiring: Date() + 0.3)
+        #expect(loads.withLock { $0 } == 3)
+        try await Task.sleep(for: .milliseconds(400))
+        _ = try await lookUp(expiring: Date() + 3600)
+        #expect(loads.withLock { $0 } == 4)
+    }
+}
