@@ -136,7 +136,19 @@ public struct PlatformJSONEncoder: ResponseEncoder {
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 
+    /// The JSON of `value`, written by `ResponseJSONEncoder`, or by Foundation for what that
+    /// hands back; the bytes are the same either way.
     static func encode(_ value: some Encodable) throws -> Data {
+        do {
+            return Data(try ResponseJSONEncoder.encode(value))
+        } catch is ResponseJSONEncoder.NeedsFoundation {
+            return try foundationEncode(value)
+        }
+    }
+
+    /// Foundation's encoding of responses: the definition of the format, which
+    /// `ResponseJSONEncoder` reproduces byte for byte (its tests compare the two).
+    static func foundationEncode(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
