@@ -11,10 +11,12 @@ import Synchronization
 /// How long an entry lives depends on whether this process hears of changes:
 /// - While `PrincipalChangeListener` is listening, every server hears at once when a token
 ///   is revoked, a role changes or a site is suspended (`PrincipalChanges`), and the cache
-///   forgets everything it holds. Entries then live up to `notifiedLifetime` (1 min), for
+///   forgets everything it holds. Entries then live up to `notifiedLifetime` (5 min), for
 ///   changes made by hand in SQL, which send nothing.
-/// - Otherwise (no listener, or its connection is down) entries live `lifetime` (10 s): a
-///   change made elsewhere applies within that.
+/// - Otherwise (no listener, or its connection is down) entries live up to `lifetime` (10 s):
+///   a change made elsewhere applies within that.
+/// Each entry lives between half and all of its lifetime, chosen at random, so that entries
+/// cached together do not all expire together.
 /// An entry never outlives its token's expiry. Sign-out and role changes made through this
 /// server clear the cache at once either way.
 final class PrincipalCache: Sendable {
@@ -36,7 +38,7 @@ final class PrincipalCache: Sendable {
 
     private let state = Mutex(State())
 
-    init(lifetime: Duration = .seconds(10), notifiedLifetime: Duration = .seconds(60)) {
+    init(lifetime: Duration = .seconds(10), notifiedLifetime: Duration = .seconds(300)) {
         self.lifetime = lifetime
         self.notifiedLifetime = notifiedLifetime
     }
@@ -83,7 +85,9 @@ final class PrincipalCache: Sendable {
         state.withLock { state in
             guard state.generation == generation else { return }
             if state.entries.count > 10_000 { state.entries.removeAll(keepingCapacity: true) }
-            let lifetime = min(state.notified ? notifiedLifetime : lifetime, untilTokenExpires)
+            // Between half and all of the lifetime, so that principals cached together (after
+            // a start or a change) are not all looked up again in the same second.
+            let lifetime = min((state.notified ? notifiedLifetime : lifetime) * Double.random(in: 0.5...1), untilTokenExpires)
             guard lifetime > .zero else { return }
             state.entries[key] = Entry(principal: loaded.principal, expires: now.advanced(by: lifetime))
         }
