@@ -9,7 +9,7 @@ import NIOPosix
 @main
 enum Entry {
     static func main() async {
-        _ = EventLoopGlobalExecutor.install()
+        _ = EventLoopGlobalExecutor.installed
         do {
             var command = try PlatformServer.parseAsRoot()
             if let server = command as? PlatformServer {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CExecutorHook
 import NIOCore
 import NIOPosix
 
@@ -21,12 +17,14 @@ enum EventLoopGlobalExecutor {
     private typealias Original = @convention(thin) (UnownedJob) -> Void
     private typealias Hook = @convention(thin) (UnownedJob, Original) -> Void
 
-    /// Installs the hook; false (nothing changed) when the runtime has no hook to set or
-    /// another one is set already. Call once, from `main`, before any other task starts.
-    static func install() -> Bool {
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "swift_task_enqueueGlobal_hook") else { return false }
-        let slot = symbol.assumingMemoryBound(to: UnsafeRawPointer?.self)
-        guard slot.pointee == nil else { return false }
+    /// Whether the hook is installed: read first in `main`, before any other task starts,
+    /// which installs it. False (nothing changed) when another hook was set already, or the
+    /// compiler is newer than the one this was written for (the hook's shape is the
+    /// runtime's, not a public API); jobs then run on Swift's own pool.
+    static let installed = install()
+
+    private static func install() -> Bool {
+        #if compiler(<6.6)
         // Touch the group before any job reaches the hook.
         _ = MultiThreadedEventLoopGroup.singleton.any()
         return withUnsafeTemporaryAllocation(of: Hook.self, capacity: 1) { hook in
@@ -37,10 +35,12 @@ enum EventLoopGlobalExecutor {
                 }
             })
             return hook.baseAddress!.withMemoryRebound(to: UnsafeRawPointer.self, capacity: 1) { pointer in
-                slot.pointee = pointer.pointee
-                return true
+                c_executor_hook_install(pointer.pointee) == 1
             }
         }
+        #else
+        return false
+        #endif
     }
 }
 

@@ -47,6 +47,7 @@ struct PlatformServer: AsyncParsableCommand {
         let level = configuration.logLevel
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
         let logger = Logger(label: "platform-server")
+        logger.info("tasks run on", metadata: ["executor": EventLoopGlobalExecutor.installed ? "the HTTP event loops" : "Swift's global pool (hook not installed)"])
         let application = try PlatformApplication.build(configuration, logger: logger)
         try await application.runService()
     }
