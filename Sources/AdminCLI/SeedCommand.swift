@@ -62,7 +62,7 @@ struct SeedCommand: AsyncParsableCommand {
                         """, [member.site, member.employeeNo, user]))
                 }
             }
-            _ = try await database.pipeline(.operations, statements + [PostgresStatement("SELECT pg_notify('app_principals', 'user_site_roles')")])
+            _ = try await database.pipeline(.operations, statements + [PrincipalChanges.notify("user_site_roles")])
         }
 
         func validate() throws {

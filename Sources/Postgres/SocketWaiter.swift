@@ -94,10 +94,16 @@ final class SocketWaiter: @unchecked Sendable {
             wake(descriptor)
         }
         #else
-        // A blocking poll cannot be interrupted: wait in short slices.
-        _ = try? await NIOThreadPool.singleton.runIfActive {
-            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            while poll(&entry, 1, 200) <= 0, !Task.isCancelled {}
+        // A blocking poll cannot be interrupted: wait in short slices, looking at a flag the
+        // cancellation handler sets (the pool's thread runs no task to ask).
+        let cancelled = CancelFlag()
+        await withTaskCancellationHandler {
+            _ = try? await NIOThreadPool.singleton.runIfActive {
+                var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                while poll(&entry, 1, 200) <= 0, !cancelled.isSet {}
+            }
+        } onCancel: {
+            cancelled.set()
         }
         #endif
     }
@@ -131,3 +137,15 @@ final class SocketWaiter: @unchecked Sendable {
     }
     #endif
 }
+
+#if !os(Linux)
+/// Set once by a cancellation handler, read by a pool thread.
+/// `@unchecked Sendable`: the value is only touched under the lock.
+private final class CancelFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
+}
+#endif

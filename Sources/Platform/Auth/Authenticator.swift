@@ -17,8 +17,9 @@ public struct Authenticator: Sendable {
         try await authenticateToken(secret).principal
     }
 
-    /// The principal for `secret` and when the token expires (a cache keeps it no longer).
-    func authenticateToken(_ secret: String) async throws -> (principal: Principal, expiresAt: Date) {
+    /// The principal for `secret` and when the token expires (a cache keeps it no longer; nil
+    /// when the expiry is not a finite time).
+    func authenticateToken(_ secret: String) async throws -> (principal: Principal, expiresAt: Date?) {
         let rows = try await database.pool.query(
             "SELECT user_id, username, display_name, global_role, grants, expires_at FROM app.authenticate($1)", [APIToken.hash(secret)])
         guard let row = rows.first else {
@@ -31,6 +32,6 @@ public struct Authenticator: Sendable {
         if principal.globalRole == nil && principal.grants.isEmpty {
             throw DomainError(.unauthorized, code: "auth.no_active_site", message: "this user has no role at any active site")
         }
-        return (principal, try row.decode("expires_at"))
+        return (principal, try? row.decode("expires_at", as: Date.self))
     }
 }

@@ -56,7 +56,11 @@ final class PrincipalCache: Sendable {
 
     /// Forgets a token at once (sign-out), instead of waiting for the entry to expire.
     func forget(_ secret: String) {
-        let key = APIToken.hash(secret)
+        forget(hash: APIToken.hash(secret))
+    }
+
+    /// Forgets the token whose SHA-256 is `key`.
+    func forget(hash key: Data) {
         state.withLock { state in
             state.entries.removeValue(forKey: key)
             state.generation &+= 1
@@ -75,13 +79,13 @@ final class PrincipalCache: Sendable {
 
     /// The cached principal for `secret`, or what `load` returns (then cached, unless the
     /// cache was cleared while it ran).
-    func principal(for secret: String, load: () async throws -> (principal: Principal, expiresAt: Date)) async throws -> Principal {
+    func principal(for secret: String, load: () async throws -> (principal: Principal, expiresAt: Date?)) async throws -> Principal {
         let key = APIToken.hash(secret)
         let now = ContinuousClock.now
         let (hit, generation): (Entry?, UInt64) = state.withLock { ($0.entries[key], $0.generation) }
         if let hit, hit.expires > now { return hit.principal }
         let loaded = try await load()
-        let untilTokenExpires = Duration.milliseconds(Int64((loaded.expiresAt.timeIntervalSinceNow * 1000).rounded(.down)))
+        let untilTokenExpires = loaded.expiresAt.map { Duration.milliseconds(Int64(($0.timeIntervalSinceNow * 1000).rounded(.down))) } ?? notifiedLifetime
         state.withLock { state in
             guard state.generation == generation else { return }
             if state.entries.count > 10_000 { state.entries.removeAll(keepingCapacity: true) }
@@ -101,23 +105,79 @@ final class PrincipalCache: Sendable {
 /// each forgets the principals it caches (`PrincipalChangeListener`). The stores send it, so
 /// the API and the admin CLI both do. A change made by hand in SQL sends nothing: servers
 /// see it when their entries expire (`PrincipalCache.notifiedLifetime`).
-enum PrincipalChanges {
+public enum PrincipalChanges {
     static let channel = "app_principals"
 
-    /// `what`: the table changed, for the logs.
-    static func notify(_ what: String) -> PostgresStatement {
+    /// Every cached principal may be wrong (a role or a site changed); `what` names the table.
+    public static func notify(_ what: String) -> PostgresStatement {
         PostgresStatement("SELECT pg_notify('\(channel)', $1)", [what])
+    }
+
+    /// The tokens of `api_tokens` rows matching `condition` changed: only their entries are
+    /// forgotten (sign-out does not clear everyone's cache).
+    static func tokens(where condition: String, _ parameters: [(any PostgresEncodable)?]) -> PostgresStatement {
+        PostgresStatement("SELECT pg_notify('\(channel)', '\(tokenPrefix)' || encode(token_sha256, 'hex')) FROM api_tokens WHERE \(condition)", parameters)
+    }
+
+    static let tokenPrefix = "token:"
+
+    /// What a notification's payload asks the cache to forget.
+    static func apply(_ payload: String, to cache: PrincipalCache) {
+        if payload.hasPrefix(tokenPrefix), let hash = Data(hex: payload.dropFirst(tokenPrefix.count)), hash.count == 32 {
+            cache.forget(hash: hash)
+        } else {
+            cache.forgetAll()
+        }
     }
 }
 
-/// Listens on its own connection for `PrincipalChanges` notifications and
-/// clears `PrincipalCache` on each. When the connection fails, the cache falls back to its
-/// short lifetime and the listener reconnects, waiting 0.1 s, then twice as long each time
-/// up to 10 s; it stops at graceful shutdown.
+extension Data {
+    /// Bytes from lower- or upper-case hex digits; nil for anything else or an odd count.
+    init?(hex: Substring) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(hex.utf8.count / 2)
+        var high: UInt8?
+        for character in hex.utf8 {
+            let nibble: UInt8
+            switch character {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = character - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = character - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = character - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            if let first = high {
+                bytes.append(first << 4 | nibble)
+                high = nil
+            } else {
+                high = nibble
+            }
+        }
+        guard high == nil else { return nil }
+        self.init(bytes)
+    }
+}
+
+/// Listens on its own connection for `PrincipalChanges` notifications and applies them to
+/// `PrincipalCache`.
+///
+/// The cache trusts it (and keeps entries for minutes) only while notifications are seen to
+/// arrive: after `LISTEN`, and then every `heartbeatInterval`, the listener notifies a channel
+/// of its own and waits up to `heartbeatTimeout` for that to come back. Behind a pooler that
+/// does not keep the session, `LISTEN` succeeds but nothing arrives; a connection whose peer
+/// vanished without closing it stays open for hours. Either way the heartbeat is missed, the
+/// cache falls back to its short lifetime, and the listener reconnects: after 0.1 s, then
+/// twice as long each time up to 10 s, starting again from 0.1 s once a connection has heard
+/// for a whole interval. It stops at graceful shutdown.
 struct PrincipalChangeListener: Service {
     let configuration: PostgresConfiguration
     let cache: PrincipalCache
     let logger: Logger
+    var heartbeatInterval: Duration = .seconds(30)
+    var heartbeatTimeout: Duration = .seconds(5)
+
+    struct HeartbeatMissed: Error, CustomStringConvertible {
+        var description: String { "no notification came back: this connection does not hear them" }
+    }
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown { await listen() }
@@ -127,18 +187,24 @@ struct PrincipalChangeListener: Service {
     /// Listens until cancelled.
     func listen() async {
         var delay = Duration.milliseconds(100)
+        let heartbeat = "app_heartbeat_" + UUID().lowercasedText.replacingOccurrences(of: "-", with: "")
         while !Task.isCancelled {
-            var listened = false
+            var heardAnInterval = false
             do {
                 let connection = try await PostgresConnection.connect(configuration, logger: logger)
                 do {
                     try await connection.execute(PostgresStatement("LISTEN \(PrincipalChanges.channel)", prepared: false))
+                    try await connection.execute(PostgresStatement("LISTEN \(heartbeat)", prepared: false))
+                    try await beat(heartbeat, on: connection)
                     cache.setNotified(true)
-                    listened = true
                     logger.debug("listening for principal changes")
                     while true {
-                        _ = try await connection.notifications()
-                        cache.forgetAll()
+                        if let received = try await notifications(on: connection, within: heartbeatInterval) {
+                            apply(received, heartbeat: heartbeat)
+                        } else {
+                            try await beat(heartbeat, on: connection)
+                            heardAnInterval = true
+                        }
                     }
                 } catch {
                     await connection.close()
@@ -149,9 +215,61 @@ struct PrincipalChangeListener: Service {
                 if Task.isCancelled { return }
                 logger.warning("not hearing principal changes; cached sign-ins live \(cache.lifetime) until reconnected", metadata: ["error": "\(error)"])
             }
-            if listened { delay = .milliseconds(100) }
+            if heardAnInterval { delay = .milliseconds(100) }
             try? await Task.sleep(for: delay)
             delay = min(delay * 2, .seconds(10))
+        }
+    }
+
+    /// Notifies this listener's own channel and waits for it to come back, applying whatever
+    /// else arrives meanwhile.
+    private func beat(_ heartbeat: String, on connection: PostgresConnection) async throws {
+        try await connection.execute(PostgresStatement("SELECT pg_notify($1, '')", [heartbeat]))
+        let deadline = ContinuousClock.now + heartbeatTimeout
+        while true {
+            guard let received = try await notifications(on: connection, within: deadline - ContinuousClock.now) else { throw HeartbeatMissed() }
+            if apply(received, heartbeat: heartbeat) { return }
+        }
+    }
+
+    /// Applies the changes in `received` to the cache; true when the heartbeat was among them.
+    @discardableResult
+    private func apply(_ received: [PostgresConnection.Notification], heartbeat: String) -> Bool {
+        var beat = false
+        for notification in received {
+            if notification.channel == heartbeat {
+                beat = true
+            } else {
+                PrincipalChanges.apply(notification.payload, to: cache)
+            }
+        }
+        return beat
+    }
+
+    /// The notifications that arrive within `timeout`, or nil when none did.
+    private func notifications(on connection: PostgresConnection, within timeout: Duration) async throws -> [PostgresConnection.Notification]? {
+        guard timeout > .zero else { return nil }
+        return try await withThrowingTaskGroup(of: [PostgresConnection.Notification]?.self) { group in
+            group.addTask {
+                do {
+                    return try await connection.notifications()
+                } catch is CancellationError {
+                    return nil
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            // The first to finish decides; the other is cancelled, and anything it still
+            // received is kept.
+            var received: [PostgresConnection.Notification]?
+            while let result = try await group.next() {
+                if let result { received = (received ?? []) + result }
+                group.cancelAll()
+            }
+            try Task.checkCancellation()
+            return received
         }
     }
 }

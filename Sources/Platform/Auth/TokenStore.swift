@@ -42,7 +42,7 @@ public struct TokenStore: Sendable {
     public func revoke(id: UUID, scope: AccessScope) async throws -> Bool {
         let rows = try await database.pipeline(scope, [
             PostgresStatement("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1", [id]),
-            PrincipalChanges.notify("api_tokens"),
+            PrincipalChanges.tokens(where: "id = $1", [id]),
         ])
         return rows[0].affectedRows == 1
     }
@@ -52,7 +52,7 @@ public struct TokenStore: Sendable {
         let rows = try await database.pool.pipeline([
             .begin,
             PostgresStatement("UPDATE api_tokens SET revoked_at = now() WHERE token_sha256 = $1 AND revoked_at IS NULL", [APIToken.hash(secret)]),
-            PrincipalChanges.notify("api_tokens"),
+            PrincipalChanges.tokens(where: "token_sha256 = $1", [APIToken.hash(secret)]),
             .commit,
         ])
         return rows[1].affectedRows == 1
@@ -64,7 +64,8 @@ public struct TokenStore: Sendable {
             PostgresStatement(
                 "UPDATE api_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE username = $1)",
                 [username.lowercased()]),
-            PrincipalChanges.notify("api_tokens"),
+            // now() is the transaction's start: the tokens revoked just above.
+            PrincipalChanges.tokens(where: "revoked_at = now() AND user_id = (SELECT id FROM users WHERE username = $1)", [username.lowercased()]),
         ])
         return rows[0].affectedRows
     }

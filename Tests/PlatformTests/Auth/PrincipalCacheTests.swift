@@ -68,17 +68,42 @@ struct PrincipalCacheTests {
             return (try? await principal()) != nil && loads.withLock { $0 } == before
         })
 
-        // The listener's session is ended by the server: it reconnects and keeps hearing.
+        // The listener's session is ended by the server: it reconnects (a new backend) and
+        // keeps hearing. Its last statement is its heartbeat.
+        @Sendable func listenerPID() async throws -> Int? {
+            try await platform.database.withConnection(platform.database.superuser) {
+                try await $0.query("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = 'SELECT pg_notify($1, '''')'", prepared: false)
+                    .first?.decode("pid", as: Int.self)
+            }
+        }
+        let first = try #require(try await listenerPID())
         try await platform.database.withConnection(platform.database.superuser) {
-            try await $0.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN app_principals'", prepared: false)
+            try await $0.query("SELECT pg_terminate_backend($1)", [first])
         }
         #expect(try await eventually {
-            try await platform.database.withConnection(platform.database.superuser) {
-                try await $0.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN app_principals' AND state = 'idle'", prepared: false)
-                    .first?.decode("n", as: Int.self) == 1
-            } && cache.isNotified
+            guard let pid = try await listenerPID() else { return false }
+            return pid != first && cache.isNotified
         })
         _ = try await principal()
+
+        // Revoking one token forgets that token only.
+        let other = try await platform.tokens.issue(username: "h01.agent", lifetime: 3600, label: nil, scope: .operations).token.secret
+        let otherPrincipal: @Sendable () async throws -> Principal = {
+            try await cache.principal(for: other) { try await authenticator.authenticateToken(other) }
+        }
+        _ = try await otherPrincipal()
+        let settled = loads.withLock { $0 }
+        #expect(try await platform.tokens.revoke(secret: other))
+        #expect(try await eventually {
+            do {
+                _ = try await otherPrincipal()
+                return false
+            } catch let error as DomainError {
+                return error.code == "auth.invalid_token"
+            }
+        })
+        _ = try await principal()
+        #expect(loads.withLock { $0 } == settled)
 
         #expect(try await platform.tokens.revokeAll(username: "h01.agent", scope: .operations) == 1)
         #expect(try await eventually {
@@ -110,17 +135,45 @@ struct PrincipalCacheTests {
         quiet.cancel()
         await #expect(throws: CancellationError.self) { try await quiet.value }
 
+        // A token's revocation names the token (its SHA-256 in hex), so only it is forgotten.
+        func named(_ hash: Data) -> String { "token:" + hash.map { String(format: "%02x", $0) }.joined() }
         let other = try await platform.tokens.issue(username: "h01.agent", lifetime: 3600, label: nil, scope: .operations)
         #expect(try await platform.tokens.revoke(id: other.id, scope: .operations))
-        #expect(try await listener.notifications().map(\.payload) == ["api_tokens"])
+        #expect(try await listener.notifications().map(\.payload) == [named(APIToken.hash(other.token.secret))])
         #expect(try await platform.tokens.revoke(secret: secret))
-        #expect(try await listener.notifications().map(\.payload) == ["api_tokens"])
-        _ = try await platform.tokens.revokeAll(username: "h01.agent", scope: .operations)
-        #expect(try await listener.notifications().map(\.payload) == ["api_tokens"])
+        #expect(try await listener.notifications().map(\.payload) == [named(APIToken.hash(secret))])
+        let third = try await platform.tokens.issue(username: "h01.agent", lifetime: 3600, label: nil, scope: .operations)
+        #expect(try await platform.tokens.revokeAll(username: "h01.agent", scope: .operations) == 1)
+        #expect(try await listener.notifications().map(\.payload) == [named(APIToken.hash(third.token.secret))])
         _ = try await platform.sites.setStatus(code: "H01", .suspended, scope: .operations)
         #expect(try await listener.notifications().map(\.payload) == ["sites"])
         await listener.close()
         try await platform.close()
+    }
+
+    @Test func aTokenNotificationForgetsThatTokenAndAnythingElseForgetsEverything() async throws {
+        let cache = PrincipalCache(lifetime: .seconds(60))
+        let principal = Principal(userID: UUID(), username: "hq.li", displayName: "李", globalRole: .hqAnalyst, grants: [])
+        let loads = Mutex(0)
+        func lookUp(_ secret: String) async throws {
+            _ = try await cache.principal(for: secret) {
+                loads.withLock { $0 += 1 }
+                return (principal, Date() + 3600)
+            }
+        }
+        try await lookUp("pt_one")
+        try await lookUp("pt_two")
+        let hex = APIToken.hash("pt_one").map { String(format: "%02X", $0) }.joined()
+        PrincipalChanges.apply("token:" + hex, to: cache)
+        try await lookUp("pt_one")
+        try await lookUp("pt_two")
+        #expect(loads.withLock { $0 } == 3)
+        // Not a token's hash: everything goes.
+        PrincipalChanges.apply("token:" + hex.dropLast(), to: cache)
+        try await lookUp("pt_two")
+        PrincipalChanges.apply("sites", to: cache)
+        try await lookUp("pt_one")
+        #expect(loads.withLock { $0 } == 5)
     }
 
     @Test func anEntryNeverOutlivesItsTokenNorALookUpThatStraddledAChange() async throws {
@@ -140,12 +193,12 @@ struct PrincipalCacheTests {
         #expect(loads.withLock { $0 } == 2)
         _ = try await lookUp(expiring: Date() + 3600)
         #expect(loads.withLock { $0 } == 2)
-        // A token that expires in 0.3 s is kept 0.3 s, not the cache's 60 s.
+        // A token that expires in 2 s is kept 2 s, not the cache's 30–60 s.
         cache.forget("pt_secret")
-        _ = try await lookUp(expiring: Date() + 0.3)
-        _ = try await lookUp(expiring: Date() + 0.3)
+        _ = try await lookUp(expiring: Date() + 2)
+        _ = try await lookUp(expiring: Date() + 2)
         #expect(loads.withLock { $0 } == 3)
-        try await Task.sleep(for: .milliseconds(400))
+        try await Task.sleep(for: .milliseconds(2100))
         _ = try await lookUp(expiring: Date() + 3600)
         #expect(loads.withLock { $0 } == 4)
     }
