@@ -252,12 +252,7 @@ final class ResponseJSONWriter {
             return
         }
         // Foundation encodes the value with the same encoder, so it may open a container here.
-        do {
-            try value.encode(to: ResponseValueEncoder(writer: self, frame: frame))
-        } catch {
-            needsFoundation = true
-            throw error
-        }
+        try encodeItself(value, into: frame)
         guard isOpen(frame) else { throw unsupported() }
         if frames[frame.depth].kind == .slot {
             // Encoded nothing: Foundation stores an empty object as the value.
@@ -269,15 +264,20 @@ final class ResponseJSONWriter {
     /// Lets `value` encode itself into a new slot at `position`, and finishes the slot.
     private func encodeInNewFrame<Value: Encodable>(_ value: Value, at position: Position) throws {
         let frame = push(.slot, at: position)
+        try encodeItself(value, into: frame)
+        guard activate(frame) else { throw unsupported() }
+        closeInnermost()
+    }
+
+    /// Lets `value` encode itself into `frame`. A failure hands the whole document to
+    /// Foundation: were the error caught further up, the output would hold part of this value.
+    private func encodeItself<Value: Encodable>(_ value: Value, into frame: FrameRef) throws {
         do {
             try value.encode(to: ResponseValueEncoder(writer: self, frame: frame))
         } catch {
-            // Were the error caught above, the output would hold part of this value.
             needsFoundation = true
             throw error
         }
-        guard activate(frame) else { throw unsupported() }
-        closeInnermost()
     }
 
     /// Writes the types Foundation's `JSONEncoder` treats specially (`Date`, `Data`, `URL`,

@@ -18,6 +18,20 @@ struct PrincipalCacheTests {
         return try await condition()
     }
 
+    /// Whether `lookUp` is refused with `code` within 5 s.
+    func eventuallyRefused(_ code: String, _ lookUp: @Sendable () async throws -> Principal) async -> Bool {
+        await eventually {
+            do {
+                _ = try await lookUp()
+                return false
+            } catch let error as DomainError {
+                return error.code == code
+            } catch {
+                return false
+            }
+        }
+    }
+
     /// A site, an agent there and a token for them.
     func agent(_ platform: TestPlatform) async throws -> String {
         _ = try await platform.sites.create(NewSite(code: "H01", name: "医院", kind: .hospital), scope: .operations)
@@ -53,14 +67,7 @@ struct PrincipalCacheTests {
 
         // Another process suspends the site: the next look-up finds no active site.
         _ = try await platform.sites.setStatus(code: "H01", .suspended, scope: .operations)
-        #expect(try await eventually {
-            do {
-                _ = try await principal()
-                return false
-            } catch let error as DomainError {
-                return error.code == "auth.no_active_site"
-            }
-        })
+        #expect(await eventuallyRefused("auth.no_active_site", principal))
         _ = try await platform.sites.setStatus(code: "H01", .active, scope: .operations)
         // Once the reactivation is heard, the principal is looked up again and then kept.
         #expect(try await eventually {
@@ -94,26 +101,12 @@ struct PrincipalCacheTests {
         _ = try await otherPrincipal()
         let settled = loads.withLock { $0 }
         #expect(try await platform.tokens.revoke(secret: other))
-        #expect(try await eventually {
-            do {
-                _ = try await otherPrincipal()
-                return false
-            } catch let error as DomainError {
-                return error.code == "auth.invalid_token"
-            }
-        })
+        #expect(await eventuallyRefused("auth.invalid_token", otherPrincipal))
         _ = try await principal()
         #expect(loads.withLock { $0 } == settled)
 
         #expect(try await platform.tokens.revokeAll(username: "h01.agent", scope: .operations) == 1)
-        #expect(try await eventually {
-            do {
-                _ = try await principal()
-                return false
-            } catch let error as DomainError {
-                return error.code == "auth.invalid_token"
-            }
-        })
+        #expect(await eventuallyRefused("auth.invalid_token", principal))
         listening.cancel()
         await listening.value
         #expect(!cache.isNotified)
