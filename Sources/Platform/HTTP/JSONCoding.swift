@@ -132,8 +132,16 @@ public struct PlatformJSONEncoder: ResponseEncoder {
     public init() {}
 
     public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
-        let data = try Self.encode(value)
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(data: data)))
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: try Self.buffer(value)))
+    }
+
+    /// The JSON of `value` as a response body: the bytes are copied once, into the buffer.
+    static func buffer(_ value: some Encodable) throws -> ByteBuffer {
+        do {
+            return ByteBuffer(bytes: try ResponseJSONEncoder.encode(value))
+        } catch is ResponseJSONEncoder.NeedsFoundation {
+            return ByteBuffer(data: try foundationEncode(value))
+        }
     }
 
     /// The JSON of `value`, written by `ResponseJSONEncoder`, or by Foundation for what that

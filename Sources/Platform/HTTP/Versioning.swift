@@ -26,6 +26,6 @@ extension Response {
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, version: Int? = nil) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let version { headers[.eTag] = Versioning.etag(version) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try PlatformJSONEncoder.encode(value))))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: try PlatformJSONEncoder.buffer(value)))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import NIOCore
 @testable import Domain
 @testable import Platform
 import Testing
@@ -246,6 +247,8 @@ struct ResponseJSONEncoderTests {
             // Foundation refuses containers nested 512 deep; the others it encodes.
             let expected = Result { try PlatformJSONEncoder.foundationEncode(value) }
             let actual = Result { try PlatformJSONEncoder.encode(value) }
+            let body = Result { Data(try PlatformJSONEncoder.buffer(value).readableBytesView) }
+            #expect((try? body.get()) == (try? expected.get()), "\(type(of: value)) as a response body")
             switch (expected, actual) {
             case (.success(let expected), .success(let actual)): #expect(actual == expected, "\(type(of: value))")
             case (.failure, .failure): break
@@ -278,6 +281,8 @@ private func expectSameBytes<Value: Encodable>(_ value: Value, _ comment: String
     #expect(actual == expected, "\(comment)\n  direct:     \(String(decoding: actual, as: UTF8.self))\n  Foundation: \(String(decoding: expected, as: UTF8.self))",
             sourceLocation: sourceLocation)
     #expect(try PlatformJSONEncoder.encode(value) == expected, sourceLocation: sourceLocation)
+    // The response body the routes send.
+    #expect(Data(try PlatformJSONEncoder.buffer(value).readableBytesView) == expected, sourceLocation: sourceLocation)
 }
 
 // MARK: - Fixtures
