@@ -76,18 +76,10 @@ extension Data: PostgresDecodable {
         guard bytes.count >= 2, bytes[0] == UInt8(ascii: "\\"), bytes[1] == UInt8(ascii: "x"), bytes.count % 2 == 0 else {
             throw PostgresDecodingFailure.make(Data.self, text)
         }
-        func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 48...57: c - 48
-            case 97...102: c - 87
-            case 65...70: c - 55
-            default: nil
-            }
-        }
         var data = Data(capacity: (bytes.count - 2) / 2)
         var index = 2
         while index < bytes.count {
-            guard let high = nibble(bytes[index]), let low = nibble(bytes[index + 1]) else { throw PostgresDecodingFailure.make(Data.self, text) }
+            guard let high = UUID.nibble(bytes[index]), let low = UUID.nibble(bytes[index + 1]) else { throw PostgresDecodingFailure.make(Data.self, text) }
             data.append(high << 4 | low)
             index += 2
         }
