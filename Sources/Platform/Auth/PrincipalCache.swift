@@ -11,7 +11,8 @@ import Synchronization
 /// How long an entry lives depends on whether this process hears of changes:
 /// - While `PrincipalChangeListener` is listening, every server hears at once when a token
 ///   is revoked, a role changes or a site is suspended (`PrincipalChanges`), and the cache
-///   forgets everything it holds. Entries then live up to `notifiedLifetime` (5 min), for
+///   forgets that token's entry, or everything for a role or a site. Entries then live up
+///   to `notifiedLifetime` (5 min), for
 ///   changes made by hand in SQL, which send nothing.
 /// - Otherwise (no listener, or its connection is down) entries live up to `lifetime` (10 s):
 ///   a change made elsewhere applies within that.
@@ -116,44 +117,19 @@ public enum PrincipalChanges {
     /// The tokens of `api_tokens` rows matching `condition` changed: only their entries are
     /// forgotten (sign-out does not clear everyone's cache).
     static func tokens(where condition: String, _ parameters: [(any PostgresEncodable)?]) -> PostgresStatement {
-        PostgresStatement("SELECT pg_notify('\(channel)', '\(tokenPrefix)' || encode(token_sha256, 'hex')) FROM api_tokens WHERE \(condition)", parameters)
+        PostgresStatement("SELECT pg_notify('\(channel)', '\(tokenPrefix)' || token_sha256::text) FROM api_tokens WHERE \(condition)", parameters)
     }
 
     static let tokenPrefix = "token:"
 
-    /// What a notification's payload asks the cache to forget.
+    /// What a notification's payload asks the cache to forget: one token when it names one
+    /// (its SHA-256 as `bytea` text, `\x…`), everything otherwise.
     static func apply(_ payload: String, to cache: PrincipalCache) {
-        if payload.hasPrefix(tokenPrefix), let hash = Data(hex: payload.dropFirst(tokenPrefix.count)), hash.count == 32 {
+        if payload.hasPrefix(tokenPrefix), let hash = try? Data(postgresText: String(payload.dropFirst(tokenPrefix.count))), hash.count == 32 {
             cache.forget(hash: hash)
         } else {
             cache.forgetAll()
         }
-    }
-}
-
-extension Data {
-    /// Bytes from lower- or upper-case hex digits; nil for anything else or an odd count.
-    init?(hex: Substring) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(hex.utf8.count / 2)
-        var high: UInt8?
-        for character in hex.utf8 {
-            let nibble: UInt8
-            switch character {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = character - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = character - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = character - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            if let first = high {
-                bytes.append(first << 4 | nibble)
-                high = nil
-            } else {
-                high = nibble
-            }
-        }
-        guard high == nil else { return nil }
-        self.init(bytes)
     }
 }
 

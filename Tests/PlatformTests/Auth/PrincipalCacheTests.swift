@@ -128,8 +128,8 @@ struct PrincipalCacheTests {
         quiet.cancel()
         await #expect(throws: CancellationError.self) { try await quiet.value }
 
-        // A token's revocation names the token (its SHA-256 in hex), so only it is forgotten.
-        func named(_ hash: Data) -> String { "token:" + hash.map { String(format: "%02x", $0) }.joined() }
+        // A token's revocation names the token (its SHA-256 as bytea text), so only it is forgotten.
+        func named(_ hash: Data) -> String { "token:\\x" + hash.map { String(format: "%02x", $0) }.joined() }
         let other = try await platform.tokens.issue(username: "h01.agent", lifetime: 3600, label: nil, scope: .operations)
         #expect(try await platform.tokens.revoke(id: other.id, scope: .operations))
         #expect(try await listener.notifications().map(\.payload) == [named(APIToken.hash(other.token.secret))])
@@ -156,7 +156,7 @@ struct PrincipalCacheTests {
         }
         try await lookUp("pt_one")
         try await lookUp("pt_two")
-        let hex = APIToken.hash("pt_one").map { String(format: "%02X", $0) }.joined()
+        let hex = "\\x" + APIToken.hash("pt_one").map { String(format: "%02X", $0) }.joined()
         PrincipalChanges.apply("token:" + hex, to: cache)
         try await lookUp("pt_one")
         try await lookUp("pt_two")
