@@ -6,15 +6,30 @@ public struct PostgresRows: Sendable, Sequence {
     let values: [String?]
     /// The number of rows the statement affected (`INSERT`/`UPDATE`/`DELETE`/`COPY`), or returned.
     public let affectedRows: Int
-    let columnIndex: [String: Int]
+    /// Positions by name, only for wide results: a row of a few dozen columns is searched in
+    /// order, which costs less than hashing every name of every result (most names are short
+    /// enough to compare in one step).
+    let columnIndex: [String: Int]?
 
     init(columns: [String], values: [String?], affectedRows: Int) {
         self.columns = columns
         self.values = values
         self.affectedRows = affectedRows
-        var index: [String: Int] = [:]
-        for (position, name) in columns.enumerated() where index[name] == nil { index[name] = position }
-        self.columnIndex = index
+        if columns.count > Self.searchedInOrder {
+            var index: [String: Int] = [:]
+            for (position, name) in columns.enumerated() where index[name] == nil { index[name] = position }
+            self.columnIndex = index
+        } else {
+            self.columnIndex = nil
+        }
+    }
+
+    static let searchedInOrder = 32
+
+    /// The first column called `name`.
+    func position(of name: String) -> Int? {
+        if let columnIndex { return columnIndex[name] }
+        return columns.firstIndex(of: name)
     }
 
     static let empty = PostgresRows(columns: [], values: [], affectedRows: 0)
@@ -46,7 +61,7 @@ public struct PostgresRow: Sendable {
     }
 
     public func raw(_ column: String) throws -> String? {
-        guard let position = rows.columnIndex[column] else {
+        guard let position = rows.position(of: column) else {
             throw PostgresError(kind: .decoding, message: "no column '\(column)' in result")
         }
         return raw(position)

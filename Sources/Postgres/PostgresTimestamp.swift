@@ -23,10 +23,27 @@ public enum PostgresTimestamp {
             days -= 1
         }
         let day = CalendarDate(daysSinceEpoch: days)
-        let hh = String(secondOfDay / 3600).leftPadded(to: 2)
-        let mm = String(secondOfDay % 3600 / 60).leftPadded(to: 2)
-        let ss = String(secondOfDay % 60).leftPadded(to: 2)
-        return "\(day)T\(hh):\(mm):\(ss).\(String(micros).leftPadded(to: 6))Z"
+        guard day.hasFourDigitYear else {
+            let hh = String(secondOfDay / 3600).leftPadded(to: 2)
+            let mm = String(secondOfDay % 3600 / 60).leftPadded(to: 2)
+            let ss = String(secondOfDay % 60).leftPadded(to: 2)
+            return "\(day)T\(hh):\(mm):\(ss).\(String(micros).leftPadded(to: 6))Z"
+        }
+        // YYYY-MM-DDTHH:MM:SS.ffffffZ, 27 bytes written in place.
+        return String(unsafeUninitializedCapacity: 27) { buffer in
+            let bytes = UnsafeMutableRawBufferPointer(buffer)
+            day.write(into: bytes)
+            bytes[10] = UInt8(ascii: "T")
+            CalendarDate.write(secondOfDay / 3600, digits: 2, into: bytes, at: 11)
+            bytes[13] = UInt8(ascii: ":")
+            CalendarDate.write(secondOfDay % 3600 / 60, digits: 2, into: bytes, at: 14)
+            bytes[16] = UInt8(ascii: ":")
+            CalendarDate.write(secondOfDay % 60, digits: 2, into: bytes, at: 17)
+            bytes[19] = UInt8(ascii: ".")
+            CalendarDate.write(Int(micros), digits: 6, into: bytes, at: 20)
+            bytes[26] = UInt8(ascii: "Z")
+            return 27
+        }
     }
 
     static func parse(_ text: String) -> Date? {

@@ -112,4 +112,58 @@ struct ValueRoundTripTests {
             }
         }
     }
+
+    /// Timestamps and days are written straight into their bytes; PostgreSQL's own printing of
+    /// the same instants and days is the reference.
+    @Test func timestampsAndDaysPrintAsPostgreSQLPrintsThem() async throws {
+        var generator = SystemRandomNumberGenerator()
+        // The epoch and the instants around it; whole seconds from year 1 to 9999; any microsecond
+        // from 1935 to 2065 (a Date's Double keeps microseconds exact only so near 2001).
+        var micros: [Int64] = [0, -1, 1, 999_999, -999_999, 1_795_000_000_123_456, 86_400_000_000 - 1, -86_400_000_000,
+                               -62_135_596_800_000_000, 253_402_300_799_000_000]
+        micros += (0..<200).map { _ in Int64.random(in: -62_135_596_800 ... 253_402_300_799, using: &generator) * 1_000_000 }
+        micros += (0..<500).map { _ in Int64.random(in: -1_104_537_600_000_000 ... 3_029_529_600_000_000, using: &generator) }
+        try await TestDatabase.with(migrated: false) { database in
+            try await database.withConnection(database.superuser) { connection in
+                let rows = try await connection.query(
+                    """
+                    SELECT to_char(at, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS printed, at::date::text AS day
+                    FROM unnest($1::bigint[]) WITH ORDINALITY AS given(m, n),
+                         LATERAL (SELECT timestamp '1970-01-01' + m * interval '1 microsecond' AS at) AS exact
+                    ORDER BY n
+                    """, [micros.map(Int.init)])
+                #expect(rows.count == micros.count)
+                for (row, value) in zip(rows, micros) {
+                    let instant = Date(timeIntervalSince1970: Double(value) / 1_000_000)
+                    let printed = try row.decode("printed", as: String.self)
+                    #expect(PostgresTimestamp.format(instant) == printed, "\(value)")
+                    let day = try row.decode("day", as: CalendarDate.self)
+                    #expect(day.description == (try row.decode("day", as: String.self)))
+                    #expect(day.description == String(printed.prefix(10)))
+                }
+            }
+        }
+        // Days outside four-digit years print as before, padded but not cut.
+        #expect(CalendarDate(year: 12_026, month: 1, day: 2).description == "12026-01-02")
+        #expect(CalendarDate(year: 7, month: 12, day: 31).description == "0007-12-31")
+        #expect(CalendarDate("0001-01-01")?.description == "0001-01-01")
+        #expect(CalendarDate(Substring("2026-11-26")) == CalendarDate(year: 2026, month: 11, day: 26))
+    }
+
+    /// Results of a few dozen columns are searched in order, wider ones through an index; both
+    /// find the first column of a repeated name.
+    @Test func columnsAreFoundByNameInNarrowAndWideResults() async throws {
+        try await TestDatabase.with(migrated: false) { database in
+            try await database.withConnection(database.superuser) { connection in
+                for width in [3, 32, 33, 60] {
+                    let columns = (0..<width).map { "$\($0 + 1)::int AS c\($0)" }.joined(separator: ", ")
+                    let values = (0..<width).map { Optional<any PostgresEncodable>($0 * 7) }
+                    let row = try #require(try await connection.query("SELECT \(columns), -1 AS c0", values).first)
+                    #expect(try row.decode("c0", as: Int.self) == 0)
+                    #expect(try row.decode("c\(width - 1)", as: Int.self) == (width - 1) * 7)
+                    #expect(throws: PostgresError.self) { try row.decode("c\(width)", as: Int.self) }
+                }
+            }
+        }
+    }
 }

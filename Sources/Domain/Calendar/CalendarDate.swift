@@ -17,14 +17,26 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
     /// Parses `YYYY-MM-DD`, rejecting impossible days such as 2026-02-30.
     public init?(_ text: some StringProtocol) {
-        guard let (year, month, day) = Self.digits(text.utf8) ?? Self.fields(text),
-            (1...12).contains(month), day >= 1, day <= CalendarDate.daysIn(month: month, year: year)
+        guard let value = Self.parsed(String(text)) else { return nil }
+        self = value
+    }
+
+    /// The same for a `String`: every column and field arrives as one, and the generic form,
+    /// called from another module, walks the bytes through protocol witnesses.
+    public init?(_ text: String) {
+        guard let value = Self.parsed(text) else { return nil }
+        self = value
+    }
+
+    private static func parsed(_ text: String) -> CalendarDate? {
+        guard let (year, month, day) = digits(text.utf8) ?? fields(text),
+            (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
         else { return nil }
-        self.init(year: year, month: month, day: day)
+        return CalendarDate(year: year, month: month, day: day)
     }
 
     /// Year, month and day of `YYYY-MM-DD` split at its dashes, unchecked.
-    private static func fields(_ text: some StringProtocol) -> (Int, Int, Int)? {
+    private static func fields(_ text: String) -> (Int, Int, Int)? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
@@ -34,7 +46,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
     /// The common case read straight from the bytes, without splitting: exactly ten bytes,
     /// `DDDD-DD-DD` with ASCII digits, unchecked. Anything else goes the general way (`fields`).
-    private static func digits(_ bytes: some Collection<UInt8>) -> (Int, Int, Int)? {
+    private static func digits(_ bytes: String.UTF8View) -> (Int, Int, Int)? {
         guard bytes.count == 10 else { return nil }
         var values = (0, 0, 0)
         for (offset, byte) in bytes.enumerated() {
@@ -68,9 +80,37 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     }
 
     public var description: String {
-        let y = String(year).leftPadded(to: 4)
-        return "\(y)-\(String(month).leftPadded(to: 2))-\(String(day).leftPadded(to: 2))"
+        guard hasFourDigitYear else {
+            let y = String(year).leftPadded(to: 4)
+            return "\(y)-\(String(month).leftPadded(to: 2))-\(String(day).leftPadded(to: 2))"
+        }
+        return String(unsafeUninitializedCapacity: 10) { buffer in
+            write(into: UnsafeMutableRawBufferPointer(buffer))
+            return 10
+        }
     }
+
+    /// `YYYY-MM-DD` into the first ten bytes of `buffer`, for a year of at most four digits
+    /// (the caller checks): what `description` writes, without building four strings.
+    public func write(into buffer: UnsafeMutableRawBufferPointer) {
+        Self.write(year, digits: 4, into: buffer, at: 0)
+        buffer[4] = UInt8(ascii: "-")
+        Self.write(month, digits: 2, into: buffer, at: 5)
+        buffer[7] = UInt8(ascii: "-")
+        Self.write(day, digits: 2, into: buffer, at: 8)
+    }
+
+    /// `value`'s last `digits` decimal digits, zero-padded, at `offset`.
+    public static func write(_ value: Int, digits: Int, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
+        var rest = value
+        for position in stride(from: offset + digits - 1, through: offset, by: -1) {
+            buffer[position] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+            rest /= 10
+        }
+    }
+
+    /// Whether `description` is the ten bytes `write(into:)` gives.
+    public var hasFourDigitYear: Bool { (0...9999).contains(year) && (0...99).contains(month) && (0...99).contains(day) }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
