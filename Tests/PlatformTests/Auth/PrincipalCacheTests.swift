@@ -113,6 +113,55 @@ struct PrincipalCacheTests {
         try await platform.close()
     }
 
+    /// Behind a transaction-mode pooler `LISTEN` succeeds and nothing arrives; a connection can
+    /// also stop hearing midway. A proxy that drops the server's notifications plays both: the
+    /// cache must not trust the listener while its heartbeat is missed, the listener must keep
+    /// reconnecting, and trust must come back once notifications do.
+    @Test(.timeLimit(.minutes(5))) func aListenerThatHearsNothingIsNotTrustedAndKeepsReconnecting() async throws {
+        let platform = try await TestPlatform.make()
+        let app = platform.database.app
+        let host = try #require(app.connectionString.split(separator: "?").last?.split(separator: "&").first { $0.hasPrefix("host=") }?.dropFirst(5))
+        let port = try #require(app.connectionString.split(separator: "&").first { $0.hasPrefix("port=") }.flatMap { Int($0.dropFirst(5)) })
+        let proxy = try NotificationDroppingProxy(serverDirectory: String(host), port: port)
+        defer { proxy.stop() }
+        var configuration = app
+        configuration.connectionString = app.connectionString.replacingOccurrences(of: "host=\(host)", with: "host=\(proxy.directory.path)")
+        let cache = PrincipalCache()
+        var listener = PrincipalChangeListener(configuration: configuration, cache: cache, logger: quietLogger)
+        listener.heartbeatInterval = .milliseconds(500)
+        listener.heartbeatTimeout = .milliseconds(300)
+        // Watched every millisecond from before the listener starts.
+        let trusted = Mutex(false)
+        let watching = Task {
+            while !Task.isCancelled {
+                if cache.isNotified { trusted.withLock { $0 = true } }
+                try? await Task.sleep(for: .milliseconds(1))
+            }
+        }
+        let listening = Task { [listener] in await listener.listen() }
+
+        // Nothing comes back: never trusted, and it connects again and again (0.1, 0.2, 0.4 s…).
+        #expect(await eventually { proxy.dropped >= 3 })
+        #expect(proxy.accepted >= 3)
+        watching.cancel()
+        await watching.value
+        #expect(!trusted.withLock { $0 })
+
+        // Notifications pass again: the next connection hears its heartbeat.
+        proxy.dropsNotifications = false
+        #expect(await eventually(within: .seconds(15)) { cache.isNotified })
+        let connections = proxy.accepted
+
+        // They stop midway: the next heartbeat is missed, trust goes and it reconnects.
+        proxy.dropsNotifications = true
+        #expect(await eventually { !cache.isNotified })
+        #expect(await eventually { proxy.accepted > connections })
+        listening.cancel()
+        await listening.value
+        #expect(!cache.isNotified)
+        try await platform.close()
+    }
+
     @Test(.timeLimit(.minutes(5))) func revokingTokensChangingRolesAndSuspendingSitesNotifyButUsingATokenDoesNot() async throws {
         let platform = try await TestPlatform.make()
         let secret = try await agent(platform)
