@@ -155,7 +155,8 @@ struct ValueRoundTripTests {
     @Test func columnsAreFoundByNameInNarrowAndWideResults() async throws {
         try await TestDatabase.with(migrated: false) { database in
             try await database.withConnection(database.superuser) { connection in
-                for width in [3, 32, 33, 60] {
+                // With the repeated c0, 4 and 32 columns are searched in order, 33 and 61 indexed.
+                for width in [3, 31, 32, 60] {
                     let columns = (0..<width).map { "$\($0 + 1)::int AS c\($0)" }.joined(separator: ", ")
                     let values = (0..<width).map { Optional<any PostgresEncodable>($0 * 7) }
                     let row = try #require(try await connection.query("SELECT \(columns), -1 AS c0", values).first)

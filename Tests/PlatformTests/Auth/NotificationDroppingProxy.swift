@@ -20,6 +20,7 @@ final class NotificationDroppingProxy: @unchecked Sendable {
     private let state = Mutex(State())
 
     private struct State {
+        var stopped = false
         var dropsNotifications = true
         var accepted = 0
         var dropped = 0
@@ -40,25 +41,40 @@ final class NotificationDroppingProxy: @unchecked Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgproxy-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         upstream = "\(serverDirectory)/.s.PGSQL.\(port)"
+        // A peer that goes away must not kill the test process with SIGPIPE (writes use
+        // MSG_NOSIGNAL too, for good measure).
+        signal(SIGPIPE, SIG_IGN)
         listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = Self.address(directory.appendingPathComponent(".s.PGSQL.\(port)").path)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
-        guard listener >= 0, bound == 0, listen(listener, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
+        do {
+            guard listener >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            var address = try Self.address(directory.appendingPathComponent(".s.PGSQL.\(port)").path)
+            let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+            guard bound == 0, listen(listener, 16) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        } catch {
+            if listener >= 0 { close(listener) }
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
         Thread { [self] in acceptLoop() }.start()
     }
 
-    /// Closes the listening socket and every connection through it.
+    /// Stops accepting (Linux wakes a blocked `accept` on `shutdown`) and ends every
+    /// connection through the proxy.
     func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-        for descriptor in state.withLock({ $0.open }) { shutdown(descriptor, Int32(SHUT_RDWR)) }
+        state.withLock { state in
+            state.stopped = true
+            shutdown(listener, Int32(SHUT_RDWR))
+            for descriptor in state.open { shutdown(descriptor, Int32(SHUT_RDWR)) }
+        }
         try? FileManager.default.removeItem(at: directory)
     }
 
-    private static func address(_ path: String) -> sockaddr_un {
+    private static func address(_ path: String) throws -> sockaddr_un {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw POSIXError(.ENAMETOOLONG) }
         withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            let bytes = Array(path.utf8.prefix(buffer.count - 1))
             buffer.copyBytes(from: bytes)
             buffer[bytes.count] = 0
         }
@@ -68,29 +84,38 @@ final class NotificationDroppingProxy: @unchecked Sendable {
     private func acceptLoop() {
         while true {
             let client = accept(listener, nil, nil)
+            if client < 0, errno == EINTR { continue }
             guard client >= 0 else {
                 close(listener)
                 return
             }
             let server = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-            var address = Self.address(upstream)
-            let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(server, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
-            guard connected == 0 else {
+            let connected = (try? Self.address(upstream)).map { address in
+                withUnsafePointer(to: address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(server, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+            }
+            // Registered under the lock that `stop` takes, so a connection accepted as the
+            // proxy stops is ended, not left open.
+            let proxied = state.withLock { state in
+                guard connected == 0, !state.stopped else { return false }
+                state.accepted += 1
+                state.open += [client, server]
+                return true
+            }
+            guard proxied else {
                 close(client)
-                close(server)
+                if server >= 0 { close(server) }
                 continue
             }
-            state.withLock {
-                $0.accepted += 1
-                $0.open += [client, server]
-            }
-            // The second direction to finish closes both sockets.
+            // The second direction to finish closes both sockets, under the lock, so that
+            // `stop` never shuts down a number the system has since given to another socket.
             let finished = Finished()
             let done: @Sendable () -> Void = { [self] in
-                guard finished.count.add(1, ordering: .relaxed).newValue == 2 else { return }
-                state.withLock { $0.open.removeAll { $0 == client || $0 == server } }
-                close(client)
-                close(server)
+                guard finished.count.add(1, ordering: .acquiringAndReleasing).newValue == 2 else { return }
+                state.withLock { state in
+                    state.open.removeAll { $0 == client || $0 == server }
+                    close(client)
+                    close(server)
+                }
             }
             Thread { [self] in copy(from: client, to: server, filtering: false); done() }.start()
             Thread { [self] in copy(from: server, to: client, filtering: true); done() }.start()
@@ -107,6 +132,7 @@ final class NotificationDroppingProxy: @unchecked Sendable {
         var chunk = [UInt8](repeating: 0, count: 16_384)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
             guard count > 0 else { return }
             pending += chunk[0..<count]
             var passed: [UInt8] = []
@@ -134,7 +160,8 @@ final class NotificationDroppingProxy: @unchecked Sendable {
             }
             var offset = 0
             while offset < passed.count {
-                let written = passed[offset...].withUnsafeBytes { write(destination, $0.baseAddress, $0.count) }
+                let written = passed[offset...].withUnsafeBytes { send(destination, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if written < 0, errno == EINTR { continue }
                 guard written > 0 else { return }
                 offset += written
             }
