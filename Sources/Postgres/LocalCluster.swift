@@ -48,7 +48,9 @@ public struct LocalCluster: Sendable {
             listen_addresses = ''
             port = \(port)
             unix_socket_directories = '\(socketDirectory.path)'
-            max_connections = 200
+            # the whole test suite runs at once: each server it starts holds a pool of 8 and
+            # a listener, and 200 ran out on two cores
+            max_connections = 400
             shared_buffers = 256MB
             fsync = on
             synchronous_commit = on
