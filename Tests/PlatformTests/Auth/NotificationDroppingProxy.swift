@@ -16,7 +16,8 @@ final class NotificationDroppingProxy: @unchecked Sendable {
     /// `host=` for libpq: the folder holding the proxy's socket (same port as the server's).
     let directory: URL
     private let listener: Int32
-    private let upstream: String
+    /// The server's socket, connected to for every client.
+    private let upstream: sockaddr_un
     private let state = Mutex(State())
 
     private struct State {
@@ -40,15 +41,14 @@ final class NotificationDroppingProxy: @unchecked Sendable {
     init(serverDirectory: String, port: Int) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgproxy-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        upstream = "\(serverDirectory)/.s.PGSQL.\(port)"
         // A peer that goes away must not kill the test process with SIGPIPE (writes use
         // MSG_NOSIGNAL too, for good measure).
         signal(SIGPIPE, SIG_IGN)
         listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         do {
             guard listener >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            var address = try Self.address(directory.appendingPathComponent(".s.PGSQL.\(port)").path)
-            let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+            upstream = try Self.address("\(serverDirectory)/.s.PGSQL.\(port)")
+            let bound = Self.with(try Self.address(directory.appendingPathComponent(".s.PGSQL.\(port)").path)) { bind(listener, $0, $1) }
             guard bound == 0, listen(listener, 16) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         } catch {
             if listener >= 0 { close(listener) }
@@ -81,6 +81,11 @@ final class NotificationDroppingProxy: @unchecked Sendable {
         return address
     }
 
+    /// Calls `body` (`bind` or `connect`) with `address` as the socket calls take it.
+    private static func with(_ address: sockaddr_un, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Int32 {
+        withUnsafePointer(to: address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+    }
+
     private func acceptLoop() {
         while true {
             let client = accept(listener, nil, nil)
@@ -90,9 +95,7 @@ final class NotificationDroppingProxy: @unchecked Sendable {
                 return
             }
             let server = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-            let connected = (try? Self.address(upstream)).map { address in
-                withUnsafePointer(to: address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(server, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
-            }
+            let connected = Self.with(upstream) { connect(server, $0, $1) }
             // Registered under the lock that `stop` takes, so a connection accepted as the
             // proxy stops is ended, not left open.
             let proxied = state.withLock { state in
