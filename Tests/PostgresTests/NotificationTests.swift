@@ -35,7 +35,8 @@ struct NotificationTests {
             let cancelled = ContinuousClock.now
             waiting.cancel()
             await #expect(throws: CancellationError.self) { try await waiting.value }
-            #expect(ContinuousClock.now - cancelled < .seconds(1))
+            // Nothing is ever notified on this channel: only the cancellation can end the wait.
+            #expect(ContinuousClock.now - cancelled < .seconds(10))
             // A task cancelled before it waits does not wait at all.
             let early = Task {
                 withUnsafeCurrentTask { $0?.cancel() }

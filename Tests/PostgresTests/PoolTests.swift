@@ -111,10 +111,11 @@ struct PoolTests {
             #expect(try await state() == "active")
             let cancelled = ContinuousClock.now
             sleeper.cancel()
-            while try await state() == "active", ContinuousClock.now - cancelled < .seconds(5) {
+            while try await state() == "active", ContinuousClock.now - cancelled < .seconds(20) {
                 try await Task.sleep(for: .milliseconds(10))
             }
-            #expect(ContinuousClock.now - cancelled < .seconds(1), "the statement stopped running on the server within a second")
+            // Well before the 30 s sleep would end by itself (a loaded machine can take seconds).
+            #expect(ContinuousClock.now - cancelled < .seconds(10), "the statement stopped running on the server once cancelled")
             do {
                 _ = try await sleeper.value
                 Issue.record("the cancelled statement should fail")
@@ -161,7 +162,9 @@ struct PoolTests {
             let started = ContinuousClock.now
             await pool.close()
             let took = ContinuousClock.now - started
-            #expect(took >= .milliseconds(300) && took < .seconds(3), "bounded: \(took)")
+            // The lent connection is never returned before `close()` ends, so an unbounded wait
+            // would never end; 10 s allows for a loaded machine.
+            #expect(took >= .milliseconds(300) && took < .seconds(10), "bounded: \(took)")
             do {
                 _ = try await waiter.value
                 Issue.record("a waiter must fail when the pool shuts down")
