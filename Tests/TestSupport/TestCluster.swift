@@ -160,3 +160,18 @@ extension TestDatabase {
         }
     }
 }
+
+extension PostgresConnection {
+    /// Seconds from `start` to the last change of state of the sessions `matching` (a condition
+    /// on `pg_stat_activity`) that are no longer active, by the server's own record
+    /// (`state_change`; the server and the tests read the same clock): when a cancelled statement
+    /// stopped, however late a test's polling saw it on a loaded machine. With no such session,
+    /// 1e12 s ("never").
+    public func secondsUntilSettled(since start: Date, matching condition: String, _ parameters: [(any PostgresEncodable)?] = []) async throws -> Double {
+        let settled = try await query("""
+            SELECT coalesce(extract(epoch FROM max(state_change))::float8, 1e12) FROM pg_stat_activity
+            WHERE state <> 'active' AND (\(condition))
+            """, parameters, prepared: false)[0].decode(at: 0, as: Double.self)
+        return settled - start.timeIntervalSince1970
+    }
+}

@@ -106,16 +106,11 @@ struct BoundedRequestTests {
                         try await Task.sleep(for: .milliseconds(10))
                     }
                     // The lock is held until later, so only the cancellation can end the wait. When
-                    // it ended is read from the server's own record (the session's last change of
-                    // state, its rollback after the cancel), not from how soon this test's polling
-                    // saw it: on a loaded machine the polling itself can lag by seconds.
-                    // (No idle session yet reads as "never": far in the future.)
+                    // it ended is the session's return to idle after its rollback, by the server's
+                    // record, not by how soon this test's polling saw it.
                     #expect(try await waitingOnTheLock() == 0, "the statement still waits on the lock")
-                    let settled = try await watcher.query("""
-                        SELECT coalesce(extract(epoch FROM max(state_change))::float8, 1e12) FROM pg_stat_activity
-                        WHERE datname = current_database() AND application_name = 'platform-server' AND state = 'idle'
-                        """, prepared: false)[0].decode(at: 0, as: Double.self)
-                    let took = settled - gone.timeIntervalSince1970
+                    let took = try await watcher.secondsUntilSettled(
+                        since: gone, matching: "datname = current_database() AND application_name = 'platform-server' AND state = 'idle'")
                     #expect(took < 1, "cancelled on the server within a second of the client leaving, not \(took) s")
                     try await blocker.script("COMMIT")
                     let next = try await client.call(.get, "/api/v1/sites/H01/departments", token: manager)
