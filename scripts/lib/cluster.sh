@@ -2,6 +2,7 @@
 # and, when asked, the server on a free port. Source it from the repository root:
 #
 #   . scripts/lib/cluster.sh
+#   platform_require wrk          # installs the package of a missing command (apt-get)
 #   platform_build release        # bin=…/release, pgbin=the newest PostgreSQL's bin
 #   platform_cluster bench        # root=/tmp/platform-bench-XXXXXX, pgport, DATABASE_URL, MIGRATION_DATABASE_URL
 #   platform_serve                # http=<free port>, server=<pid>; waits until /readyz answers
@@ -15,6 +16,13 @@
 # A TCP port nobody listens on now.
 platform_free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Installs the Debian package that provides a command the script needs, when it is missing:
+# platform_require command [package, when its name differs].
+platform_require() {
+    command -v "$1" >/dev/null 2>&1 && return 0
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${2:-$1}" >/dev/null
 }
 
 platform_build() {
